@@ -1,0 +1,63 @@
+/* Boot record: which slot boots next, and the trial state of a new image.
+ *
+ * Two copies live in two sectors. A write goes to the sector that does not
+ * hold the newest valid copy (erase, write, read back), with the sequence
+ * number one higher; a read takes the newest valid copy, comparing sequence
+ * numbers so that wrap-around from 0xFFFFFFFF to 0 still orders correctly.
+ * A power cut at any instant leaves the old or the new record readable. */
+#ifndef ABOTA_BOOTREC_H
+#define ABOTA_BOOTREC_H
+
+#include <stdint.h>
+
+#include "abota/flash.h"
+#include "abota/layout.h"
+
+#define ABOTA_BOOTREC_SIZE 64u
+
+enum abota_trial {
+    ABOTA_TRIAL_NONE = 0,    /* confirmed (or never in trial) */
+    ABOTA_TRIAL_PENDING = 1, /* written by the updater, not booted yet */
+    ABOTA_TRIAL_TESTING = 2, /* booted at least once, not confirmed yet */
+};
+
+/* flags */
+#define ABOTA_BOOTREC_ROLLED_BACK 0x01u /* the last trial failed and was rolled back */
+#define ABOTA_BOOTREC_FELL_BACK 0x02u   /* the active slot did not verify; booted the other */
+
+struct abota_slot_record {
+    uint32_t length;  /* total image length in the slot, 0 when empty */
+    uint32_t crc32;   /* CRC-32 over those bytes */
+    uint32_t version; /* packed firmware version */
+};
+
+struct abota_bootrec {
+    uint32_t seq;
+    uint8_t active;        /* 1 or 2 */
+    uint8_t trial;         /* enum abota_trial */
+    uint8_t attempts_left; /* boots left before rollback while in trial */
+    uint8_t flags;         /* ABOTA_BOOTREC_* */
+    uint8_t failed_slot;   /* with ROLLED_BACK/FELL_BACK: the slot that failed */
+    struct abota_slot_record slot[2];
+};
+
+/* Encodes into the 64-byte on-flash form and back (decode checks magic,
+ * format version, field ranges and CRC). */
+void abota_bootrec_encode(const struct abota_bootrec *r, uint8_t out[ABOTA_BOOTREC_SIZE]);
+int abota_bootrec_decode(const uint8_t in[ABOTA_BOOTREC_SIZE], struct abota_bootrec *r);
+
+/* True when sequence a is newer than b, wrap-around safe. */
+int abota_bootrec_seq_newer(uint32_t a, uint32_t b);
+
+/* Reads the newest valid copy. copy (may be NULL) gets 0 or 1, the sector
+ * it came from. ABOTA_ERR_BOOTREC_NONE when neither copy is valid. */
+int abota_bootrec_read(const struct abota_flash *f, const struct abota_layout *l,
+                       struct abota_bootrec *r, int *copy);
+
+/* Writes r as the new newest record: r->seq becomes the newest valid seq + 1
+ * (or stays as given when none is valid), into the other sector; erases,
+ * writes and reads back. */
+int abota_bootrec_write(const struct abota_flash *f, const struct abota_layout *l,
+                        struct abota_bootrec *r);
+
+#endif

@@ -1,0 +1,121 @@
+/* abota error codes: one enum for the whole library, a message for each.
+ *
+ * Every function that can fail returns int: >= 0 is success (often a byte
+ * count), a negative value is one of the codes below. The core never prints;
+ * callers turn a code into text with abota_strerror(). */
+#ifndef ABOTA_ERROR_H
+#define ABOTA_ERROR_H
+
+/* X(name, value, message). Values are stable: they may be logged or stored,
+ * so an existing value never changes meaning. Add new codes at the end of a
+ * group's range. */
+#define ABOTA_ERROR_LIST(X) \
+    /* general: 1..19 */ \
+    X(ABOTA_ERR_ARG,              -1, "invalid argument") \
+    X(ABOTA_ERR_NOSPACE,          -2, "output buffer too small") \
+    X(ABOTA_ERR_AGAIN,            -3, "need more input") \
+    X(ABOTA_ERR_STATE,            -4, "call not valid in the current state") \
+    X(ABOTA_ERR_UNSUPPORTED,      -5, "not supported") \
+    X(ABOTA_ERR_IO,               -6, "input/output error") \
+    /* flash port: 20..39 */ \
+    X(ABOTA_ERR_FLASH_READ,       -20, "flash read failed") \
+    X(ABOTA_ERR_FLASH_WRITE,      -21, "flash write failed") \
+    X(ABOTA_ERR_FLASH_ERASE,      -22, "flash erase failed") \
+    X(ABOTA_ERR_FLASH_ALIGN,      -23, "flash address or length not aligned") \
+    X(ABOTA_ERR_FLASH_BOUNDS,     -24, "flash access outside the device") \
+    X(ABOTA_ERR_FLASH_NOT_ERASED, -25, "flash write would need a 0 bit to become 1 (not erased)") \
+    X(ABOTA_ERR_FLASH_VERIFY,     -26, "flash read-back differs from what was written") \
+    X(ABOTA_ERR_POWER_CUT,        -27, "power cut (simulated)") \
+    /* flash layout: 40..49 */ \
+    X(ABOTA_ERR_LAYOUT_ALIGN,     -40, "flash layout: region not aligned to the sector size") \
+    X(ABOTA_ERR_LAYOUT_OVERLAP,   -41, "flash layout: regions overlap") \
+    X(ABOTA_ERR_LAYOUT_BOUNDS,    -42, "flash layout: region outside the flash") \
+    X(ABOTA_ERR_LAYOUT_UNKNOWN,   -43, "flash layout: unknown name") \
+    X(ABOTA_ERR_LAYOUT_GEOMETRY,  -44, "flash layout: invalid sector size or write alignment") \
+    /* HTTP response parser: 50..89 */ \
+    X(ABOTA_ERR_HTTP_NO_CRLF,        -50, "malformed HTTP header: line without CRLF") \
+    X(ABOTA_ERR_HTTP_STATUS_LINE,    -51, "status line is not HTTP/1.x") \
+    X(ABOTA_ERR_HTTP_STATUS_CODE,    -52, "status code is not three digits") \
+    X(ABOTA_ERR_HTTP_LINE_TOO_LONG,  -53, "HTTP header line too long") \
+    X(ABOTA_ERR_HTTP_TOO_MANY_HEADERS, -54, "too many HTTP header lines") \
+    X(ABOTA_ERR_HTTP_HEADER_SYNTAX,  -55, "malformed HTTP header: no colon or invalid name") \
+    X(ABOTA_ERR_HTTP_CL_NOT_NUMBER,  -56, "Content-Length is not a number") \
+    X(ABOTA_ERR_HTTP_CL_CONFLICT,    -57, "two different Content-Length values") \
+    X(ABOTA_ERR_HTTP_CL_TOO_BIG,     -58, "Content-Length too large") \
+    X(ABOTA_ERR_HTTP_TE_UNSUPPORTED, -59, "unsupported Transfer-Encoding") \
+    X(ABOTA_ERR_HTTP_TE_AND_CL,      -60, "both Transfer-Encoding and Content-Length") \
+    X(ABOTA_ERR_HTTP_CHUNK_SIZE,     -61, "chunk size is not a hex number") \
+    X(ABOTA_ERR_HTTP_CHUNK_TOO_BIG,  -62, "chunk size too large") \
+    X(ABOTA_ERR_HTTP_CHUNK_CRLF,     -63, "chunk data not followed by CRLF") \
+    X(ABOTA_ERR_HTTP_CONTENT_RANGE,  -64, "malformed Content-Range") \
+    X(ABOTA_ERR_HTTP_TRUNCATED,      -65, "connection closed before the end of the body") \
+    X(ABOTA_ERR_HTTP_EXTRA_BYTES,    -66, "bytes past the end of the declared body") \
+    X(ABOTA_ERR_HTTP_OBS_FOLD,       -67, "obsolete folded HTTP header line") \
+    X(ABOTA_ERR_HTTP_HEADER_VALUE,   -68, "malformed HTTP header value") \
+    X(ABOTA_ERR_HTTP_STATUS,         -69, "unexpected HTTP status") \
+    X(ABOTA_ERR_HTTP_NOT_FOUND,      -70, "HTTP 404: firmware not found on the server") \
+    X(ABOTA_ERR_HTTP_SERVER_ERROR,   -71, "HTTP 5xx: server error") \
+    X(ABOTA_ERR_HTTP_CONTENT_TYPE,   -72, "unexpected Content-Type (want application/octet-stream)") \
+    X(ABOTA_ERR_HTTP_NO_LENGTH,      -73, "response has neither Content-Length nor chunked encoding") \
+    X(ABOTA_ERR_HTTP_REDIRECT_LOOP,  -74, "too many HTTP redirects") \
+    X(ABOTA_ERR_HTTP_RANGE_MISMATCH, -75, "Content-Range does not match the requested range") \
+    X(ABOTA_ERR_HTTP_BAD_REDIRECT,   -76, "redirect without a usable Location") \
+    /* URL and request builder: 90..99 */ \
+    X(ABOTA_ERR_URL_SCHEME,       -90, "URL scheme is not http://") \
+    X(ABOTA_ERR_URL_HOST,         -91, "URL host is empty or malformed") \
+    X(ABOTA_ERR_URL_PORT,         -92, "URL port is not a number in 1..65535") \
+    X(ABOTA_ERR_URL_TOO_LONG,     -93, "URL too long") \
+    X(ABOTA_ERR_URL_SYNTAX,       -94, "URL malformed") \
+    /* images: 100..129 */ \
+    X(ABOTA_ERR_IMG_UNKNOWN,      -100, "neither an abota image nor an Espressif user bin") \
+    X(ABOTA_ERR_IMG_TOO_SHORT,    -101, "image shorter than its header or footer") \
+    X(ABOTA_ERR_IMG_FOOTER_VERSION, -102, "abota footer version not supported") \
+    X(ABOTA_ERR_IMG_FOOTER_CRC,   -103, "abota footer CRC mismatch") \
+    X(ABOTA_ERR_IMG_LENGTH,       -104, "image length does not match its footer") \
+    X(ABOTA_ERR_IMG_CRC,          -105, "image CRC-32 mismatch") \
+    X(ABOTA_ERR_IMG_SHA256,       -106, "image SHA-256 mismatch") \
+    X(ABOTA_ERR_IMG_SLOT,         -107, "image built for the other slot") \
+    X(ABOTA_ERR_IMG_VERSION,      -108, "version is not MAJOR.MINOR.PATCH (0-255.0-255.0-65535)") \
+    X(ABOTA_ERR_ESP_HEADER,       -110, "Espressif image header malformed") \
+    X(ABOTA_ERR_ESP_SEGMENT,      -111, "Espressif image segment runs past the end") \
+    X(ABOTA_ERR_ESP_CHECKSUM,     -112, "Espressif XOR checksum mismatch") \
+    X(ABOTA_ERR_ESP_CRC,          -113, "Espressif CRC trailer mismatch") \
+    X(ABOTA_ERR_IMG_FOOTER_FIELD, -114, "abota footer field out of range") \
+    /* slot writer: 130..139 */ \
+    X(ABOTA_ERR_SLOT_INVALID,     -130, "no such slot") \
+    X(ABOTA_ERR_SLOT_RUNNING,     -131, "refusing to write the running slot") \
+    X(ABOTA_ERR_SLOT_TOO_BIG,     -132, "image larger than the slot") \
+    X(ABOTA_ERR_SLOT_OVERFLOW,    -133, "more bytes than the declared length") \
+    X(ABOTA_ERR_SLOT_SHORT,       -134, "fewer bytes than the declared length") \
+    /* boot record and boot choice: 140..149 */ \
+    X(ABOTA_ERR_BOOTREC_NONE,     -140, "no valid boot record") \
+    X(ABOTA_ERR_BOOT_NOTHING,     -141, "nothing bootable") \
+    X(ABOTA_ERR_BOOTREC_FIELD,    -142, "boot record field out of range") \
+    /* network port: 150..169 */ \
+    X(ABOTA_ERR_NET_RESOLVE,      -150, "host name could not be resolved") \
+    X(ABOTA_ERR_NET_CONNECT,      -151, "could not connect to the server") \
+    X(ABOTA_ERR_NET_REFUSED,      -152, "connection refused") \
+    X(ABOTA_ERR_NET_TIMEOUT,      -153, "network timeout") \
+    X(ABOTA_ERR_NET_SEND,         -154, "send failed") \
+    X(ABOTA_ERR_NET_RECV,         -155, "receive failed") \
+    X(ABOTA_ERR_NET_CLOSED,       -156, "connection closed by the server") \
+    X(ABOTA_ERR_NET_RESET,        -157, "connection reset by the peer") \
+    /* update engine: 170..189 */ \
+    X(ABOTA_ERR_DEADLINE,         -170, "update deadline passed") \
+    X(ABOTA_ERR_UP_TO_DATE,       -171, "server has the running version already") \
+    X(ABOTA_ERR_RETRIES,          -172, "gave up after the configured number of retries")
+
+enum abota_err {
+    ABOTA_OK = 0,
+#define ABOTA_X_ENUM(name, value, msg) name = (value),
+    ABOTA_ERROR_LIST(ABOTA_X_ENUM)
+#undef ABOTA_X_ENUM
+};
+
+/* The message for a code; never NULL. Unknown codes give "unknown error". */
+const char *abota_strerror(int err);
+
+/* The enum's name ("ABOTA_ERR_HTTP_NO_CRLF") for logs and tests; never NULL. */
+const char *abota_strerror_name(int err);
+
+#endif

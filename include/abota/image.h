@@ -1,0 +1,132 @@
+/* Firmware images: abota's footer and Espressif's own user bins.
+ *
+ * An abota image is the firmware bytes unchanged, zero to fifteen 0xFF pad
+ * bytes so the footer starts at a multiple of 16, then a 256-byte footer
+ * (layout in docs/IMAGE_FORMAT.md). Because the firmware is unchanged, an
+ * ESP8266 user bin inside an abota image still boots from the ROM loader. */
+#ifndef ABOTA_IMAGE_H
+#define ABOTA_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abota/flash.h"
+#include "abota/sha256.h"
+
+#define ABOTA_FOOTER_SIZE 256u
+#define ABOTA_FOOTER_MAGIC 0x544F4241u /* "ABOT" as little-endian bytes */
+#define ABOTA_FOOTER_VERSION 1u
+#define ABOTA_FOOTER_ALIGN 16u
+#define ABOTA_SIG_MAX 128u
+
+/* footer flags */
+#define ABOTA_FLAG_ESP_USERBIN 0x01u /* the payload is an Espressif user bin */
+
+/* Firmware version MAJOR.MINOR.PATCH packed as (major << 24 | minor << 16 | patch),
+ * so packed values compare like versions. */
+uint32_t abota_version_pack(unsigned major, unsigned minor, unsigned patch);
+/* Parses "X.Y.Z" (an optional leading 'v' is accepted) into a packed version. */
+int abota_version_parse(const char *s, uint32_t *out);
+/* Writes "X.Y.Z" into buf (at least 16 bytes is always enough). Returns the
+ * length or ABOTA_ERR_NOSPACE. */
+int abota_version_format(uint32_t v, char *buf, size_t size);
+
+/* The decoded footer. */
+struct abota_footer {
+    uint32_t payload_len;   /* firmware bytes before the padding */
+    uint32_t version;       /* packed firmware version */
+    uint8_t target_slot;    /* ABOTA_SLOT_ANY, 1 or 2 */
+    uint8_t flags;          /* ABOTA_FLAG_* */
+    uint32_t crc32;         /* CRC-32 of the payload */
+    uint8_t sha256[ABOTA_SHA256_SIZE]; /* SHA-256 of the payload */
+    uint8_t sig_type;       /* 0: none (the signature area is reserved) */
+    uint16_t sig_len;
+    uint8_t sig[ABOTA_SIG_MAX];
+};
+
+/* Offset of the footer for a payload of payload_len bytes. */
+uint32_t abota_image_footer_offset(uint32_t payload_len);
+/* Total image length (payload, padding, footer). */
+uint32_t abota_image_total_len(uint32_t payload_len);
+
+/* Encodes f into out[ABOTA_FOOTER_SIZE], computing the footer CRC. */
+void abota_footer_encode(const struct abota_footer *f, uint8_t out[ABOTA_FOOTER_SIZE]);
+/* Decodes and checks magic, version, field ranges and the footer CRC. */
+int abota_footer_decode(const uint8_t in[ABOTA_FOOTER_SIZE], struct abota_footer *f);
+
+/* --- Espressif user bins (0xEA "new"/v2 and plain 0xE9 images) --- */
+
+#define ABOTA_ESP_MAX_SEGMENTS 16
+
+struct abota_esp_segment {
+    uint32_t file_offset; /* where the segment data starts in the file */
+    uint32_t load_addr;
+    uint32_t len;
+};
+
+struct abota_esp_info {
+    bool v2;               /* 0xEA header with irom0 block ("new" boot mode) */
+    uint8_t userbin;       /* v2: byte 3, 1 or 2 */
+    uint32_t entry;
+    uint32_t irom_len;     /* v2: length of the irom0 block */
+    uint8_t flash_mode;    /* 0 QIO, 1 QOUT, 2 DIO, 3 DOUT */
+    uint8_t size_map;      /* high nibble of the inner header's byte 3 */
+    uint8_t clk_div;       /* low nibble */
+    uint8_t nsegments;
+    struct abota_esp_segment seg[ABOTA_ESP_MAX_SEGMENTS];
+    uint32_t checksum_offset;  /* file offset of the XOR checksum byte */
+    uint8_t checksum_stored;
+    uint8_t checksum_computed;
+    bool has_crc_trailer;      /* v2 bins carry a CRC trailer after the checksum */
+    uint32_t crc_stored;
+    uint32_t crc_computed;     /* the trailer the bytes call for */
+    uint32_t end;              /* bytes the bin occupies, trailer included */
+};
+
+/* Espressif's trailer value for a body whose standard CRC-32 is crc:
+ * c < 0x80000000 ? c + 1 : ~c (fixtures README). */
+uint32_t abota_esp_crc_fixup(uint32_t crc);
+
+/* Parses and checks an Espressif image held in flash at [addr, addr+max_len):
+ * header, segments, XOR checksum and (v2) CRC trailer. Fills info even when a
+ * check fails, as far as it got. Returns 0, or ABOTA_ERR_ESP_*. */
+int abota_esp_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_t max_len,
+                           struct abota_esp_info *info);
+
+/* The same over a buffer in RAM (host tools and tests). */
+int abota_esp_verify_buf(const uint8_t *buf, size_t len, struct abota_esp_info *info);
+
+/* --- whole-image checks --- */
+
+enum abota_image_kind {
+    ABOTA_IMAGE_UNKNOWN = 0,
+    ABOTA_IMAGE_ABOTA = 1,   /* payload + abota footer */
+    ABOTA_IMAGE_ESP = 2,     /* a plain Espressif user bin */
+};
+
+struct abota_image_info {
+    enum abota_image_kind kind;
+    uint32_t total_len;          /* bytes the image occupies */
+    struct abota_footer footer;  /* kind == ABOTA_IMAGE_ABOTA */
+    bool has_esp;                /* the payload parsed as an Espressif bin */
+    struct abota_esp_info esp;
+    uint32_t crc32;              /* CRC-32 of the payload as read */
+};
+
+/* Verifies an abota image of total length total_len at addr (from the boot
+ * record or the slot writer): footer, CRC-32 and SHA-256 of the payload, and
+ * the Espressif checks when the payload is a user bin. */
+int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_t total_len,
+                             struct abota_image_info *info);
+
+/* Finds and verifies whatever image a region holds when its length is not
+ * known (no boot record): an abota footer at a 16-byte boundary, else a plain
+ * Espressif user bin at the start. Returns 0 with info filled, or an error. */
+int abota_image_probe_flash(const struct abota_flash *f, uint32_t addr, uint32_t region_size,
+                            struct abota_image_info *info);
+
+/* Verifies an image held in RAM (host tools). */
+int abota_image_verify_buf(const uint8_t *buf, size_t len, struct abota_image_info *info);
+
+#endif

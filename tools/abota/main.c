@@ -1,0 +1,40 @@
+/* abota: the host CLI. One binary, one subcommand per file (cmd_*.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "abota/version.h"
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+    {NULL, NULL, NULL}, /* keep last */
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: abota COMMAND [ARGS...]   (abota COMMAND --help for details)\n\ncommands:\n");
+    for (size_t i = 0; commands[i].name; i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nabota %s\n", ABOTA_VERSION_STRING);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("abota %s\n", ABOTA_VERSION_STRING);
+        return 0;
+    }
+    for (size_t i = 0; commands[i].name; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "abota: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
