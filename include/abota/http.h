@@ -1,0 +1,98 @@
+/* HTTP/1.x for firmware downloads: a streaming response parser and a
+ * request builder. No heap, no OS; everything lives in caller-owned structs.
+ *
+ * The parser is fed whatever the socket returned, split anywhere, down to one
+ * byte per call, and gives identical results for every split. Header names
+ * are matched case-insensitively; values abota uses are copied into bounded
+ * fields of struct abota_http_resp, other headers are skipped unbuffered. */
+#ifndef ABOTA_HTTP_H
+#define ABOTA_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abota/config.h"
+#include "abota/url.h"
+
+#define ABOTA_HTTP_NO_RETRY_AFTER 0xFFFFFFFFu
+#define ABOTA_HTTP_RANGE_TOTAL_UNKNOWN 0xFFFFFFFFu /* "bytes 0-9/ *" */
+
+struct abota_http_resp {
+    int status;                 /* 100..599 */
+    uint8_t version_minor;      /* HTTP/1.0 or HTTP/1.1 */
+    bool has_content_length;
+    uint32_t content_length;
+    bool chunked;               /* Transfer-Encoding: chunked */
+    bool connection_close;      /* Connection: close, or HTTP/1.0 without keep-alive */
+    char content_type[ABOTA_HTTP_CTYPE_MAX]; /* media type as sent, "" when none */
+    char etag[ABOTA_HTTP_ETAG_MAX];          /* with quotes and W/ as sent */
+    char last_modified[ABOTA_HTTP_DATE_MAX];
+    char location[ABOTA_URL_MAX];
+    bool has_content_range;     /* Content-Range: bytes first-last/total */
+    uint32_t range_first, range_last, range_total;
+    bool accept_ranges;         /* Accept-Ranges: bytes */
+    uint32_t retry_after;       /* seconds (delta form), or ABOTA_HTTP_NO_RETRY_AFTER */
+};
+
+struct abota_http {
+    struct abota_http_resp resp; /* valid once abota_http_headers_done() */
+    /* private */
+    uint8_t state_;
+    bool head_;                  /* response to HEAD: no body */
+    uint16_t nheaders_;
+    uint16_t line_len_;
+    uint32_t skip_len_;          /* length of a header line being skipped */
+    uint8_t hdr_;                /* which known header the current line is */
+    uint32_t body_left_;         /* Content-Length or chunk bytes still to come */
+    uint32_t body_seen_;         /* body bytes delivered so far */
+    uint8_t chunk_digits_;
+    char line_[ABOTA_HTTP_LINE_MAX + 1];
+};
+
+/* Prepares p for one response. head: the request was HEAD (no body follows
+ * whatever Content-Length says). */
+void abota_http_init(struct abota_http *p, bool head);
+
+/* Feeds len bytes. Returns the count consumed (>= 0) or a negative
+ * ABOTA_ERR_HTTP_* code; after an error the parser stays failed.
+ * When body bytes were among the consumed ones, *body and *body_len point at
+ * them (a span inside in; chunk framing is never part of it); otherwise
+ * *body_len is 0. A call consumes less than len when it stops at the end of
+ * the headers, at a chunk boundary or at the end of the message: call again
+ * with the rest. Bytes after the end of the message are refused with
+ * ABOTA_ERR_HTTP_EXTRA_BYTES and never reported as body. */
+int abota_http_feed(struct abota_http *p, const uint8_t *in, size_t len,
+                    const uint8_t **body, size_t *body_len);
+
+/* The connection closed. 0 when the message is complete (or its body was
+ * delimited by the close), else ABOTA_ERR_HTTP_TRUNCATED. */
+int abota_http_eof(struct abota_http *p);
+
+bool abota_http_headers_done(const struct abota_http *p);
+bool abota_http_done(const struct abota_http *p);
+/* Body bytes delivered so far. */
+uint32_t abota_http_body_seen(const struct abota_http *p);
+
+/* --- requests --- */
+
+struct abota_http_request {
+    const struct abota_url *url;
+    bool head;                 /* HEAD instead of GET */
+    bool http10;               /* HTTP/1.0 instead of 1.1 */
+    bool keep_alive;           /* 1.1: omit "Connection: close" */
+    bool has_range;            /* Range: bytes=range_first- */
+    uint32_t range_first;
+    const char *if_none_match; /* ETag, or NULL */
+    const char *if_range;      /* ETag or HTTP date, or NULL (with has_range) */
+};
+
+/* Writes the request into buf: request line with the path escaped and always
+ * starting with '/', Host (with the port when it is not 80; IPv6 in
+ * brackets), Accept: application/octet-stream, Accept-Encoding: identity,
+ * User-Agent: abota/<version>, the optional headers, and the blank line.
+ * Returns the length (no NUL counted; one is written when it fits) or
+ * ABOTA_ERR_NOSPACE, leaving nothing half-usable. */
+int abota_http_request_build(const struct abota_http_request *rq, char *buf, size_t size);
+
+#endif
