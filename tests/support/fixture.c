@@ -41,6 +41,25 @@ size_t testdata_load(const char *rel, uint8_t *buf, size_t cap)
     return load(ABOTA_TEST_DATA_DIR, rel, buf, cap, "tests/data is part of the repository");
 }
 
+size_t fixture_stream(const char *rel, void (*fn)(void *arg, const uint8_t *p, size_t n),
+                      void *arg)
+{
+    uint8_t chunk[1024];
+    FILE *fp = fopen(fixture_path(rel), "rb");
+    if (!fp) {
+        fprintf(stderr, "FATAL: cannot open %s: the Espressif fixtures must be in "
+                        "../shared/fixtures beside the project\n", path_buf);
+        exit(2);
+    }
+    size_t total = 0, n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+        fn(arg, chunk, n);
+        total += n;
+    }
+    fclose(fp);
+    return total;
+}
+
 const char *fixture_path(const char *rel)
 {
     snprintf(path_buf, sizeof path_buf, "%s/fixtures/%s", ABOTA_SHARED_DIR, rel);

@@ -15,6 +15,12 @@ size_t fixture_load(const char *rel, uint8_t *buf, size_t cap);
 /* Reads tests/data/<rel>; same contract. */
 size_t testdata_load(const char *rel, uint8_t *buf, size_t cap);
 
+/* Streams a fixture through fn in chunks of at most 1 KiB, so big files need
+ * no big buffer (the target CPUs have ~80 KiB of RAM). Returns the length;
+ * a missing file fails like fixture_load. */
+size_t fixture_stream(const char *rel, void (*fn)(void *arg, const uint8_t *p, size_t n),
+                      void *arg);
+
 /* Full path of a fixture (static buffer). */
 const char *fixture_path(const char *rel);
 
