@@ -24,7 +24,8 @@ static size_t load(const char *dir, const char *rel, uint8_t *buf, size_t cap, c
     int more = fgetc(fp) != EOF;
     fclose(fp);
     if (more) {
-        fprintf(stderr, "FATAL: %s is larger than the test's buffer (%zu bytes)\n", path_buf, cap);
+        fprintf(stderr, "FATAL: %s is larger than the test's buffer (%lu bytes)\n", path_buf,
+                (unsigned long)cap);
         exit(2);
     }
     return n;
