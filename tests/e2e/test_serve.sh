@@ -12,6 +12,7 @@ command -v python3 >/dev/null || fail "python3 is needed"
 mkdir -p "$ROOT/sub" "$WORK/outside"
 head -c 65536 /dev/urandom >"$ROOT/fw.bin"
 head -c 1000 /dev/urandom >"$ROOT/sub/user2.bin"
+head -c $((6 << 20)) /dev/urandom >"$ROOT/big.img"
 printf 'hello\n' >"$ROOT/notes.txt"
 : >"$ROOT/empty.bin"
 SECRET="abota-secret-$RANDOM$RANDOM"
@@ -50,6 +51,16 @@ LASTMOD=$(header last-modified "$WORK/h")
 [[ $ETAG == \"*\" ]] || fail "ETag missing or unquoted: '$ETAG'"
 [[ $LASTMOD == *GMT ]] || fail "Last-Modified: '$LASTMOD'"
 [[ $(header date "$WORK/h") == *GMT ]] || fail "Date"
+
+# A body far larger than the socket buffers (sendfile resumed on EPOLLOUT),
+# while another client requests it and reads nothing.
+python3 -c 'import socket,sys,time; s=socket.create_connection(("127.0.0.1",int(sys.argv[1]))); s.sendall(b"GET /big.img HTTP/1.1\r\nHost: x\r\n\r\n"); time.sleep(4)' "$PORT" &
+stalled=$!
+sleep 0.3
+curl -s --max-time 20 --limit-rate 20M -o "$WORK/got" "$URL/big.img" || fail "GET big.img"
+cmp "$WORK/got" "$ROOT/big.img" || fail "big.img body differs"
+[[ $(status --max-time 5 "$URL/notes.txt") == 200 ]] || fail "a stalled reader blocks the server"
+kill "$stalled" 2>/dev/null || true; wait "$stalled" 2>/dev/null || true
 
 # --- Ranges (bytes of the file cut with python to compare)
 cut_bytes() { python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.stdout.buffer.write(d[int(sys.argv[2]):int(sys.argv[3])])' "$ROOT/fw.bin" "$1" "$2"; }
@@ -273,6 +284,26 @@ grep -q '" 414 ' "$SERVER_LOG" || fail "access log: 414 line"
 "$ABOTA" serve --help | grep -q -- '--port' || fail "--help"
 if "$ABOTA" serve "$ROOT" --port 99999 2>/dev/null; then fail "bad port accepted"; fi
 if "$ABOTA" serve "$WORK/missing" --port 0 2>/dev/null; then fail "missing DIR accepted"; fi
+
+# --- Idle clients are closed after --timeout
+stop_server
+start_server --timeout 1
+python3 - "$PORT" <<'PY' || fail "idle timeout"
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"GET /notes.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+time.sleep(0.2)
+first = s.recv(65536)
+assert first.startswith(b"HTTP/1.1 200"), first[:40]
+t0 = time.monotonic()
+rest = s.recv(65536)   # nothing more comes: the server closes the idle connection
+took = time.monotonic() - t0
+assert rest == b"" and 0.5 < took < 5, (rest, took)
+half = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+half.sendall(b"GET /notes.txt HT")
+t0 = time.monotonic()
+assert half.recv(100) == b"" and time.monotonic() - t0 < 5
+PY
 
 # --- Clean shutdown
 kill -TERM "$SERVER_PID"
