@@ -124,7 +124,7 @@ head -1 "$WORK/h" | grep -q ' 405 ' || fail "POST: $(head -1 "$WORK/h")"
 
 # --- Raw socket cases: traversal, malformed input, keep-alive, pipelining
 python3 - "$PORT" "$SECRET" "$ROOT" <<'PY' || fail "raw socket checks"
-import http.client, os, re, socket, sys
+import http.client, os, random, re, socket, sys
 port, secret, root = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3]
 fw = open(os.path.join(root, "fw.bin"), "rb").read()
 
@@ -270,6 +270,33 @@ while True:
 undate = lambda b: re.sub(rb"Date: [^\r]*\r\n", b"", b)
 check(undate(buf) == undate(r) and buf.count(b"HTTP/1.1 ") == 3, "byte-at-a-time pipelining")
 s.close()
+# Mutated requests (bytes flipped, inserted, cut, repeated), then EOF: any
+# answer or none, but the server keeps serving.
+rnd = random.Random(7)
+seed = (b"GET /sub/user2.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=5-50\r\n"
+        b"If-None-Match: \"a\", W/\"b\"\r\nIf-Range: Sat, 01 Jan 2000 00:00:00 GMT\r\n"
+        b"If-Modified-Since: Sun Nov  6 08:49:37 1994\r\nConnection: keep-alive\r\n\r\n")
+for i in range(400):
+    m = bytearray(seed * rnd.randint(1, 3))
+    for _ in range(rnd.randint(1, 8)):
+        op, at = rnd.randrange(4), rnd.randrange(len(m))
+        if op == 0: m[at] = rnd.randrange(256)
+        elif op == 1: m[at:at] = bytes(rnd.randrange(256) for _ in range(rnd.randint(1, 20)))
+        elif op == 2: del m[at:at + rnd.randint(1, 30)]
+        else: m[at:at] = m[at:at + rnd.randint(1, 40)] * rnd.randint(1, 50)
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(bytes(m)); s.shutdown(socket.SHUT_WR)
+    out = b""
+    while True:
+        try: b = s.recv(65536)
+        except ConnectionResetError: break
+        if not b: break
+        out += b
+    s.close()
+    check(out == b"" or out.startswith(b"HTTP/1.1 "), "mutated request %d: %r" % (i, out[:40]))
+    if i % 50 == 0:
+        alive()
+alive()
 print("raw socket checks passed")
 PY
 

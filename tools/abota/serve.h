@@ -19,7 +19,9 @@
 #define SERVE_HEADERS_MAX 16384u /* all header lines with their CRLFs */
 #define SERVE_HEADER_LINES_MAX 100u
 /* Room for one request head plus some pipelined bytes. */
-#define SERVE_IN_MAX (SERVE_LINE_MAX + SERVE_HEADERS_MAX + 8192u)
+/* Leading empty lines (<= SERVE_LINE_MAX bytes) + request line + headers,
+ * so framing always fails before the buffer is full. */
+#define SERVE_IN_MAX (2 * SERVE_LINE_MAX + SERVE_HEADERS_MAX + 8192u)
 
 struct serve_opts {
     const char *bind;     /* address or host name to listen on */
