@@ -176,6 +176,16 @@ for path in [b"/./fw.bin", b"//fw.bin", b"/sub//user2.bin", b"/%66w.bin", b"/fw.
     r = exchange(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     check(status_of(r) == 200, "%r answered %d" % (path, status_of(r)))
 
+# The request Espressif's ota_demo sends: HTTP/1.0, no leading slash, a NUL
+# after the head; it needs "Content-Type: application/octet-stream" and
+# "Content-Length: " spelled exactly so.
+r = exchange(b"GET fw.bin HTTP/1.0\r\nHost: 127.0.0.1:%d\r\nAccept: application/octet-stream\r\n"
+             b"Accept-Encoding: identity\r\n\r\n\0" % port)
+head, _, body = r.partition(b"\r\n\r\n")
+check(status_of(r) == 200 and body == fw, "ota_demo request")
+check(b"\r\nContent-Type: application/octet-stream\r\n" in head and
+      b"\r\nContent-Length: 65536\r\n" in head, "ota_demo headers")
+
 # HEAD: headers, Content-Length, and not one byte of body.
 r = exchange(b"HEAD /fw.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 head, _, rest = r.partition(b"\r\n\r\n")

@@ -32,8 +32,8 @@ static int hexval(char c)
     return -1;
 }
 
-/* Origin-form path of the target (absolute-form loses scheme and authority),
- * without query. Returns false for other forms. */
+/* The path of the target (absolute-form loses scheme and authority),
+ * without query or fragment. */
 static bool target_path(struct serve_str t, struct serve_str *path)
 {
     if (t.n >= 7 && (!strncasecmp(t.p, "http://", 7) || (t.n >= 8 && !strncasecmp(t.p, "https://", 8)))) {
@@ -47,7 +47,10 @@ static bool target_path(struct serve_str t, struct serve_str *path)
             return true;
         }
     }
-    if (!t.n || t.p[0] != '/')
+    /* Espressif's ota_demo asks for "GET user2.2048.new.5.bin HTTP/1.0", no
+     * leading slash; SimpleHTTPServer took it, so a relative path is read as
+     * relative to DIR like any other. */
+    if (!t.n)
         return false;
     size_t n = 0;
     while (n < t.n && t.p[n] != '?' && t.p[n] != '#')
