@@ -11,5 +11,6 @@ struct cli_command {
     int (*run)(int argc, char **argv);
 };
 
+int cmd_serve(int argc, char **argv);
 
 #endif

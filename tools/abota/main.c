@@ -6,6 +6,7 @@
 #include "cli.h"
 
 static const struct cli_command commands[] = {
+    {"serve", "serve firmware files over HTTP for devices (development)", cmd_serve},
     {NULL, NULL, NULL}, /* keep last */
 };
 
