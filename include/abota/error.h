@@ -103,7 +103,9 @@
     /* update engine: 170..189 */ \
     X(ABOTA_ERR_DEADLINE,         -170, "update deadline passed") \
     X(ABOTA_ERR_UP_TO_DATE,       -171, "server has the running version already") \
-    X(ABOTA_ERR_RETRIES,          -172, "gave up after the configured number of retries")
+    X(ABOTA_ERR_RETRIES,          -172, "gave up after the configured number of retries") \
+    X(ABOTA_ERR_UP_URL_TEMPLATE,  -173, "URL template: '%' must be followed by 'd' (slot number) or '%'") \
+    X(ABOTA_ERR_UP_NET_PORT,      -174, "network port broke its contract (send/recv count out of range)")
 
 enum abota_err {
     ABOTA_OK = 0,
