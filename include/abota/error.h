@@ -26,6 +26,7 @@
     X(ABOTA_ERR_FLASH_NOT_ERASED, -25, "flash write would need a 0 bit to become 1 (not erased)") \
     X(ABOTA_ERR_FLASH_VERIFY,     -26, "flash read-back differs from what was written") \
     X(ABOTA_ERR_POWER_CUT,        -27, "power cut (simulated)") \
+    X(ABOTA_ERR_FLASH_SIZE,       -28, "flash image file has a different size than the flash") \
     /* flash layout: 40..49 */ \
     X(ABOTA_ERR_LAYOUT_ALIGN,     -40, "flash layout: region not aligned to the sector size") \
     X(ABOTA_ERR_LAYOUT_OVERLAP,   -41, "flash layout: regions overlap") \
