@@ -198,7 +198,7 @@ static size_t chunked(uint8_t *out, size_t cap, const uint8_t *body, size_t len)
         if (k > len - off)
             k = len - off;
         char line[16];
-        int h = snprintf(line, sizeof line, "%zx\r\n", k);
+        int h = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)k);
         assert_true(cap - n > (size_t)h + k + 2);
         memcpy(out + n, line, (size_t)h);
         n += (size_t)h;
