@@ -172,7 +172,7 @@ static void test_every_byte_flip_detected(void **state)
             memcpy(raw, good, sizeof raw);
             raw[i] ^= (uint8_t)(1u << bit);
             if (abota_footer_decode(raw, &g) >= 0)
-                fail_msg("flip of byte %zu bit %u went unnoticed", i, bit);
+                fail_msg("flip of byte %lu bit %u went unnoticed", (unsigned long)i, bit);
         }
         memcpy(raw, good, sizeof raw);
         raw[i] ^= 0xFF;
