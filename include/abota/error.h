@@ -26,6 +26,7 @@
     X(ABOTA_ERR_FLASH_NOT_ERASED, -25, "flash write would need a 0 bit to become 1 (not erased)") \
     X(ABOTA_ERR_FLASH_VERIFY,     -26, "flash read-back differs from what was written") \
     X(ABOTA_ERR_POWER_CUT,        -27, "power cut (simulated)") \
+    X(ABOTA_ERR_FLASH_SIZE,       -28, "flash image file has a different size than the flash") \
     /* flash layout: 40..49 */ \
     X(ABOTA_ERR_LAYOUT_ALIGN,     -40, "flash layout: region not aligned to the sector size") \
     X(ABOTA_ERR_LAYOUT_OVERLAP,   -41, "flash layout: regions overlap") \
@@ -87,10 +88,18 @@
     X(ABOTA_ERR_SLOT_TOO_BIG,     -132, "image larger than the slot") \
     X(ABOTA_ERR_SLOT_OVERFLOW,    -133, "more bytes than the declared length") \
     X(ABOTA_ERR_SLOT_SHORT,       -134, "fewer bytes than the declared length") \
+    X(ABOTA_ERR_SLOT_CRC,         -135, "slot read back from flash differs from the bytes received") \
+    X(ABOTA_ERR_SLOT_RESUME,      -136, "resume offset not a multiple of the write alignment or past the image") \
+    X(ABOTA_ERR_SLOT_TRAILING,    -137, "bytes after the end of the Espressif user bin") \
     /* boot record and boot choice: 140..149 */ \
     X(ABOTA_ERR_BOOTREC_NONE,     -140, "no valid boot record") \
     X(ABOTA_ERR_BOOT_NOTHING,     -141, "nothing bootable") \
     X(ABOTA_ERR_BOOTREC_FIELD,    -142, "boot record field out of range") \
+    X(ABOTA_ERR_BOOTREC_MAGIC,    -143, "boot record magic missing (sector erased or foreign)") \
+    X(ABOTA_ERR_BOOTREC_VERSION,  -144, "boot record format version not supported") \
+    X(ABOTA_ERR_BOOTREC_CRC,      -145, "boot record CRC mismatch") \
+    X(ABOTA_ERR_BOOT_MISMATCH,    -146, "slot image does not match the boot record's length or CRC-32") \
+    X(ABOTA_ERR_BOOT_EMPTY,       -147, "the boot record says the slot is empty") \
     /* network port: 150..169 */ \
     X(ABOTA_ERR_NET_RESOLVE,      -150, "host name could not be resolved") \
     X(ABOTA_ERR_NET_CONNECT,      -151, "could not connect to the server") \
