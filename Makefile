@@ -23,5 +23,8 @@ test: deps-test $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
 
+demo: build
+	scripts/demo.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD)

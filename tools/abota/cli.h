@@ -11,5 +11,7 @@ struct cli_command {
     int (*run)(int argc, char **argv);
 };
 
+int cmd_flash(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
 
 #endif
