@@ -85,6 +85,17 @@
     X(ABOTA_ERR_ESP_CHECKSUM,     -112, "Espressif XOR checksum mismatch") \
     X(ABOTA_ERR_ESP_CRC,          -113, "Espressif CRC trailer mismatch") \
     X(ABOTA_ERR_IMG_FOOTER_FIELD, -114, "abota footer field out of range") \
+    X(ABOTA_ERR_IMG_FOOTER_MAGIC, -115, "no abota footer (magic \"ABOT\" missing)") \
+    X(ABOTA_ERR_IMG_FOOTER_SIZE,  -116, "abota footer size field is not 256") \
+    X(ABOTA_ERR_IMG_FOOTER_SLOT,  -117, "abota footer target slot is not 0, 1 or 2") \
+    X(ABOTA_ERR_IMG_FOOTER_FLAGS, -118, "abota footer has unknown flags set") \
+    X(ABOTA_ERR_IMG_FOOTER_SIG,   -119, "abota footer signature length over 128 or set without a type") \
+    X(ABOTA_ERR_IMG_FOOTER_PAD,   -120, "abota footer pad length does not match the payload length") \
+    X(ABOTA_ERR_IMG_PADDING,      -121, "padding before the abota footer is not all 0xFF") \
+    X(ABOTA_ERR_ESP_MAGIC,        -122, "not an Espressif image (first byte is not 0xE9 or 0xEA)") \
+    X(ABOTA_ERR_ESP_SEGMENTS,     -123, "Espressif image has no segments or more than abota supports") \
+    X(ABOTA_ERR_ESP_TRUNCATED,    -124, "Espressif image ends before its checksum or CRC trailer") \
+    X(ABOTA_ERR_IMG_ESP_LENGTH,   -125, "Espressif bin inside the image does not end where the payload ends") \
     /* slot writer: 130..139 */ \
     X(ABOTA_ERR_SLOT_INVALID,     -130, "no such slot") \
     X(ABOTA_ERR_SLOT_RUNNING,     -131, "refusing to write the running slot") \
@@ -115,7 +126,9 @@
     /* update engine: 170..189 */ \
     X(ABOTA_ERR_DEADLINE,         -170, "update deadline passed") \
     X(ABOTA_ERR_UP_TO_DATE,       -171, "server has the running version already") \
-    X(ABOTA_ERR_RETRIES,          -172, "gave up after the configured number of retries")
+    X(ABOTA_ERR_RETRIES,          -172, "gave up after the configured number of retries") \
+    X(ABOTA_ERR_UP_URL_TEMPLATE,  -173, "URL template: '%' must be followed by 'd' (slot number) or '%'") \
+    X(ABOTA_ERR_UP_NET_PORT,      -174, "network port broke its contract (send/recv count out of range)")
 
 enum abota_err {
     ABOTA_OK = 0,
