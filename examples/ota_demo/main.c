@@ -19,6 +19,7 @@
 
 struct demo_state {
     unsigned last_step;  /* progress bar position printed, 0..BAR_WIDTH */
+    unsigned requests;   /* requests sent: the engine may ask for the footer first */
     int reboot_said;
 };
 
@@ -55,15 +56,17 @@ static void on_event(void *arg, const struct abota_update_event *ev)
     struct demo_state *st = arg;
     switch (ev->step) {
     case ABOTA_EV_RESOLVE:
-        printf("connecting to server %s...\n", ev->detail ? ev->detail : "");
+        if (st->requests == 0)
+            printf("connecting to server %s...\n", ev->detail ? ev->detail : "");
         break;
     case ABOTA_EV_CONNECTED:
-        printf("connected to server\n");
+        if (st->requests == 0)
+            printf("connected to server\n");
         break;
     case ABOTA_EV_REQUEST_SENT: {
         const char *name = ev->detail ? strrchr(ev->detail, '/') : NULL;
-        printf("downloading %s\n", name ? name + 1 : ev->detail ? ev->detail : "");
-        st->last_step = BAR_WIDTH + 1; /* draw the empty bar on the first progress */
+        if (st->requests++ == 0)
+            printf("downloading %s\n", name ? name + 1 : ev->detail ? ev->detail : "");
         break;
     }
     case ABOTA_EV_HEADERS:
@@ -72,6 +75,7 @@ static void on_event(void *arg, const struct abota_update_event *ev)
                    ev->slot);
         else
             printf("image size not announced (chunked), writing to user%d\n", ev->slot);
+        st->last_step = BAR_WIDTH + 1; /* draw the empty bar on the first progress */
         break;
     case ABOTA_EV_PROGRESS:
         progress(st, ev->done, ev->total);
@@ -162,7 +166,7 @@ _Noreturn void ota_demo_main(void)
     static struct ota_platform p;
     static uint8_t buf[OTA_BUF_SIZE];
     static struct abota_update up;
-    struct demo_state st = {0, 0};
+    struct demo_state st = {0, 0, 0};
 
     int rc = platform_init(&p);
     if (rc < 0) {
