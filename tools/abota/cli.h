@@ -21,5 +21,6 @@ int cmd_inspect(int argc, char **argv);
 int cli_read_file(const char *who, const char *path, size_t max, uint8_t **buf, size_t *len);
 int cmd_flash(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -1,0 +1,179 @@
+/* abota serve DIR: a development HTTP server for firmware images (the role
+ * `python -m SimpleHTTPServer 3344` plays in Espressif's OTA demo). */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include "abota/version.h"
+#include "cli.h"
+#include "serve.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: abota serve DIR [--bind ADDR] [--port PORT] [--timeout SECONDS]\n"
+            "\n"
+            "Serves the files under DIR over HTTP/1.1 and 1.0 (GET, HEAD, single byte\n"
+            "ranges, ETag/Last-Modified validators, keep-alive) for devices to download.\n"
+            "Nothing outside DIR is reachable: '..' segments are refused and symlinks\n"
+            "leading out of DIR are not followed. Directories are not listed.\n"
+            "Requests with several ranges are answered with the whole file (200).\n"
+            "\n"
+            "  --bind ADDR       address to listen on (default 0.0.0.0, all interfaces)\n"
+            "  --port PORT       TCP port (default 3344; 0 picks a free one)\n"
+            "  --timeout SECONDS close clients idle this long (default 60)\n"
+            "\n"
+            "One access log line per request goes to stdout. SIGINT/SIGTERM stop it.\n");
+}
+
+static bool parse_uint(const char *s, unsigned max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || errno || v > max || s[0] == '-' || s[0] == '+')
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+/* Enough descriptors for thousands of clients: soft limit up to the hard one. */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl))
+            perror("abota serve: warning: raising RLIMIT_NOFILE");
+    }
+}
+
+static int listen_on(const char *host, unsigned port, char *url, size_t url_cap)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    char ports[8];
+    snprintf(ports, sizeof(ports), "%u", port);
+    int rc = getaddrinfo(host, ports, &hints, &res);
+    if (rc) {
+        fprintf(stderr, "abota serve: cannot resolve '%s': %s\n", host, gai_strerror(rc));
+        return -1;
+    }
+    int fd = -1, err = 0;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            err = errno;
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0)
+            break;
+        err = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        fprintf(stderr, "abota serve: cannot listen on %s port %u: %s\n", host, port,
+                strerror(err));
+        return -1;
+    }
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    char ip[INET6_ADDRSTRLEN] = "?";
+    unsigned bound = port;
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        if (ss.ss_family == AF_INET6) {
+            const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)(const void *)&ss;
+            inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
+            bound = ntohs(a->sin6_port);
+            snprintf(url, url_cap, "http://[%s]:%u/", ip, bound);
+            return fd;
+        }
+        const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)&ss;
+        inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
+        bound = ntohs(a->sin_port);
+    }
+    snprintf(url, url_cap, "http://%s:%u/", ip, bound);
+    return fd;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    const char *dir = NULL, *bind_addr = "0.0.0.0";
+    unsigned port = 3344, idle_s = 60;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        }
+        if ((!strcmp(a, "--bind") || !strcmp(a, "--port") || !strcmp(a, "--timeout")) &&
+            i + 1 >= argc) {
+            fprintf(stderr, "abota serve: %s needs a value\n", a);
+            return 2;
+        }
+        if (!strcmp(a, "--bind")) {
+            bind_addr = argv[++i];
+        } else if (!strcmp(a, "--port")) {
+            if (!parse_uint(argv[++i], 65535, &port)) {
+                fprintf(stderr, "abota serve: bad port '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(a, "--timeout")) {
+            if (!parse_uint(argv[++i], 86400, &idle_s) || !idle_s) {
+                fprintf(stderr, "abota serve: bad timeout '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "abota serve: unknown option '%s'\n", a);
+            usage(stderr);
+            return 2;
+        } else if (!dir) {
+            dir = a;
+        } else {
+            fprintf(stderr, "abota serve: more than one DIR ('%s')\n", a);
+            return 2;
+        }
+    }
+    if (!dir) {
+        usage(stderr);
+        return 2;
+    }
+    char *real = realpath(dir, NULL);
+    int root_fd = real ? open(real, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (root_fd < 0) {
+        fprintf(stderr, "abota serve: %s: %s\n", dir, strerror(errno));
+        free(real);
+        return 1;
+    }
+    raise_nofile();
+    char url[96];
+    int lfd = listen_on(bind_addr, port, url, sizeof(url));
+    if (lfd < 0) {
+        close(root_fd);
+        free(real);
+        return 1;
+    }
+    struct serve_opts o = {bind_addr, port, idle_s, root_fd, real};
+    printf("abota serve: serving %s on %s (abota %s)\n", real, url, ABOTA_VERSION_STRING);
+    fflush(stdout);
+    int rc = serve_loop_run(lfd, &o);
+    close(lfd);
+    close(root_fd);
+    free(real);
+    return rc;
+}

@@ -1,0 +1,512 @@
+/* abota serve: the event loop.
+ *
+ * One thread, one level-triggered epoll set: the listening socket, a
+ * signalfd for SIGINT/SIGTERM and every client. A client is in one of three
+ * states:
+ *   READ    waiting for (the rest of) a request head; EPOLLIN
+ *   WRITE   sending a response head, then file bytes with sendfile; EPOLLOUT
+ *           while the socket is full. Nothing is read meanwhile, so
+ *           pipelined requests wait in the buffer and are answered in order.
+ *   LINGER  after a response that ends the connection: our side is shut
+ *           down and what the client still sends is read and dropped for a
+ *           moment, so that closing does not turn into a reset that could
+ *           destroy the response before the client read it.
+ * Every client has a deadline from its last progress; a sweep once a second
+ * closes the late ones. Idle keep-alive clients own no input buffer. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/sendfile.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "serve.h"
+
+#define IN_START 2048u
+#define SENDFILE_CHUNK (1u << 20) /* per turn, so one big download cannot starve others */
+#define LINGER_MS 2000
+#define LINGER_BYTES (1u << 20)
+#define ACCEPTS_PER_TURN 256
+#define LOG_REQ_MAX 256
+
+enum cstate { C_READ, C_WRITE, C_LINGER };
+
+struct conn {
+    int fd;
+    enum cstate st;
+    uint32_t events;           /* current epoll interest */
+    struct conn *prev, *next;  /* all clients */
+    int64_t active_ms;         /* last progress */
+    char addr[INET6_ADDRSTRLEN];
+    char *in;
+    size_t in_len, in_cap;
+    struct serve_scan scan;
+    bool peer_eof;
+    size_t linger_bytes;
+    /* the response in progress */
+    size_t consumed;           /* request bytes to drop once answered */
+    struct serve_resp resp;
+    size_t out_off;
+    int file_fd;
+    off_t file_pos;
+    uint64_t file_left;
+    uint64_t body_sent;
+    char req_log[LOG_REQ_MAX + 8];
+    char out[SERVE_HEAD_MAX];
+};
+
+struct loop {
+    int ep, lfd, sigfd;
+    const struct serve_opts *o;
+    struct conn *conns;
+    size_t nconns;
+    bool accept_paused;
+    int64_t now_ms, last_sweep_ms;
+};
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void set_events(struct loop *l, struct conn *c, uint32_t ev)
+{
+    if (c->events == ev)
+        return;
+    struct epoll_event e = {.events = ev, .data.ptr = c};
+    if (epoll_ctl(l->ep, EPOLL_CTL_MOD, c->fd, &e) == 0)
+        c->events = ev;
+}
+
+/* Quotes and control bytes are escaped so a log line stays one line. */
+static void log_text(char *dst, const char *src, size_t n)
+{
+    size_t o = 0;
+    bool cut = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)src[i];
+        if (o + 4 > LOG_REQ_MAX) {
+            cut = true;
+            break;
+        }
+        if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\') {
+            static const char hex[] = "0123456789abcdef";
+            dst[o++] = '\\';
+            dst[o++] = 'x';
+            dst[o++] = hex[ch >> 4];
+            dst[o++] = hex[ch & 15];
+        } else {
+            dst[o++] = (char)ch;
+        }
+    }
+    if (cut) {
+        memcpy(dst + o, "...", 3);
+        o += 3;
+    }
+    dst[o] = '\0';
+}
+
+static void log_request(struct conn *c)
+{
+    printf("%s \"%s\" %d %llu\n", c->addr, c->req_log, c->resp.status,
+           (unsigned long long)c->body_sent);
+    fflush(stdout);
+}
+
+static void conn_close(struct loop *l, struct conn *c)
+{
+    if (c->st == C_WRITE)
+        log_request(c); /* cut short: the log shows how much went out */
+    if (c->file_fd >= 0)
+        close(c->file_fd);
+    close(c->fd);
+    free(c->in);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        l->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    l->nconns--;
+    free(c);
+}
+
+static void begin_linger(struct loop *l, struct conn *c)
+{
+    c->st = C_LINGER;
+    free(c->in);
+    c->in = NULL;
+    c->in_len = c->in_cap = 0;
+    if (c->peer_eof || shutdown(c->fd, SHUT_WR)) {
+        conn_close(l, c);
+        return;
+    }
+    c->active_ms = l->now_ms;
+    set_events(l, c, EPOLLIN);
+}
+
+/* The request line as the log shows it: parsed parts, or the raw first line. */
+static void set_req_log(struct conn *c, const struct serve_req *r, size_t head_len)
+{
+    char tmp[LOG_REQ_MAX];
+    size_t n = 0;
+    if (r && r->version.n) {
+        const struct serve_str *parts[3] = {&r->method, &r->target, &r->version};
+        for (int k = 0; k < 3 && n < sizeof(tmp); k++) {
+            size_t m = parts[k]->n < sizeof(tmp) - n ? parts[k]->n : sizeof(tmp) - n;
+            memcpy(tmp + n, parts[k]->p, m);
+            n += m;
+            if (k < 2 && n < sizeof(tmp))
+                tmp[n++] = ' ';
+        }
+    } else {
+        size_t i = 0;
+        while (i < head_len && (c->in[i] == '\r' || c->in[i] == '\n'))
+            i++;
+        while (i < head_len && c->in[i] != '\r' && c->in[i] != '\n' && n < sizeof(tmp))
+            tmp[n++] = c->in[i++];
+    }
+    log_text(c->req_log, tmp, n);
+}
+
+static void start_response(struct conn *c, size_t consumed)
+{
+    c->st = C_WRITE;
+    c->consumed = consumed;
+    c->out_off = 0;
+    c->body_sent = 0;
+}
+
+static void answer_error(struct conn *c, int status, size_t head_len)
+{
+    set_req_log(c, NULL, head_len);
+    serve_resp_error(status, NULL, false, time(NULL), c->out, &c->resp);
+    start_response(c, c->in_len);
+}
+
+static void answer(struct loop *l, struct conn *c, size_t head_len)
+{
+    struct serve_req r;
+    int st = serve_http_parse(c->in, head_len, &r);
+    set_req_log(c, &r, head_len);
+    time_t now = time(NULL);
+    if (st) {
+        serve_resp_error(st, NULL, false, now, c->out, &c->resp);
+    } else if (r.meth == SERVE_OTHER) {
+        serve_resp_error(405, &r, r.keep_alive, now, c->out, &c->resp);
+    } else {
+        struct serve_file f;
+        st = serve_files_open(l->o->root_fd, r.target, &f);
+        if (st) {
+            serve_resp_error(st, &r, r.keep_alive, now, c->out, &c->resp);
+        } else {
+            serve_resp_file(&r, &f, now, c->out, &c->resp);
+            if (c->resp.file_body) {
+                c->file_fd = f.fd;
+                c->file_pos = (off_t)c->resp.off;
+                c->file_left = c->resp.len;
+            } else {
+                close(f.fd);
+            }
+        }
+    }
+    start_response(c, head_len);
+}
+
+/* Sends what the socket takes. Returns 1 when the response is complete,
+ * 0 when waiting for EPOLLOUT, -1 when the client is gone (closed). */
+static int write_some(struct loop *l, struct conn *c)
+{
+    while (c->out_off < c->resp.out_len) {
+        ssize_t n = send(c->fd, c->out + c->out_off, c->resp.out_len - c->out_off,
+                         MSG_NOSIGNAL | (c->file_left ? MSG_MORE : 0));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                set_events(l, c, EPOLLOUT);
+                return 0;
+            }
+            conn_close(l, c);
+            return -1;
+        }
+        size_t head = c->resp.out_len - c->resp.inline_body;
+        size_t before = c->out_off;
+        c->out_off += (size_t)n;
+        if (c->out_off > head)
+            c->body_sent += c->out_off - (before > head ? before : head);
+        c->active_ms = l->now_ms;
+    }
+    if (c->file_left) {
+        size_t chunk = c->file_left < SENDFILE_CHUNK ? (size_t)c->file_left : SENDFILE_CHUNK;
+        ssize_t n = sendfile(c->fd, c->file_fd, &c->file_pos, chunk);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            set_events(l, c, EPOLLOUT);
+            return 0;
+        }
+        if (n <= 0) { /* error, or the file shrank under us: the length promised is a lie */
+            conn_close(l, c);
+            return -1;
+        }
+        c->file_left -= (uint64_t)n;
+        c->body_sent += (uint64_t)n;
+        c->active_ms = l->now_ms;
+        if (c->file_left) {
+            set_events(l, c, EPOLLOUT); /* the next turn continues */
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void finish_response(struct loop *l, struct conn *c)
+{
+    log_request(c);
+    if (c->file_fd >= 0) {
+        close(c->file_fd);
+        c->file_fd = -1;
+    }
+    if (!c->resp.keep_alive) {
+        begin_linger(l, c);
+        return;
+    }
+    c->st = C_READ;
+    c->in_len -= c->consumed;
+    memmove(c->in, c->in + c->consumed, c->in_len);
+    memset(&c->scan, 0, sizeof(c->scan));
+    if (!c->in_len) {
+        free(c->in);
+        c->in = NULL;
+        c->in_cap = 0;
+    }
+}
+
+/* Answers every complete request in the buffer, in order, as far as the
+ * socket takes them. */
+static void process(struct loop *l, struct conn *c)
+{
+    while (c->st == C_READ) {
+        long r = c->in_len ? serve_http_frame(c->in, c->in_len, &c->scan) : 0;
+        if (r == 0) {
+            if (c->peer_eof) {
+                conn_close(l, c);
+                return;
+            }
+            set_events(l, c, EPOLLIN);
+            return;
+        }
+        if (r < 0)
+            answer_error(c, (int)-r, c->in_len);
+        else
+            answer(l, c, (size_t)r);
+        int w = write_some(l, c);
+        if (w < 0)
+            return;
+        if (w == 0)
+            return;
+        finish_response(l, c);
+    }
+}
+
+static void on_readable(struct loop *l, struct conn *c)
+{
+    if (c->st == C_LINGER) {
+        char junk[4096];
+        ssize_t n = recv(c->fd, junk, sizeof(junk), 0);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        c->linger_bytes += n > 0 ? (size_t)n : 0;
+        if (n <= 0 || c->linger_bytes > LINGER_BYTES)
+            conn_close(l, c);
+        return;
+    }
+    if (c->st != C_READ)
+        return;
+    if (c->in_len == c->in_cap) {
+        size_t cap = c->in_cap ? c->in_cap * 2 : IN_START;
+        if (cap > SERVE_IN_MAX)
+            cap = SERVE_IN_MAX;
+        if (cap == c->in_cap) { /* cannot happen: framing fails before the buffer fills */
+            conn_close(l, c);
+            return;
+        }
+        char *p = realloc(c->in, cap);
+        if (!p) {
+            conn_close(l, c);
+            return;
+        }
+        c->in = p;
+        c->in_cap = cap;
+    }
+    ssize_t n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            return;
+        conn_close(l, c);
+        return;
+    }
+    if (n == 0)
+        c->peer_eof = true;
+    c->in_len += (size_t)n;
+    c->active_ms = l->now_ms;
+    process(l, c);
+}
+
+static void on_writable(struct loop *l, struct conn *c)
+{
+    if (c->st != C_WRITE)
+        return;
+    int w = write_some(l, c);
+    if (w <= 0)
+        return;
+    finish_response(l, c);
+    process(l, c);
+}
+
+static void pause_accept(struct loop *l, bool pause)
+{
+    struct epoll_event e = {.events = pause ? 0 : EPOLLIN, .data.ptr = &l->lfd};
+    if (epoll_ctl(l->ep, EPOLL_CTL_MOD, l->lfd, &e) == 0)
+        l->accept_paused = pause;
+}
+
+static void on_accept(struct loop *l)
+{
+    for (int k = 0; k < ACCEPTS_PER_TURN; k++) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        int fd = accept4(l->lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* Out of descriptors: stop accepting until the next sweep
+                 * rather than spin on a socket that stays readable. */
+                pause_accept(l, true);
+            }
+            return;
+        }
+        struct conn *c = calloc(1, sizeof(*c));
+        if (!c) {
+            close(fd);
+            pause_accept(l, true);
+            return;
+        }
+        c->fd = fd;
+        c->file_fd = -1;
+        c->active_ms = l->now_ms;
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        if (ss.ss_family == AF_INET6) {
+            const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)(const void *)&ss;
+            inet_ntop(AF_INET6, &a6->sin6_addr, c->addr, sizeof(c->addr));
+        } else if (ss.ss_family == AF_INET) {
+            const struct sockaddr_in *a4 = (const struct sockaddr_in *)(const void *)&ss;
+            inet_ntop(AF_INET, &a4->sin_addr, c->addr, sizeof(c->addr));
+        } else {
+            snprintf(c->addr, sizeof(c->addr), "-");
+        }
+        struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
+        if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &e)) {
+            close(fd);
+            free(c);
+            continue;
+        }
+        c->events = EPOLLIN;
+        c->next = l->conns;
+        if (l->conns)
+            l->conns->prev = c;
+        l->conns = c;
+        l->nconns++;
+    }
+}
+
+static void sweep(struct loop *l)
+{
+    int64_t idle_ms = (int64_t)l->o->idle_s * 1000;
+    struct conn *c = l->conns;
+    while (c) {
+        struct conn *next = c->next;
+        int64_t limit = c->st == C_LINGER ? LINGER_MS : idle_ms;
+        if (l->now_ms - c->active_ms >= limit)
+            conn_close(l, c);
+        c = next;
+    }
+    if (l->accept_paused)
+        pause_accept(l, false);
+    l->last_sweep_ms = l->now_ms;
+}
+
+int serve_loop_run(int listen_fd, const struct serve_opts *o)
+{
+    struct loop l;
+    memset(&l, 0, sizeof(l));
+    l.o = o;
+    l.lfd = listen_fd;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    signal(SIGPIPE, SIG_IGN);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) ||
+        (l.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
+        (l.ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+        perror("abota serve: setting up the event loop");
+        return 1;
+    }
+    struct epoll_event e = {.events = EPOLLIN, .data.ptr = &l.lfd};
+    struct epoll_event es = {.events = EPOLLIN, .data.ptr = &l.sigfd};
+    if (epoll_ctl(l.ep, EPOLL_CTL_ADD, l.lfd, &e) || epoll_ctl(l.ep, EPOLL_CTL_ADD, l.sigfd, &es)) {
+        perror("abota serve: epoll_ctl");
+        return 1;
+    }
+    l.now_ms = l.last_sweep_ms = mono_ms();
+    bool running = true;
+    struct epoll_event evs[256];
+    while (running) {
+        int n = epoll_wait(l.ep, evs, 256, 1000);
+        if (n < 0 && errno != EINTR) {
+            perror("abota serve: epoll_wait");
+            break;
+        }
+        l.now_ms = mono_ms();
+        for (int i = 0; i < n; i++) {
+            void *p = evs[i].data.ptr;
+            if (p == &l.lfd) {
+                on_accept(&l);
+            } else if (p == &l.sigfd) {
+                struct signalfd_siginfo si;
+                if (read(l.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+                    running = false;
+            } else {
+                struct conn *c = p;
+                /* A client closed earlier in this batch cannot appear again:
+                 * each fd is reported once per epoll_wait. */
+                uint32_t ev = evs[i].events;
+                if (ev & EPOLLOUT)
+                    on_writable(&l, c);
+                else if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR))
+                    on_readable(&l, c);
+            }
+        }
+        if (l.now_ms - l.last_sweep_ms >= 1000)
+            sweep(&l);
+    }
+    while (l.conns)
+        conn_close(&l, l.conns);
+    close(l.ep);
+    close(l.sigfd);
+    printf("abota serve: stopped\n");
+    fflush(stdout);
+    return 0;
+}
