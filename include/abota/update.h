@@ -81,8 +81,8 @@ struct abota_update_config {
 #define ABOTA_UPDATE_MAX_REDIRECTS 4
 #endif
 
-/* Smallest receive buffer: the expanded URL template (and a redirect's
- * Location) is written into it before the request, and during the footer
+/* Smallest receive buffer: the expanded URL template is written into it
+ * before the request is built, and during the footer
  * probe its last ABOTA_FOOTER_SIZE bytes collect the footer. */
 #define ABOTA_UPDATE_BUF_MIN 512u
 #if ABOTA_URL_MAX > ABOTA_UPDATE_BUF_MIN
@@ -117,11 +117,10 @@ struct abota_update {
     struct abota_url url_;     /* the URL being fetched (after redirects) */
     struct abota_slot_writer writer_;
     /* Never live at the same time, so they share memory: the response
-     * parser during an exchange, the resolved Location while following a
-     * redirect, what verification found once the body is in flash. */
+     * parser during an exchange, what verification found once the body is
+     * in flash (the probe's decoded footer in info.footer). */
     union {
         struct abota_http http;
-        struct abota_url next;
         struct abota_image_info info;
     } tmp_;
 };

@@ -110,17 +110,6 @@ static int expand_url(const char *tmpl, int slot, char *out, size_t size)
     return (int)n;
 }
 
-/* The slot an image may go to, or 0 when it does not say. */
-static int image_slot(const struct abota_image_info *info)
-{
-    if (info->kind == ABOTA_IMAGE_ABOTA)
-        return info->footer.target_slot;
-    if (info->kind == ABOTA_IMAGE_ESP && info->has_esp && info->esp.v2 &&
-        (info->esp.userbin == ABOTA_SLOT_1 || info->esp.userbin == ABOTA_SLOT_2))
-        return info->esp.userbin;
-    return ABOTA_SLOT_ANY;
-}
-
 /* The footer's verdicts, shared by the probe and the final verification. */
 static int check_footer(const struct abota_update *u, int slot, uint32_t version, bool has_version)
 {
@@ -155,8 +144,12 @@ static int verify(struct abota_update *u)
     int r = abota_slot_finish(&u->writer_, info);
     if (r < 0)
         return r;
+    /* The writer checked the target slot already (footer, or the user bin
+     * number of a plain v2 Espressif bin); check_footer repeats the footer's
+     * for one rule in one place. A plain bin carries no version. */
     bool has_version = info->kind == ABOTA_IMAGE_ABOTA;
-    r = check_footer(u, image_slot(info), info->footer.version, has_version);
+    r = check_footer(u, has_version ? info->footer.target_slot : ABOTA_SLOT_ANY,
+                     info->footer.version, has_version);
     if (r < 0)
         return r;
     u->new_version = has_version ? info->footer.version : 0;
@@ -165,28 +158,13 @@ static int verify(struct abota_update *u)
     return 0;
 }
 
-/* Next boot: the target slot, in trial. Starts from the current record so
- * the running slot's entry (the rollback target) is kept; without a valid
- * record the running slot's entry stays empty and the bootloader finds it
- * by probing. */
+/* Next boot: the target slot, in trial (PENDING). The record keeps the
+ * running slot's entry, the rollback target. */
 static int write_record(struct abota_update *u)
 {
-    struct abota_bootrec rec;
-    int r = abota_bootrec_read(u->flash, u->layout, &rec, NULL);
-    if (r == ABOTA_ERR_BOOTREC_NONE)
-        memset(&rec, 0, sizeof rec);
-    else if (r < 0)
-        return r;
-    rec.active = (uint8_t)u->target_slot;
-    rec.trial = ABOTA_TRIAL_PENDING;
-    rec.attempts_left = u->cfg.trial_attempts;
-    rec.flags = 0;
-    rec.failed_slot = 0;
-    struct abota_slot_record *s = &rec.slot[u->target_slot - 1];
-    s->length = abota_slot_written(&u->writer_);
-    s->crc32 = abota_slot_crc32(&u->writer_);
-    s->version = u->new_version;
-    return abota_bootrec_write(u->flash, u->layout, &rec);
+    return abota_bootrec_set_next(u->flash, u->layout, u->target_slot,
+                                  abota_slot_written(&u->writer_), abota_slot_crc32(&u->writer_),
+                                  u->new_version, u->cfg.trial_attempts);
 }
 
 /* Everything before the network: results reset, slots, running version,

@@ -322,18 +322,7 @@ static int follow(struct abota_update *u)
     const char *loc = u->tmp_.http.resp.location;
     if (!loc[0])
         return ABOTA_ERR_HTTP_BAD_REDIRECT;
-    /* The Location lives in the parser, which shares memory with the
-     * resolved URL: move it to the receive buffer first. */
-    char *text = (char *)u->buf;
-    size_t n = strlen(loc);
-    if (n >= u->buf_size)
-        return ABOTA_ERR_HTTP_BAD_REDIRECT;
-    memcpy(text, loc, n + 1);
-    int r = abota_url_resolve(&u->url_, text, &u->tmp_.next);
-    if (r < 0)
-        return r;
-    u->url_ = u->tmp_.next;
-    return 0;
+    return abota_url_resolve(&u->url_, loc, &u->url_);
 }
 
 static int exchange(struct abota_update *u, enum upd_ask ask)
