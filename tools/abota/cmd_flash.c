@@ -92,8 +92,8 @@ int cmd_flash(int argc, char **argv)
     }
 
     size_t len = 0;
-    uint8_t *buf = sim_read_file(image_path, l->slot[0].size, &len);
-    if (!buf)
+    uint8_t *buf = NULL;
+    if (cli_read_file("abota flash", image_path, l->slot[0].size, &buf, &len) < 0)
         return 1;
     struct abota_image_info info;
     int rc = abota_image_verify_buf(buf, len, &info);

@@ -73,10 +73,11 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
     char ver[16];
     abota_version_format(d.image.footer.version, ver, sizeof ver);
     printf("bootloader: boot %u: user%d v%s (%s", n, d.slot, ver, sim_boot_reason(d.reason));
-    if (d.reason == ABOTA_BOOT_TRIAL)
+    if (d.reason == ABOTA_BOOT_TRIAL || d.reason == ABOTA_BOOT_NO_ROLLBACK)
         printf(", %u attempt%s left", (unsigned)d.rec.attempts_left,
                d.rec.attempts_left == 1 ? "" : "s");
-    if (d.reason == ABOTA_BOOT_FALLBACK && d.active_err < 0)
+    if ((d.reason == ABOTA_BOOT_FALLBACK || d.reason == ABOTA_BOOT_NO_ROLLBACK) &&
+        d.active_err < 0)
         printf(": user%d: %s", abota_slot_other(d.slot), abota_strerror(d.active_err));
     if (d.reason == ABOTA_BOOT_ROLLBACK)
         printf(": user%d failed its trial", abota_slot_other(d.slot));

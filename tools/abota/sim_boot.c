@@ -21,6 +21,7 @@ const char *sim_boot_reason(enum abota_boot_reason r)
     case ABOTA_BOOT_ROLLBACK: return "rollback";
     case ABOTA_BOOT_FALLBACK: return "fallback";
     case ABOTA_BOOT_NO_RECORD: return "no boot record";
+    case ABOTA_BOOT_NO_ROLLBACK: return "trial, no rollback possible";
     }
     return "?";
 }
@@ -56,9 +57,11 @@ int sim_boot(const struct abota_flash *f, const struct abota_layout *l,
     int rc = abota_boot_choose(f, l, d);
     if (rc < 0)
         return rc;
+    /* A record that cannot be written does not stop this boot: the same
+     * choice is made again at the next one. */
     rc = abota_boot_apply(f, l, d);
     if (rc < 0)
-        return rc;
+        fprintf(stderr, "bootloader: cannot write the boot record: %s\n", abota_strerror(rc));
     /* Only abota images say where their payload ends; a bare Espressif bin
      * is for the chip, not for this simulator. */
     if (d->image.kind != ABOTA_IMAGE_ABOTA)

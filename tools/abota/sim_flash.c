@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "abota/error.h"
@@ -28,34 +27,4 @@ int sim_flash_close(struct sim_flash *sf)
     int rc = abota_posix_flash_sync(&sf->pf);
     abota_posix_flash_close(&sf->pf);
     return rc;
-}
-
-uint8_t *sim_read_file(const char *path, size_t max, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "abota: %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    uint8_t *buf = malloc(max + 1);
-    if (!buf) {
-        fclose(fp);
-        fprintf(stderr, "abota: out of memory\n");
-        return NULL;
-    }
-    size_t n = fread(buf, 1, max + 1, fp);
-    int err = ferror(fp);
-    fclose(fp);
-    if (err) {
-        fprintf(stderr, "abota: %s: read error\n", path);
-        free(buf);
-        return NULL;
-    }
-    if (n > max) {
-        fprintf(stderr, "abota: %s: larger than %zu bytes (the slot)\n", path, max);
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
 }

@@ -1,5 +1,5 @@
 /* Flash files for `abota flash` and `abota sim`: the POSIX flash port with
- * a layout's geometry, and a bounded whole-file reader. */
+ * a layout's geometry. */
 #ifndef ABOTA_SIM_FLASH_H
 #define ABOTA_SIM_FLASH_H
 
@@ -21,9 +21,5 @@ int sim_flash_open(struct sim_flash *sf, const char *path, const struct abota_la
 const struct abota_flash *sim_flash_port(struct sim_flash *sf);
 /* Syncs and closes. Returns 0 or an abota error. */
 int sim_flash_close(struct sim_flash *sf);
-
-/* Reads a whole file of at most max bytes into a new buffer (free it).
- * Prints why and returns NULL on failure. */
-uint8_t *sim_read_file(const char *path, size_t max, size_t *len);
 
 #endif
