@@ -20,6 +20,7 @@
 struct demo_state {
     unsigned last_step;  /* progress bar position printed, 0..BAR_WIDTH */
     unsigned requests;   /* requests sent: the engine may ask for the footer first */
+    unsigned port;       /* the server's, for the log */
     int reboot_said;
 };
 
@@ -57,7 +58,7 @@ static void on_event(void *arg, const struct abota_update_event *ev)
     switch (ev->step) {
     case ABOTA_EV_RESOLVE:
         if (st->requests == 0)
-            printf("connecting to server %s...\n", ev->detail ? ev->detail : "");
+            printf("connecting to server %s:%u...\n", ev->detail ? ev->detail : "", st->port);
         break;
     case ABOTA_EV_CONNECTED:
         if (st->requests == 0)
@@ -166,7 +167,7 @@ _Noreturn void ota_demo_main(void)
     static struct ota_platform p;
     static uint8_t buf[OTA_BUF_SIZE];
     static struct abota_update up;
-    struct demo_state st = {0, 0, 0};
+    struct demo_state st = {0, 0, 0, 0};
 
     int rc = platform_init(&p);
     if (rc < 0) {
@@ -202,6 +203,9 @@ _Noreturn void ota_demo_main(void)
         printf("update setup failed: %s\n", abota_strerror(rc));
         platform_idle();
     }
+    static struct abota_url server;
+    if (abota_url_parse(p.url, &server) >= 0)
+        st.port = server.port;
     abota_update_set_callback(&up, on_event, &st);
     rc = abota_update_run(&up, p.running_slot);
     if (rc == 0) {

@@ -66,6 +66,9 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
         if (rc == ABOTA_ERR_UNSUPPORTED)
             fprintf(stderr, "abota sim: boot %u: user%d holds no abota image; the simulator "
                             "runs only packed Linux firmware\n", n, d.slot);
+        else if (rc == ABOTA_ERR_BOOT_NOTHING)
+            fprintf(stderr, "abota sim: boot %u: bootloader: %s: neither user1 nor user2 holds "
+                            "an image that verifies\n", n, abota_strerror(rc));
         else
             fprintf(stderr, "abota sim: boot %u: bootloader: %s\n", n, abota_strerror(rc));
         return -1;
