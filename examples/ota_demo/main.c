@@ -129,7 +129,16 @@ static int report_boot(const struct ota_platform *p)
     struct abota_bootrec rec;
     int rc = abota_bootrec_read(p->flash, p->layout, &rec, NULL);
     if (rc < 0) {
-        printf("firmware running from user%d (no boot record: %s)\n", p->running_slot,
+        /* No record (a flash written by other tools): the footer still
+         * says which version this is. */
+        const struct abota_region *r = abota_layout_slot(p->layout, p->running_slot);
+        struct abota_image_info info;
+        if (r && abota_image_probe_flash(p->flash, r->offset, r->size, &info) >= 0 &&
+            info.kind == ABOTA_IMAGE_ABOTA)
+            print_version("firmware ", info.footer.version, "");
+        else
+            printf("firmware");
+        printf(" running from user%d (no boot record: %s)\n", p->running_slot,
                abota_strerror(rc));
         return 0;
     }

@@ -140,18 +140,23 @@ with open(path, "r+b") as f:
 PY
 }
 
-# fresh_flash IMAGE: a new flash file with IMAGE in user1.
+# fresh_flash IMAGE [ARGS...]: a new flash file with IMAGE in user1.
 fresh_flash() {
   FLASH=$SIM_TMP/flash.img
-  "$ABOTA" flash --out "$FLASH" "$1" >/dev/null || { echo "FAIL: abota flash $1"; exit 1; }
+  local img=$1
+  shift
+  "$ABOTA" flash --out "$FLASH" "$@" "$img" >/dev/null || { echo "FAIL: abota flash $img"; exit 1; }
 }
 
-# run_sim NAME EXPECTED_LAST_LINE [TEXT...]: runs the device; the last line
-# must match exactly and the output must contain each TEXT.
+# run_sim NAME EXPECTED_LAST_LINE [TEXT...] [-- SIM_ARGS...]: runs the device;
+# the last line must match exactly and the output must contain each TEXT.
 run_sim() {
   local name=$1 want=$2 out=$SIM_TMP/sim.out
   shift 2
-  timeout 45 "$ABOTA" sim --flash "$FLASH" --url "$URL" --watchdog 20 --max-boots 10 \
+  local texts=()
+  while [[ $# -gt 0 && $1 != -- ]]; do texts+=("$1"); shift; done
+  [[ $# -gt 0 ]] && shift
+  timeout 45 "$ABOTA" sim --flash "$FLASH" --url "$URL" --watchdog 20 --max-boots 10 "$@" \
     >"$out" 2>&1
   local rc=$? ok=1 last
   last=$(tr '\r' '\n' <"$out" | sed '/^$/d' | tail -n 1)
@@ -160,7 +165,7 @@ run_sim() {
     echo "  exit $rc, last line '$last', want '$want'"
   fi
   local t
-  for t in "$@"; do
+  for t in ${texts[@]+"${texts[@]}"}; do
     if ! grep -qF -- "$t" "$out"; then
       ok=0
       echo "  output lacks '$t'"

@@ -77,6 +77,12 @@ run_sim "update v1 -> v2" "device running v2.0.0 from user2"
 flip_byte "$FLASH" $((0x101000 + 5000))
 run_sim "damaged user2 falls back to user1, which updates again" \
   "device running v2.0.0 from user2" "(fallback: user2: " "downloading user2.bin"
+
+# The 512+512 layout (1 MB chip): same cycle, other addresses.
+fresh_flash "$SIM_TMP/img/v1-user1.bin" --layout esp8266-1m
+CASES=$((CASES + 1))
+run_sim "update v1 -> v2 on esp8266-1m" "device running v2.0.0 from user2" "CRC check ok" \
+  -- --layout esp8266-1m
 stop_server
 
 echo "$((CASES - FAILS)) passed, $FAILS failed"

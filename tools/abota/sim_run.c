@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,8 +19,11 @@ extern char **environ;
  * runnable code, which counts as a crash. */
 #define SIM_EXIT_EXEC_FAILED 127
 
-static void child(int exe_fd, const struct sim_context *ctx)
+static void child(int exe_fd, const struct sim_context *ctx, pid_t parent)
 {
+    /* The device goes down with the simulator (a test's timeout, ^C). */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+        _exit(SIM_EXIT_EXEC_FAILED);
     char slot[4];
     snprintf(slot, sizeof slot, "%d", ctx->slot);
     if (setenv(ABOTA_SIM_ENV_FLASH, ctx->flash_path, 1) || setenv(ABOTA_SIM_ENV_SLOT, slot, 1) ||
@@ -47,13 +51,14 @@ enum sim_outcome sim_run(int exe_fd, const struct sim_context *ctx, int *detail)
 {
     *detail = 0;
     fflush(NULL); /* nothing of ours may be printed twice by the child */
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         *detail = errno;
         return SIM_START_FAIL;
     }
     if (pid == 0)
-        child(exe_fd, ctx);
+        child(exe_fd, ctx, parent);
 
     uint64_t deadline = now_ms() + (uint64_t)ctx->watchdog_s * 1000u;
     int status = 0;
