@@ -16,7 +16,7 @@
 #include "fakeclock.h"
 
 #define FAKENET_MAX_CONNS 8
-#define FAKENET_SENT_MAX 1024
+#define FAKENET_SENT_MAX 512
 #define FAKENET_HOST_MAX 64
 
 struct fakenet_conn {
