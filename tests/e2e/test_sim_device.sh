@@ -78,7 +78,24 @@ flip_byte "$FLASH" $((0x101000 + 5000))
 run_sim "damaged user2 falls back to user1, which updates again" \
   "device running v2.0.0 from user2" "(fallback: user2: " "downloading user2.bin"
 
+# A v3 that exits with an error (/bin/false) and one that is no program at
+# all: both fail their trial and the device rolls back to v2.
+pack /bin/false 3.0.0 2 "$SIM_TMP/img/false-v3-user2.bin"
+printf 'not a program\n' >"$SIM_TMP/img/text"
+pack "$SIM_TMP/img/text" 3.0.0 2 "$SIM_TMP/img/text-v3-user2.bin"
+CASES=$((CASES + 2))
+serve_none
+serve user2.bin "$SIM_TMP/img/false-v3-user2.bin"
+fresh_flash "$SIM_TMP/img/v2-user1.bin"
+run_sim "v3 exiting with status 1 rolls back" "device running v2.0.0 from user1" \
+  "firmware in user2 exited with status 1" "v3.0.0 in user2 failed its trial and was rolled back"
+serve user2.bin "$SIM_TMP/img/text-v3-user2.bin"
+fresh_flash "$SIM_TMP/img/v2-user1.bin"
+run_sim "v3 that cannot start rolls back" "device running v2.0.0 from user1" \
+  "firmware in user2 could not start" "v3.0.0 in user2 failed its trial and was rolled back"
+
 # The 512+512 layout (1 MB chip): same cycle, other addresses.
+serve user2.bin "$SIM_TMP/img/v2-user2.bin"
 fresh_flash "$SIM_TMP/img/v1-user1.bin" --layout esp8266-1m
 CASES=$((CASES + 1))
 run_sim "update v1 -> v2 on esp8266-1m" "device running v2.0.0 from user2" "CRC check ok" \
