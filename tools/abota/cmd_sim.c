@@ -5,7 +5,6 @@
  * (sim_abi.h). The loop is bounded by --max-boots so a device that keeps
  * crashing ends the simulation instead of spinning. */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,9 +164,6 @@ int cmd_sim(int argc, char **argv)
                 ctx.layout_name);
         return 2;
     }
-    /* A firmware killed by the watchdog must not take us with it. */
-    signal(SIGPIPE, SIG_IGN);
-
     for (unsigned n = 1; n <= max_boots; n++) {
         uint32_t version = 0;
         int slot = 0;
