@@ -48,5 +48,8 @@ test-cortex-m: deps-cross $(BUILD_CM3)/CMakeCache.txt
 size: deps-cross
 	@scripts/size.sh
 
+demo: build
+	scripts/demo.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD) $(BUILD_LX106) $(BUILD_CM3)

@@ -19,6 +19,8 @@ int cmd_inspect(int argc, char **argv);
 /* Reads a whole file into a malloc'd buffer (free it). Refuses files over
  * max bytes. Returns 0, or -1 after printing why (prefixed with who). */
 int cli_read_file(const char *who, const char *path, size_t max, uint8_t **buf, size_t *len);
+int cmd_flash(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 #endif

@@ -8,6 +8,8 @@
 static const struct cli_command commands[] = {
     {"pack", "wrap a firmware into an abota image (footer with version, CRC, SHA-256)", cmd_pack},
     {"inspect", "show what an image or Espressif bin holds and verify it", cmd_inspect},
+    {"flash", "write an image into a fresh simulated flash file (user1)", cmd_flash},
+    {"sim", "boot a simulated device from a flash file", cmd_sim},
     {"serve", "serve firmware files over HTTP for devices (development)", cmd_serve},
     {NULL, NULL, NULL}, /* keep last */
 };

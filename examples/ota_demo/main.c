@@ -1,0 +1,232 @@
+/* Espressif's "Simple OTA Demo" rebuilt on abota. The same source builds for
+ * the simulator (platform_posix.c) and, later, the ESP8266.
+ *
+ * The seed's steps: join the AP, connect to the server on port 3344,
+ * download the bin for the other slot (user1 fetches user2.bin and back),
+ * write it to flash, check it, set the next boot, reboot. abota adds what the
+ * seed lacked: the new image boots in trial, confirms itself after a
+ * self-test, and the bootloader rolls back when it never does. */
+#include <stdio.h>
+#include <string.h>
+
+#include "abota/boot.h"
+#include "abota/bootrec.h"
+#include "abota/error.h"
+#include "abota/image.h"
+#include "abota/update.h"
+#include "ota_config.h"
+#include "platform.h"
+
+struct demo_state {
+    unsigned last_step;  /* progress bar position printed, 0..BAR_WIDTH */
+    unsigned requests;   /* requests sent: the engine may ask for the footer first */
+    unsigned port;       /* the server's, for the log */
+    int reboot_said;
+};
+
+#define BAR_WIDTH 40u
+
+static void print_version(const char *prefix, uint32_t v, const char *suffix)
+{
+    char s[16];
+    abota_version_format(v, s, sizeof s);
+    printf("%sv%s%s", prefix, s, suffix);
+}
+
+static void progress(struct demo_state *st, uint32_t done, uint32_t total)
+{
+    if (total == 0)
+        return;
+    unsigned step = (unsigned)((uint64_t)done * BAR_WIDTH / total);
+    if (step == st->last_step && done != total)
+        return;
+    st->last_step = step;
+    char bar[BAR_WIDTH + 1];
+    for (unsigned i = 0; i < BAR_WIDTH; i++)
+        bar[i] = i < step ? '#' : '.';
+    bar[BAR_WIDTH] = '\0';
+    printf("\r[%s] %3u%% %lu/%lu bytes", bar, (unsigned)((uint64_t)done * 100u / total),
+           (unsigned long)done, (unsigned long)total);
+    if (done == total)
+        printf("\n");
+    fflush(stdout);
+}
+
+static void on_event(void *arg, const struct abota_update_event *ev)
+{
+    struct demo_state *st = arg;
+    switch (ev->step) {
+    case ABOTA_EV_RESOLVE:
+        if (st->requests == 0)
+            printf("connecting to server %s:%u...\n", ev->detail ? ev->detail : "", st->port);
+        break;
+    case ABOTA_EV_CONNECTED:
+        if (st->requests == 0)
+            printf("connected to server\n");
+        break;
+    case ABOTA_EV_REQUEST_SENT: {
+        const char *name = ev->detail ? strrchr(ev->detail, '/') : NULL;
+        if (st->requests++ == 0)
+            printf("downloading %s\n", name ? name + 1 : ev->detail ? ev->detail : "");
+        break;
+    }
+    case ABOTA_EV_HEADERS:
+        if (ev->total)
+            printf("image size %lu bytes, writing to user%d\n", (unsigned long)ev->total,
+                   ev->slot);
+        else
+            printf("image size not announced (chunked), writing to user%d\n", ev->slot);
+        st->last_step = BAR_WIDTH + 1; /* draw the empty bar on the first progress */
+        break;
+    case ABOTA_EV_PROGRESS:
+        progress(st, ev->done, ev->total);
+        break;
+    case ABOTA_EV_VERIFIED:
+        printf("flash written\n");
+        print_version("CRC check ok: ", ev->version, "");
+        printf(" for user%d\n", ev->slot);
+        break;
+    case ABOTA_EV_RECORD_WRITTEN:
+        printf("next boot: user%d (trial)\n", ev->slot);
+        break;
+    case ABOTA_EV_REBOOT:
+        printf("rebooting\n");
+        st->reboot_said = 1;
+        break;
+    case ABOTA_EV_RETRY:
+        printf("retry %lu in %lu ms: %s\n", (unsigned long)ev->done, (unsigned long)ev->total,
+               abota_strerror(ev->err));
+        break;
+    case ABOTA_EV_WARNING:
+        printf("warning: %s\n", abota_strerror(ev->err));
+        break;
+    }
+    fflush(stdout);
+}
+
+/* What a new image checks before it calls itself good: its own bytes in
+ * flash verify, and they are built for the slot it runs from. */
+static int self_test(const struct ota_platform *p, const struct abota_bootrec *rec)
+{
+    const struct abota_region *r = abota_layout_slot(p->layout, p->running_slot);
+    struct abota_image_info info;
+    if (!r)
+        return ABOTA_ERR_SLOT_INVALID;
+    int rc = abota_image_verify_flash(p->flash, r->offset,
+                                      rec->slot[p->running_slot - 1].length, &info);
+    if (rc < 0)
+        return rc;
+    if (info.kind == ABOTA_IMAGE_ABOTA && info.footer.target_slot != ABOTA_SLOT_ANY &&
+        info.footer.target_slot != p->running_slot)
+        return ABOTA_ERR_IMG_SLOT;
+    return 0;
+}
+
+/* Prints what the boot record says about this boot and confirms a new
+ * image. Returns 1 when the last update was rolled back. */
+static int report_boot(const struct ota_platform *p)
+{
+    struct abota_bootrec rec;
+    int rc = abota_bootrec_read(p->flash, p->layout, &rec, NULL);
+    if (rc < 0) {
+        /* No record (a flash written by other tools): the footer still
+         * says which version this is. */
+        const struct abota_region *r = abota_layout_slot(p->layout, p->running_slot);
+        struct abota_image_info info;
+        if (r && abota_image_probe_flash(p->flash, r->offset, r->size, &info) >= 0 &&
+            info.kind == ABOTA_IMAGE_ABOTA)
+            print_version("firmware ", info.footer.version, "");
+        else
+            printf("firmware");
+        printf(" running from user%d (no boot record: %s)\n", p->running_slot,
+               abota_strerror(rc));
+        return 0;
+    }
+    print_version("firmware ", rec.slot[p->running_slot - 1].version, "");
+    printf(" running from user%d\n", p->running_slot);
+
+    int rolled_back = 0;
+    if ((rec.flags & ABOTA_BOOTREC_ROLLED_BACK) && rec.failed_slot >= 1 && rec.failed_slot <= 2) {
+        print_version("update report: ", rec.slot[rec.failed_slot - 1].version, "");
+        printf(" in user%u failed its trial and was rolled back\n", (unsigned)rec.failed_slot);
+        rolled_back = 1;
+        /* Reported once: the next boot updates as usual. */
+        rc = abota_bootrec_clear_flags(p->flash, p->layout);
+        if (rc < 0)
+            printf("cannot clear the rollback flag: %s\n", abota_strerror(rc));
+    }
+    if (rec.active == p->running_slot && rec.trial != ABOTA_TRIAL_NONE) {
+        printf("trial boot: running self-test\n");
+        rc = self_test(p, &rec);
+        if (rc < 0) {
+            printf("self-test failed: %s; not confirming\n", abota_strerror(rc));
+            return rolled_back;
+        }
+        rc = abota_confirm(p->flash, p->layout);
+        if (rc < 0)
+            printf("confirm failed: %s\n", abota_strerror(rc));
+        else
+            printf("self-test ok: image confirmed\n");
+    }
+    return rolled_back;
+}
+
+_Noreturn void ota_demo_main(void)
+{
+    static struct ota_platform p;
+    static uint8_t buf[OTA_BUF_SIZE];
+    static struct abota_update up;
+    struct demo_state st = {0, 0, 0, 0};
+
+    int rc = platform_init(&p);
+    if (rc < 0) {
+        printf("platform init failed: %s\n", abota_strerror(rc));
+        platform_idle();
+    }
+#ifdef OTA_DEMO_CRASH
+    printf("this build crashes at start (rollback test)\n");
+    fflush(stdout);
+    platform_crash();
+#endif
+    if (report_boot(&p)) {
+        /* Fetching the same image again would fail the same way; a newer
+         * one is for the next update run. */
+        printf("staying on the working image; not retrying the update now\n");
+        platform_idle();
+    }
+
+    printf("local OTA task started...\n");
+    rc = platform_wifi_connect(&p);
+    if (rc < 0) {
+        printf("cannot join AP %s: %s\n", p.ssid, abota_strerror(rc));
+        platform_idle();
+    }
+    printf("connected to AP %s\n", p.ssid);
+
+    struct abota_update_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.url = p.url;
+    cfg.trial_attempts = OTA_TRIAL_ATTEMPTS;
+    rc = abota_update_init(&up, &cfg, p.flash, p.layout, p.net, p.clock, buf, sizeof buf);
+    if (rc < 0) {
+        printf("update setup failed: %s\n", abota_strerror(rc));
+        platform_idle();
+    }
+    static struct abota_url server;
+    if (abota_url_parse(p.url, &server) >= 0)
+        st.port = server.port;
+    abota_update_set_callback(&up, on_event, &st);
+    rc = abota_update_run(&up, p.running_slot);
+    if (rc == 0) {
+        if (!st.reboot_said)
+            printf("rebooting\n");
+        fflush(stdout);
+        platform_reboot();
+    }
+    if (rc == ABOTA_ERR_UP_TO_DATE)
+        printf("up to date: %s\n", abota_strerror(rc));
+    else
+        printf("update failed: %s (%s); staying on the working image\n", abota_strerror(rc),
+               abota_strerror_name(rc));
+    platform_idle();
+}

@@ -1,0 +1,40 @@
+/* What the demo needs from the board; one implementation per platform
+ * (platform_posix.c for the simulator; the ESP8266 one wraps the SDK's
+ * spi_flash, Wi-Fi station, lwIP sockets and system_restart). */
+#ifndef OTA_PLATFORM_H
+#define OTA_PLATFORM_H
+
+#include "abota/config.h"
+#include "abota/flash.h"
+#include "abota/layout.h"
+#include "abota/net.h"
+
+struct ota_platform {
+    const struct abota_flash *flash;
+    const struct abota_layout *layout;
+    const struct abota_net *net;
+    const struct abota_clock *clock;
+    int running_slot;          /* 1 or 2: the slot this firmware runs from */
+    char url[ABOTA_URL_MAX];   /* update URL, "%d" for the target slot */
+    char ssid[33];
+};
+
+/* Brings up flash and the console, learns the running slot and the
+ * settings. 0, or a negative abota error. */
+int platform_init(struct ota_platform *p);
+
+/* Joins the access point p->ssid. 0, or a negative abota error. */
+int platform_wifi_connect(struct ota_platform *p);
+
+/* The ways the demo ends. Reboot starts the bootloader again; idle keeps
+ * the device as it is (nothing left to do). */
+_Noreturn void platform_reboot(void);
+_Noreturn void platform_idle(void);
+
+/* For the rollback test build: die the way a broken firmware would. */
+_Noreturn void platform_crash(void);
+
+/* The demo's body, called by the platform's entry point. */
+_Noreturn void ota_demo_main(void);
+
+#endif

@@ -1,0 +1,102 @@
+/* The demo on the simulated device (`abota sim`): flash is the simulator's
+ * flash file, the network is the host's TCP stack, and reboot / idle are the
+ * exit statuses the simulated bootloader understands (sim_abi.h).
+ *
+ * Settings come from ota_config.h; the simulator overrides them from the
+ * environment: the flash file, layout and running slot always, the URL and
+ * the SSID when given. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abota/error.h"
+#include "abota/port_posix.h"
+#include "ota_config.h"
+#include "platform.h"
+#include "sim_abi.h"
+
+static struct abota_posix_flash flash;
+static struct abota_posix_net net;
+static struct abota_posix_clock clk;
+
+int platform_init(struct ota_platform *p)
+{
+    /* Line by line, so nothing is lost when the firmware crashes. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    memset(p, 0, sizeof *p);
+
+    const char *path = getenv(ABOTA_SIM_ENV_FLASH);
+    const char *layout = getenv(ABOTA_SIM_ENV_LAYOUT);
+    const char *slot = getenv(ABOTA_SIM_ENV_SLOT);
+    if (!path || !slot) {
+        fprintf(stderr, "ota_demo: run me on the simulated device: abota sim --flash FILE "
+                        "--url URL\n");
+        return ABOTA_ERR_ARG;
+    }
+    p->layout = abota_layout_find(layout ? layout : "esp8266-2m");
+    if (!p->layout)
+        return ABOTA_ERR_LAYOUT_UNKNOWN;
+    if (strcmp(slot, "1") == 0)
+        p->running_slot = ABOTA_SLOT_1;
+    else if (strcmp(slot, "2") == 0)
+        p->running_slot = ABOTA_SLOT_2;
+    else
+        return ABOTA_ERR_SLOT_INVALID;
+
+    int rc = abota_posix_flash_open(&flash, path, p->layout->flash_size,
+                                    p->layout->sector_size, p->layout->write_align, 0);
+    if (rc < 0)
+        return rc;
+    abota_posix_net_init(&net);
+    abota_posix_clock_init(&clk);
+    p->flash = &flash.port;
+    p->net = &net.port;
+    p->clock = &clk.port;
+
+    const char *url = getenv(ABOTA_SIM_ENV_URL);
+    int n;
+    if (url)
+        n = snprintf(p->url, sizeof p->url, "%s", url);
+    else
+        n = snprintf(p->url, sizeof p->url, "http://%s:%d/%s", OTA_SERVER_IP, OTA_SERVER_PORT,
+                     OTA_PATH_TEMPLATE);
+    if (n < 0 || (size_t)n >= sizeof p->url)
+        return ABOTA_ERR_URL_TOO_LONG;
+    const char *ssid = getenv(ABOTA_SIM_ENV_SSID);
+    snprintf(p->ssid, sizeof p->ssid, "%s", ssid ? ssid : OTA_SSID);
+    return 0;
+}
+
+int platform_wifi_connect(struct ota_platform *p)
+{
+    /* The host is always on the network; the AP is only a name here. */
+    (void)p;
+    return 0;
+}
+
+_Noreturn void platform_reboot(void)
+{
+    fflush(stdout);
+    abota_posix_flash_close(&flash);
+    exit(ABOTA_SIM_EXIT_REBOOT);
+}
+
+_Noreturn void platform_idle(void)
+{
+    fflush(stdout);
+    abota_posix_flash_close(&flash);
+    exit(0);
+}
+
+_Noreturn void platform_crash(void)
+{
+    fflush(stdout);
+    raise(SIGSEGV);
+    abort();
+}
+
+int main(void)
+{
+    ota_demo_main();
+}

@@ -1,0 +1,234 @@
+# Shared helpers for the simulated-device end-to-end tests (sourced, not run).
+# The caller sets BUILD (the build dir) and calls sim_setup first.
+#
+# Every server started here listens on a free loopback port, is polled until
+# it answers and is stopped by the EXIT trap, whatever happens.
+
+ABOTA=
+SIM_TMP=
+SERVER_PID=
+SERVER_KIND=
+PORT=
+FAILS=0
+
+sim_setup() {
+  ABOTA=$BUILD/abota
+  DEMO=$BUILD/examples/ota_demo/ota_demo
+  DEMO_CRASH=$BUILD/examples/ota_demo/ota_demo_crash
+  for f in "$ABOTA" "$DEMO" "$DEMO_CRASH"; do
+    [[ -x $f ]] || { echo "FAIL: $f not built"; exit 1; }
+  done
+  SIM_TMP=$(mktemp -d /tmp/abota-e2e.XXXXXX)
+  chmod 755 "$SIM_TMP"   # nginx workers may run as another user
+  trap sim_cleanup EXIT
+  mkdir -p "$SIM_TMP/www" "$SIM_TMP/img"
+  chmod 755 "$SIM_TMP/www"
+  # The images every case draws from.
+  pack "$DEMO" 1.0.0 1 "$SIM_TMP/img/v1-user1.bin"
+  pack "$DEMO" 2.0.0 1 "$SIM_TMP/img/v2-user1.bin"
+  pack "$DEMO" 2.0.0 2 "$SIM_TMP/img/v2-user2.bin"
+  pack "$DEMO" 3.0.0 1 "$SIM_TMP/img/v3-user1.bin"
+  pack "$DEMO" 3.0.0 2 "$SIM_TMP/img/v3-user2.bin"
+  pack "$DEMO_CRASH" 3.0.0 1 "$SIM_TMP/img/crash-v3-user1.bin"
+  pack "$DEMO_CRASH" 3.0.0 2 "$SIM_TMP/img/crash-v3-user2.bin"
+}
+
+sim_cleanup() {
+  stop_server
+  [[ -n $SIM_TMP && -d $SIM_TMP ]] && rm -rf "$SIM_TMP"
+}
+
+# pack EXE VERSION SLOT OUT
+pack() {
+  "$ABOTA" pack --version "$2" --slot "$3" -o "$4" "$1" >/dev/null ||
+    { echo "FAIL: abota pack $1 v$2 slot $3"; exit 1; }
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Polls until something answers HTTP on PORT (any status), at most 10 s.
+wait_ready() {
+  local i
+  for ((i = 0; i < 200; i++)); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "FAIL: $SERVER_KIND server exited during start"
+      [[ -f $SIM_TMP/server.log ]] && cat "$SIM_TMP/server.log"
+      [[ -f $SIM_TMP/nginx/error.log ]] && cat "$SIM_TMP/nginx/error.log"
+      exit 1
+    fi
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/" && return 0
+    sleep 0.05
+  done
+  echo "FAIL: $SERVER_KIND server not answering on port $PORT after 10 s"
+  exit 1
+}
+
+start_nginx() {
+  local d=$SIM_TMP/nginx
+  mkdir -p "$d"
+  cat >"$d/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events { worker_connections 64; }
+http {
+  access_log $d/access.log;
+  client_body_temp_path $d/client_body;
+  proxy_temp_path $d/proxy;
+  fastcgi_temp_path $d/fastcgi;
+  uwsgi_temp_path $d/uwsgi;
+  scgi_temp_path $d/scgi;
+  types { application/octet-stream bin; }
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$PORT;
+    root $SIM_TMP/www;
+  }
+}
+CONF
+  /usr/sbin/nginx -p "$d" -e "$d/error.log" -c "$d/nginx.conf" >"$SIM_TMP/server.log" 2>&1 &
+  SERVER_PID=$!
+}
+
+# start_server abota|python|nginx: serves $SIM_TMP/www on a free port.
+start_server() {
+  SERVER_KIND=$1
+  PORT=$(free_port)
+  case $1 in
+    abota)
+      "$ABOTA" serve "$SIM_TMP/www" --bind 127.0.0.1 --port "$PORT" >"$SIM_TMP/server.log" 2>&1 &
+      SERVER_PID=$! ;;
+    python)
+      python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$SIM_TMP/www" \
+        >"$SIM_TMP/server.log" 2>&1 &
+      SERVER_PID=$! ;;
+    nginx)
+      [[ -x /usr/sbin/nginx ]] || { echo "FAIL: /usr/sbin/nginx missing (scripts/deps.sh test)"; exit 1; }
+      start_nginx ;;
+    *) echo "FAIL: unknown server $1"; exit 1 ;;
+  esac
+  wait_ready
+  URL="http://127.0.0.1:$PORT/user%d.bin"
+}
+
+stop_server() {
+  if [[ -n $SERVER_PID ]]; then
+    kill "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=
+  fi
+}
+
+# serve NAME SOURCE: puts an image under www as NAME; serve_none empties www.
+serve() { cp "$2" "$SIM_TMP/www/$1"; chmod 644 "$SIM_TMP/www/$1"; }
+serve_none() { rm -f "$SIM_TMP/www/"*.bin; }
+
+# flip_byte FILE OFFSET: inverts one byte in place.
+flip_byte() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+path, off = sys.argv[1], int(sys.argv[2])
+with open(path, "r+b") as f:
+    f.seek(off)
+    b = f.read(1)[0]
+    f.seek(off)
+    f.write(bytes([b ^ 0xFF]))
+PY
+}
+
+# fresh_flash IMAGE [ARGS...]: a new flash file with IMAGE in user1.
+fresh_flash() {
+  FLASH=$SIM_TMP/flash.img
+  local img=$1
+  shift
+  "$ABOTA" flash --out "$FLASH" "$@" "$img" >/dev/null || { echo "FAIL: abota flash $img"; exit 1; }
+}
+
+# run_sim NAME EXPECTED_LAST_LINE [TEXT...] [-- SIM_ARGS...]: runs the device;
+# the last line must match exactly and the output must contain each TEXT.
+run_sim() {
+  local name=$1 want=$2 out=$SIM_TMP/sim.out
+  shift 2
+  local texts=()
+  while [[ $# -gt 0 && $1 != -- ]]; do texts+=("$1"); shift; done
+  [[ $# -gt 0 ]] && shift
+  timeout 45 "$ABOTA" sim --flash "$FLASH" --url "$URL" --watchdog 20 --max-boots 10 "$@" \
+    >"$out" 2>&1
+  local rc=$? ok=1 last
+  last=$(tr '\r' '\n' <"$out" | sed '/^$/d' | tail -n 1)
+  if [[ $rc -ne 0 || $last != "$want" ]]; then
+    ok=0
+    echo "  exit $rc, last line '$last', want '$want'"
+  fi
+  local t
+  for t in ${texts[@]+"${texts[@]}"}; do
+    if ! grep -qF -- "$t" "$out"; then
+      ok=0
+      echo "  output lacks '$t'"
+    fi
+  done
+  if [[ $ok -eq 1 ]]; then
+    echo "ok   $SERVER_KIND: $name"
+  else
+    echo "FAIL $SERVER_KIND: $name"
+    sed 's/^/  | /' "$out" | tr '\r' '\n'
+    FAILS=$((FAILS + 1))
+  fi
+}
+
+# The whole set of cases against one kind of server.
+run_cases() {
+  start_server "$1"
+
+  # The seed's demo: user1 runs v1, fetches user2.bin (v2) and boots it;
+  # v2 then finds user1.bin at its own version and stays.
+  serve_none
+  serve user2.bin "$SIM_TMP/img/v2-user2.bin"
+  serve user1.bin "$SIM_TMP/img/v2-user1.bin"
+  fresh_flash "$SIM_TMP/img/v1-user1.bin"
+  run_sim "update v1 -> v2 (user1 -> user2)" "device running v2.0.0 from user2" \
+    "downloading user2.bin" "CRC check ok" "rebooting" "self-test ok"
+
+  # Second update on the same flash: back to user1, completing the cycle.
+  serve user1.bin "$SIM_TMP/img/v3-user1.bin"
+  serve user2.bin "$SIM_TMP/img/v3-user2.bin"
+  run_sim "update v2 -> v3 (user2 -> user1)" "device running v3.0.0 from user1" \
+    "downloading user1.bin" "CRC check ok"
+
+  # Failures: each leaves the device on v1 in user1.
+  serve_none
+  fresh_flash "$SIM_TMP/img/v1-user1.bin"
+  run_sim "missing bin (404)" "device running v1.0.0 from user1" \
+    "HTTP 404: firmware not found on the server"
+
+  local size
+  size=$(stat -c %s "$SIM_TMP/img/v2-user2.bin")
+  head -c $((size - 100)) "$SIM_TMP/img/v2-user2.bin" >"$SIM_TMP/img/trunc.bin"
+  serve user2.bin "$SIM_TMP/img/trunc.bin"
+  # The footer is gone with the tail, so the engine takes the bytes for a
+  # plain Espressif bin, which an ELF is not.
+  run_sim "truncated bin" "device running v1.0.0 from user1" \
+    "update failed: not an Espressif image"
+
+  cp "$SIM_TMP/img/v2-user2.bin" "$SIM_TMP/img/corrupt.bin"
+  flip_byte "$SIM_TMP/img/corrupt.bin" $((size / 2))
+  serve user2.bin "$SIM_TMP/img/corrupt.bin"
+  run_sim "one corrupted byte" "device running v1.0.0 from user1" "image CRC-32 mismatch"
+
+  serve user2.bin "$SIM_TMP/img/v2-user1.bin"
+  run_sim "bin built for the other slot" "device running v1.0.0 from user1" \
+    "image built for the other slot"
+
+  # A v3 that crashes at start: the trial fails and the device rolls back to v2.
+  serve_none
+  serve user2.bin "$SIM_TMP/img/crash-v3-user2.bin"
+  fresh_flash "$SIM_TMP/img/v2-user1.bin"
+  run_sim "crashing v3 rolls back to v2" "device running v2.0.0 from user1" \
+    "crashed" "rollback" "v3.0.0 in user2 failed its trial and was rolled back"
+
+  stop_server
+}

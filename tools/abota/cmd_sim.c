@@ -1,0 +1,184 @@
+/* abota sim: a simulated ESP8266 running the real core on a flash file.
+ *
+ * Each boot: the bootloader (the core's boot choice) picks a slot, the slot's
+ * firmware runs as a Linux process, and its exit decides what comes next
+ * (sim_abi.h). The loop is bounded by --max-boots so a device that keeps
+ * crashing ends the simulation instead of spinning. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "abota/error.h"
+#include "abota/image.h"
+#include "cli.h"
+#include "sim.h"
+#include "sim_flash.h"
+
+static void sim_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: abota sim --flash FLASH.img --url URL [--layout NAME] [--ssid NAME]\n"
+            "                 [--max-boots N] [--watchdog SEC]\n"
+            "  Boots the simulated device from FLASH.img (made by abota flash): the\n"
+            "  bootloader picks a slot, the slot's firmware runs, and runs again after\n"
+            "  each reboot it asks for or each crash. Ends when the firmware goes idle:\n"
+            "  the last line is then 'device running vX.Y.Z from userN'.\n"
+            "  --url URL        update URL for the firmware (\"%%d\": the target slot)\n"
+            "  --layout NAME    flash layout (default esp8266-2m)\n"
+            "  --ssid NAME      access point the firmware joins (default: its own)\n"
+            "  --max-boots N    give up after N boots (default 10)\n"
+            "  --watchdog SEC   a firmware running longer is reset (default 60)\n");
+}
+
+static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s < '0' || *s > '9' || *end || v < lo || v > hi)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* One boot up to the moment the firmware ends. Returns 1 to boot again, 0
+ * when the device went idle, -1 on a bootloader error. */
+static int boot_once(const struct sim_context *base, const struct abota_layout *l,
+                     unsigned n, uint32_t *version, int *slot)
+{
+    struct sim_flash sf;
+    int rc = sim_flash_open(&sf, base->flash_path, l, false);
+    if (rc < 0) {
+        fprintf(stderr, "abota sim: %s: %s\n", base->flash_path, abota_strerror(rc));
+        return -1;
+    }
+    struct abota_boot_decision d;
+    int exe_fd = -1;
+    rc = sim_boot(sim_flash_port(&sf), l, &d, &exe_fd);
+    int rc_close = sim_flash_close(&sf);
+    if (rc >= 0 && rc_close < 0)
+        rc = rc_close;
+    if (rc < 0) {
+        if (exe_fd >= 0)
+            close(exe_fd);
+        if (rc == ABOTA_ERR_UNSUPPORTED)
+            fprintf(stderr, "abota sim: boot %u: user%d holds no abota image; the simulator "
+                            "runs only packed Linux firmware\n", n, d.slot);
+        else if (rc == ABOTA_ERR_BOOT_NOTHING)
+            fprintf(stderr, "abota sim: boot %u: bootloader: %s: neither user1 nor user2 holds "
+                            "an image that verifies\n", n, abota_strerror(rc));
+        else
+            fprintf(stderr, "abota sim: boot %u: bootloader: %s\n", n, abota_strerror(rc));
+        return -1;
+    }
+    char ver[16];
+    abota_version_format(d.image.footer.version, ver, sizeof ver);
+    printf("bootloader: boot %u: user%d v%s (%s", n, d.slot, ver, sim_boot_reason(d.reason));
+    if (d.reason == ABOTA_BOOT_TRIAL || d.reason == ABOTA_BOOT_NO_ROLLBACK)
+        printf(", %u attempt%s left", (unsigned)d.rec.attempts_left,
+               d.rec.attempts_left == 1 ? "" : "s");
+    if ((d.reason == ABOTA_BOOT_FALLBACK || d.reason == ABOTA_BOOT_NO_ROLLBACK) &&
+        d.active_err < 0)
+        printf(": user%d: %s", abota_slot_other(d.slot), abota_strerror(d.active_err));
+    if (d.reason == ABOTA_BOOT_ROLLBACK)
+        printf(": user%d failed its trial", abota_slot_other(d.slot));
+    printf(")\n");
+
+    struct sim_context ctx = *base;
+    ctx.slot = d.slot;
+    int detail = 0;
+    enum sim_outcome out = sim_run(exe_fd, &ctx, &detail);
+    close(exe_fd);
+    *version = d.image.footer.version;
+    *slot = d.slot;
+    switch (out) {
+    case SIM_IDLE:
+        return 0;
+    case SIM_REBOOT:
+        printf("bootloader: firmware asked for a reboot\n");
+        return 1;
+    case SIM_EXIT:
+        printf("bootloader: firmware in user%d exited with status %d: reset\n", d.slot, detail);
+        return 1;
+    case SIM_SIGNAL:
+        printf("bootloader: firmware in user%d crashed (signal %d, %s): reset\n", d.slot, detail,
+               strsignal(detail));
+        return 1;
+    case SIM_WATCHDOG:
+        printf("bootloader: watchdog: firmware in user%d ran past %d s: reset\n", d.slot,
+               detail);
+        return 1;
+    case SIM_START_FAIL:
+        printf("bootloader: firmware in user%d could not start: reset\n", d.slot);
+        return 1;
+    }
+    return -1;
+}
+
+int cmd_sim(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"flash", required_argument, NULL, 'f'},
+        {"url", required_argument, NULL, 'u'},
+        {"layout", required_argument, NULL, 'l'},
+        {"ssid", required_argument, NULL, 's'},
+        {"max-boots", required_argument, NULL, 'm'},
+        {"watchdog", required_argument, NULL, 'w'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct sim_context ctx = {.layout_name = "esp8266-2m", .watchdog_s = 60};
+    unsigned max_boots = 10;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:u:l:s:m:w:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': ctx.flash_path = optarg; break;
+        case 'u': ctx.url = optarg; break;
+        case 'l': ctx.layout_name = optarg; break;
+        case 's': ctx.ssid = optarg; break;
+        case 'm':
+            if (parse_uint(optarg, 1, 10000, &max_boots) < 0) {
+                fprintf(stderr, "abota sim: --max-boots wants a number in 1..10000\n");
+                return 2;
+            }
+            break;
+        case 'w':
+            if (parse_uint(optarg, 1, 86400, &ctx.watchdog_s) < 0) {
+                fprintf(stderr, "abota sim: --watchdog wants seconds in 1..86400\n");
+                return 2;
+            }
+            break;
+        case 'h': sim_usage(stdout); return 0;
+        default: sim_usage(stderr); return 2;
+        }
+    }
+    if (!ctx.flash_path || !ctx.url || optind != argc) {
+        sim_usage(stderr);
+        return 2;
+    }
+    const struct abota_layout *l = abota_layout_find(ctx.layout_name);
+    if (!l) {
+        fprintf(stderr, "abota sim: %s: '%s'\n", abota_strerror(ABOTA_ERR_LAYOUT_UNKNOWN),
+                ctx.layout_name);
+        return 2;
+    }
+    for (unsigned n = 1; n <= max_boots; n++) {
+        uint32_t version = 0;
+        int slot = 0;
+        int rc = boot_once(&ctx, l, n, &version, &slot);
+        if (rc < 0)
+            return 1;
+        if (rc == 0) {
+            char ver[16];
+            abota_version_format(version, ver, sizeof ver);
+            printf("device running v%s from user%d\n", ver, slot);
+            return 0;
+        }
+    }
+    fflush(stdout);
+    fprintf(stderr, "abota sim: gave up after %u boots without the device going idle "
+                    "(--max-boots)\n", max_boots);
+    return 1;
+}

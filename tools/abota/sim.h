@@ -1,0 +1,48 @@
+/* The simulated device behind `abota sim`: a bootloader that runs the core's
+ * boot choice on a flash file, and a runner that starts the chosen slot's
+ * firmware (a Linux executable stored in the slot) under a watchdog. */
+#ifndef ABOTA_SIM_H
+#define ABOTA_SIM_H
+
+#include <stdint.h>
+
+#include "abota/boot.h"
+#include "abota/flash.h"
+#include "abota/layout.h"
+
+/* How a firmware run ended. */
+enum sim_outcome {
+    SIM_IDLE = 0,   /* exit 0: the device keeps running */
+    SIM_REBOOT,     /* exit ABOTA_SIM_EXIT_REBOOT */
+    SIM_EXIT,       /* another exit status: detail is the status */
+    SIM_SIGNAL,     /* killed by a signal: detail is the signal number */
+    SIM_WATCHDOG,   /* ran past the watchdog and was killed */
+    SIM_START_FAIL, /* could not be started at all (not an executable): a crash too */
+};
+
+/* One boot: the core's boot choice on f, the record update it implies, and
+ * an executable copy of the chosen slot's payload. On success *exe_fd is a
+ * memfd holding exactly the verified payload bytes. Returns 0 or an abota
+ * error (ABOTA_ERR_BOOT_NOTHING when no slot verifies, ABOTA_ERR_UNSUPPORTED
+ * when the slot holds an image the simulator cannot run). */
+int sim_boot(const struct abota_flash *f, const struct abota_layout *l,
+             struct abota_boot_decision *d, int *exe_fd);
+
+/* Text for a boot reason ("normal", "trial", ...). */
+const char *sim_boot_reason(enum abota_boot_reason r);
+
+struct sim_context {
+    const char *flash_path;
+    const char *layout_name;
+    const char *url;
+    const char *ssid;
+    int slot;
+    unsigned watchdog_s;
+};
+
+/* Starts the executable in exe_fd with the context in its environment and
+ * waits for it, at most ctx->watchdog_s seconds. Returns the outcome; *detail
+ * gets the exit status or signal number. */
+enum sim_outcome sim_run(int exe_fd, const struct sim_context *ctx, int *detail);
+
+#endif

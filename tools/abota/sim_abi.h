@@ -1,0 +1,28 @@
+/* The contract between the simulated device (`abota sim`) and the firmware
+ * it starts (examples/ota_demo): how the firmware learns its context and how
+ * it tells the bootloader what to do next. One place, shared by both sides.
+ *
+ * The firmware is an ordinary Linux executable stored in a flash slot. The
+ * bootloader passes it the context in environment variables and reads its
+ * wish from the exit status:
+ *
+ *   exit 0                      idle: the device keeps running, the
+ *                               simulation ends here
+ *   exit ABOTA_SIM_EXIT_REBOOT  reboot: the bootloader runs again
+ *   any other status, a signal  a crash: reboot (a trial boot that crashes
+ *   or the watchdog             uses one attempt, then the boot choice rolls
+ *                               back)
+ */
+#ifndef ABOTA_SIM_ABI_H
+#define ABOTA_SIM_ABI_H
+
+/* 75 is EX_TEMPFAIL in sysexits.h: "try again", which is what a reboot is. */
+#define ABOTA_SIM_EXIT_REBOOT 75
+
+#define ABOTA_SIM_ENV_FLASH "ABOTA_SIM_FLASH"   /* path of the flash image file */
+#define ABOTA_SIM_ENV_LAYOUT "ABOTA_SIM_LAYOUT" /* layout name, abota_layout_find() */
+#define ABOTA_SIM_ENV_SLOT "ABOTA_SIM_SLOT"     /* "1" or "2": the running slot */
+#define ABOTA_SIM_ENV_URL "ABOTA_SIM_URL"       /* update URL, "%d" = target slot */
+#define ABOTA_SIM_ENV_SSID "ABOTA_SIM_SSID"     /* the access point to join */
+
+#endif

@@ -1,0 +1,95 @@
+/* Runs one firmware under a watchdog: fork, fexecve of the in-memory copy of
+ * the slot, and a wait bounded by the watchdog. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim.h"
+#include "sim_abi.h"
+
+extern char **environ;
+
+/* Exit status of a child whose fexecve failed: a device whose slot holds no
+ * runnable code, which counts as a crash. */
+#define SIM_EXIT_EXEC_FAILED 127
+
+static void child(int exe_fd, const struct sim_context *ctx, pid_t parent)
+{
+    /* The device goes down with the simulator (a test's timeout, ^C). */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+        _exit(SIM_EXIT_EXEC_FAILED);
+    char slot[4];
+    snprintf(slot, sizeof slot, "%d", ctx->slot);
+    if (setenv(ABOTA_SIM_ENV_FLASH, ctx->flash_path, 1) || setenv(ABOTA_SIM_ENV_SLOT, slot, 1) ||
+        setenv(ABOTA_SIM_ENV_LAYOUT, ctx->layout_name, 1) ||
+        (ctx->url && setenv(ABOTA_SIM_ENV_URL, ctx->url, 1)) ||
+        (ctx->ssid && setenv(ABOTA_SIM_ENV_SSID, ctx->ssid, 1)))
+        _exit(SIM_EXIT_EXEC_FAILED);
+    char arg0[8];
+    snprintf(arg0, sizeof arg0, "user%d", ctx->slot);
+    char *argv[] = {arg0, NULL};
+    fexecve(exe_fd, argv, environ);
+    fprintf(stderr, "abota sim: cannot start the firmware in user%d: %s\n", ctx->slot,
+            strerror(errno));
+    _exit(SIM_EXIT_EXEC_FAILED);
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+enum sim_outcome sim_run(int exe_fd, const struct sim_context *ctx, int *detail)
+{
+    *detail = 0;
+    fflush(NULL); /* nothing of ours may be printed twice by the child */
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        *detail = errno;
+        return SIM_START_FAIL;
+    }
+    if (pid == 0)
+        child(exe_fd, ctx, parent);
+
+    uint64_t deadline = now_ms() + (uint64_t)ctx->watchdog_s * 1000u;
+    int status = 0;
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR) {
+            *detail = errno;
+            return SIM_START_FAIL;
+        }
+        if (now_ms() >= deadline) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            *detail = (int)ctx->watchdog_s;
+            return SIM_WATCHDOG;
+        }
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    if (WIFSIGNALED(status)) {
+        *detail = WTERMSIG(status);
+        return SIM_SIGNAL;
+    }
+    *detail = WEXITSTATUS(status);
+    if (*detail == 0)
+        return SIM_IDLE;
+    if (*detail == ABOTA_SIM_EXIT_REBOOT)
+        return SIM_REBOOT;
+    if (*detail == SIM_EXIT_EXEC_FAILED)
+        return SIM_START_FAIL;
+    return SIM_EXIT;
+}
