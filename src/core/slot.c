@@ -184,6 +184,9 @@ static int verify_region(const struct abota_flash *f, const struct abota_region 
         } else {
             memset(info, 0, sizeof *info);
             rc = abota_esp_verify_flash(f, r->offset, length, &info->esp);
+            /* Most often an abota image that lost its tail (footer). */
+            if (rc == ABOTA_ERR_ESP_MAGIC)
+                rc = ABOTA_ERR_IMG_NO_FOOTER;
             if (rc == 0 && info->esp.end != length)
                 rc = ABOTA_ERR_SLOT_TRAILING;
             if (rc == 0) {

@@ -209,10 +209,9 @@ run_cases() {
   size=$(stat -c %s "$SIM_TMP/img/v2-user2.bin")
   head -c $((size - 100)) "$SIM_TMP/img/v2-user2.bin" >"$SIM_TMP/img/trunc.bin"
   serve user2.bin "$SIM_TMP/img/trunc.bin"
-  # The footer is gone with the tail, so the engine takes the bytes for a
-  # plain Espressif bin, which an ELF is not.
+  # The footer is gone with the tail and the payload is no Espressif bin.
   run_sim "truncated bin" "device running v1.0.0 from user1" \
-    "update failed: not an Espressif image"
+    "update failed: no abota footer at the end of the image (truncated?)"
 
   cp "$SIM_TMP/img/v2-user2.bin" "$SIM_TMP/img/corrupt.bin"
   flip_byte "$SIM_TMP/img/corrupt.bin" $((size / 2))
