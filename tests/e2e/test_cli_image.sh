@@ -133,7 +133,16 @@ run "$ABOTA" inspect "$TMP/tampered.img"
 expect_rc 1 "inspect image with tampered footer"
 expect_out 'footer CRC mismatch' "inspect image with tampered footer"
 
-# 6. usage errors and refusals
+# 6. help, usage errors and refusals
+run "$ABOTA" pack --help
+expect_rc 0 "pack --help"
+expect_out '^usage: abota pack --version' "pack --help"
+run "$ABOTA" inspect --help
+expect_rc 0 "inspect --help"
+run "$ABOTA" pack "$TMP/fw.bin" -o "$TMP/x.img"
+expect_rc 2 "pack without --version"
+run "$ABOTA" pack --version 1.2.3 --slot 3 "$TMP/fw.bin" -o "$TMP/x.img"
+expect_rc 2 "pack with --slot 3"
 run "$ABOTA" inspect
 expect_rc 2 "inspect without a file"
 run "$ABOTA" pack --version 1.2 "$TMP/fw.bin" -o "$TMP/x.img"
