@@ -338,6 +338,8 @@ void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA2
 {
     /* Finish a copy so the running state goes on. The context is plain
      * bytes in every implementation (no pointers into itself). */
+    if (!w || !out)
+        return;
     struct abota_sha256 copy = w->sha_;
     abota_sha256_finish(&copy, out);
 }
