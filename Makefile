@@ -3,7 +3,8 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all build test demo clean deps-build deps-test deps-cross test-lx106 test-cortex-m size
+.PHONY: all build test demo clean deps-build deps-test deps-cross test-lx106 test-cortex-m size \
+        test-asan valgrind fuzz fuzz-build
 
 all: build
 
@@ -51,5 +52,51 @@ size: deps-cross
 demo: build
 	scripts/demo.sh $(BUILD)
 
+# The whole ctest suite under AddressSanitizer + UndefinedBehaviorSanitizer
+# (clang: it also adds a second compiler's warnings); the first report fails.
+BUILD_ASAN ?= build-asan
+SAN_ENV = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+          UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+$(BUILD_ASAN)/CMakeCache.txt:
+	CC=clang cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug \
+	  -DABOTA_SANITIZE=address,undefined $(CMAKE_FLAGS)
+
+test-asan: deps-test
+	@scripts/deps.sh sanitize
+	$(MAKE) $(BUILD_ASAN)/CMakeCache.txt
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+	cd $(BUILD_ASAN) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
+
+# Every test program under valgrind memcheck (e2e scripts get ABOTA_VALGRIND=1);
+# any report fails the test.
+BUILD_VALGRIND ?= build-valgrind
+
+$(BUILD_VALGRIND)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_VALGRIND) -DCMAKE_BUILD_TYPE=Debug -DABOTA_VALGRIND=ON $(CMAKE_FLAGS)
+
+valgrind: deps-test
+	@scripts/deps.sh valgrind
+	$(MAKE) $(BUILD_VALGRIND)/CMakeCache.txt
+	cmake --build $(BUILD_VALGRIND) -j $(JOBS)
+	cd $(BUILD_VALGRIND) && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
+
+# libFuzzer targets (tests/fuzz), each run for FUZZ_SECONDS; nonzero exit on a finding.
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= fuzz_http fuzz_url fuzz_footer fuzz_esp fuzz_bootrec
+
+$(BUILD_FUZZ)/CMakeCache.txt:
+	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DABOTA_FUZZ=ON \
+	  -DABOTA_SANITIZE=address,undefined -DABOTA_SHA256_MBEDTLS=OFF $(CMAKE_FLAGS)
+
+fuzz-build: deps-build
+	@scripts/deps.sh fuzz
+	$(MAKE) $(BUILD_FUZZ)/CMakeCache.txt
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	scripts/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD) $(BUILD_LX106) $(BUILD_CM3)
+	rm -rf $(BUILD) $(BUILD_LX106) $(BUILD_CM3) $(BUILD_ASAN) $(BUILD_VALGRIND) $(BUILD_FUZZ)

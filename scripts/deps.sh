@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a make target needs, only when something is
 # missing, and says what it installs. Usage: scripts/deps.sh GROUP...
-# Groups: build test cross fuzz bench.
+# Groups: build test cross sanitize valgrind fuzz bench.
 set -euo pipefail
 
 # Each entry is "what to look for:package": a command on PATH or an absolute path.
@@ -13,6 +13,8 @@ need_cross=(xtensa-lx106-elf-gcc:gcc-xtensa-lx106 xtensa-lx106-elf-as:binutils-x
             qemu-system-xtensa:qemu-system-misc arm-none-eabi-gcc:gcc-arm-none-eabi
             /usr/lib/arm-none-eabi/newlib/libc.a:libnewlib-arm-none-eabi
             qemu-system-arm:qemu-system-arm)
+need_sanitize=(clang:clang)
+need_valgrind=(valgrind:valgrind)
 need_fuzz=(clang:clang /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev)
 need_bench=(wrk:wrk hyperfine:hyperfine /usr/include/zlib.h:zlib1g-dev valgrind:valgrind curl:curl)
 
