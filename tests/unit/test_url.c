@@ -1,0 +1,236 @@
+/* http:// URL parsing, redirect resolution and formatting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "abota/config.h"
+#include "abota/error.h"
+#include "abota/url.h"
+
+static struct abota_url u;
+
+static void ok(const char *s, const char *host, bool v6, unsigned port, bool expl,
+               const char *path)
+{
+    memset(&u, 0x77, sizeof u);
+    int r = abota_url_parse(s, &u);
+    if (r != 0)
+        fail_msg("%s: %s", s, abota_strerror_name(r));
+    assert_string_equal(u.host, host);
+    assert_int_equal(u.host_is_ipv6, v6);
+    assert_int_equal(u.port, port);
+    assert_int_equal(u.port_explicit, expl);
+    assert_string_equal(u.path, path);
+}
+
+static void bad(const char *s, int err)
+{
+    int r = abota_url_parse(s, &u);
+    if (r != err)
+        fail_msg("%s: got %s, want %s", s, abota_strerror_name(r), abota_strerror_name(err));
+}
+
+static void test_parse_ok(void **state)
+{
+    (void)state;
+    ok("http://example.com/fw.bin", "example.com", false, 80, false, "/fw.bin");
+    ok("HTTP://Example.COM", "example.com", false, 80, false, "/");
+    ok("hTtP://a", "a", false, 80, false, "/");
+    ok("http://a:8080", "a", false, 8080, true, "/");
+    ok("http://a:1/", "a", false, 1, true, "/");
+    ok("http://a:65535/x", "a", false, 65535, true, "/x");
+    ok("http://a:080/x", "a", false, 80, true, "/x");
+    ok("http://a?x=1", "a", false, 80, false, "/?x=1");
+    ok("http://a/p?q=1#frag", "a", false, 80, false, "/p?q=1");
+    ok("http://a#frag", "a", false, 80, false, "/");
+    ok("http://a/dir with space/\xc3\xa9", "a", false, 80, false, "/dir with space/\xc3\xa9");
+    ok("http://192.168.4.1/fw", "192.168.4.1", false, 80, false, "/fw");
+    ok("http://0.0.0.0", "0.0.0.0", false, 80, false, "/");
+    ok("http://255.255.255.255:9", "255.255.255.255", false, 9, true, "/");
+    ok("http://[::1]:8000/fw", "::1", true, 8000, true, "/fw");
+    ok("http://[2001:DB8::a:B]", "2001:db8::a:b", true, 80, false, "/");
+    ok("http://[1:2:3:4:5:6:7:8]/", "1:2:3:4:5:6:7:8", true, 80, false, "/");
+    ok("http://[::ffff:10.0.0.1]/", "::ffff:10.0.0.1", true, 80, false, "/");
+    ok("http://[::]/", "::", true, 80, false, "/");
+    ok("http://a-b.c-d.e1/", "a-b.c-d.e1", false, 80, false, "/");
+    ok("http://1host/", "1host", false, 80, false, "/");
+    ok("http://a//b", "a", false, 80, false, "//b");
+}
+
+static void test_parse_errors(void **state)
+{
+    (void)state;
+    bad("https://a/", ABOTA_ERR_URL_SCHEME);
+    bad("ftp://a/", ABOTA_ERR_URL_SCHEME);
+    bad("http:/a/", ABOTA_ERR_URL_SCHEME);
+    bad("a/b", ABOTA_ERR_URL_SCHEME);
+    bad("", ABOTA_ERR_URL_SCHEME);
+    bad("http://", ABOTA_ERR_URL_HOST);
+    bad("http:///x", ABOTA_ERR_URL_HOST);
+    bad("http://:80/", ABOTA_ERR_URL_HOST);
+    bad("http://user:pw@a/", ABOTA_ERR_URL_USERINFO);
+    bad("http://@a/", ABOTA_ERR_URL_USERINFO);
+    bad("http://a_b/", ABOTA_ERR_URL_HOST);
+    bad("http://-a/", ABOTA_ERR_URL_HOST);
+    bad("http://a-/", ABOTA_ERR_URL_HOST);
+    bad("http://a..b/", ABOTA_ERR_URL_HOST);
+    bad("http://a./", ABOTA_ERR_URL_HOST);
+    bad("http://.a/", ABOTA_ERR_URL_HOST);
+    bad("http://a b/", ABOTA_ERR_URL_HOST);
+    bad("http://1.2.3/", ABOTA_ERR_URL_HOST);
+    bad("http://1.2.3.4.5/", ABOTA_ERR_URL_HOST);
+    bad("http://1.2.3.256/", ABOTA_ERR_URL_HOST);
+    bad("http://01.2.3.4/", ABOTA_ERR_URL_HOST);
+    bad("http://a.123/", ABOTA_ERR_URL_HOST);
+    bad("http://[::1/", ABOTA_ERR_URL_HOST);
+    bad("http://[]/", ABOTA_ERR_URL_HOST);
+    bad("http://[1:2:3:4:5:6:7]/", ABOTA_ERR_URL_HOST);
+    bad("http://[1:2:3:4:5:6:7:8:9]/", ABOTA_ERR_URL_HOST);
+    bad("http://[1::2::3]/", ABOTA_ERR_URL_HOST);
+    bad("http://[12345::]/", ABOTA_ERR_URL_HOST);
+    bad("http://[:1::]/", ABOTA_ERR_URL_HOST);
+    bad("http://[1::2:]/", ABOTA_ERR_URL_HOST);
+    bad("http://[fe80::1%25eth0]/", ABOTA_ERR_URL_HOST);
+    bad("http://[g::1]/", ABOTA_ERR_URL_HOST);
+    bad("http://[::1]x/", ABOTA_ERR_URL_HOST);
+    bad("http://::1/", ABOTA_ERR_URL_HOST);
+    bad("http://a:/", ABOTA_ERR_URL_PORT);
+    bad("http://a:0/", ABOTA_ERR_URL_PORT);
+    bad("http://a:65536/", ABOTA_ERR_URL_PORT);
+    bad("http://a:123456/", ABOTA_ERR_URL_PORT);
+    bad("http://a:8x/", ABOTA_ERR_URL_PORT);
+    bad("http://a:-1/", ABOTA_ERR_URL_PORT);
+    bad("http://[::1]:/", ABOTA_ERR_URL_PORT);
+    bad("http://a/x\ny", ABOTA_ERR_URL_SYNTAX);
+    bad("http://a/x\x7f", ABOTA_ERR_URL_SYNTAX);
+    assert_int_equal(abota_url_parse(NULL, &u), ABOTA_ERR_ARG);
+    assert_int_equal(abota_url_parse("http://a/", NULL), ABOTA_ERR_ARG);
+}
+
+static void test_lengths(void **state)
+{
+    (void)state;
+    static char s[ABOTA_URL_MAX + 64];
+    /* path of exactly ABOTA_URL_MAX - 1 bytes fits, one more does not */
+    strcpy(s, "http://h");
+    memset(s + 8, 'p', ABOTA_URL_MAX - 1);
+    s[8] = '/';
+    s[8 + ABOTA_URL_MAX - 1] = '\0';
+    assert_int_equal(abota_url_parse(s, &u), 0);
+    assert_int_equal(strlen(u.path), ABOTA_URL_MAX - 1);
+    strcat(s, "p");
+    bad(s, ABOTA_ERR_URL_TOO_LONG);
+    /* a query-only URL gets a '/' that counts too */
+    strcpy(s, "http://h");
+    memset(s + 8, 'q', ABOTA_URL_MAX - 1);
+    s[8] = '?';
+    s[8 + ABOTA_URL_MAX - 1] = '\0';
+    bad(s, ABOTA_ERR_URL_TOO_LONG);
+    /* host: labels of 63, total ABOTA_URL_HOST_MAX - 1 fits */
+    char host[ABOTA_URL_HOST_MAX + 2];
+    for (size_t i = 0; i < sizeof host - 1; i++)
+        host[i] = (i % 64 == 63) ? '.' : 'h';
+    host[ABOTA_URL_HOST_MAX - 1] = '\0';
+    if (host[ABOTA_URL_HOST_MAX - 2] == '.')
+        host[ABOTA_URL_HOST_MAX - 2] = 'h';
+    strcpy(s, "http://");
+    strcat(s, host);
+    assert_int_equal(abota_url_parse(s, &u), 0);
+    assert_string_equal(u.host, host);
+    strcat(s, "h");
+    bad(s, ABOTA_ERR_URL_TOO_LONG);
+    /* a label over 63 bytes */
+    strcpy(s, "http://");
+    memset(s + 7, 'l', 64);
+    s[7 + 64] = '\0';
+    bad(s, ABOTA_ERR_URL_HOST);
+}
+
+static void resolve(const char *base, const char *loc, const char *want)
+{
+    struct abota_url b, r;
+    char buf[ABOTA_URL_MAX + 32];
+    assert_int_equal(abota_url_parse(base, &b), 0);
+    int rc = abota_url_resolve(&b, loc, &r);
+    if (rc != 0)
+        fail_msg("%s + %s: %s", base, loc, abota_strerror_name(rc));
+    assert_true(abota_url_format(&r, buf, sizeof buf) > 0);
+    assert_string_equal(buf, want);
+    /* out may be base */
+    assert_int_equal(abota_url_resolve(&b, loc, &b), 0);
+    assert_true(abota_url_format(&b, buf, sizeof buf) > 0);
+    assert_string_equal(buf, want);
+}
+
+static void test_resolve(void **state)
+{
+    (void)state;
+    const char *base = "http://h:8080/a/b/c.bin?q=1";
+    resolve(base, "http://other/x", "http://other/x");
+    resolve(base, "HTTP://other:81/x#f", "http://other:81/x");
+    resolve(base, "//cdn.example/fw.bin", "http://cdn.example/fw.bin");
+    resolve(base, "/abs/path?z", "http://h:8080/abs/path?z");
+    resolve(base, "d.bin", "http://h:8080/a/b/d.bin");
+    resolve(base, "./d.bin", "http://h:8080/a/b/d.bin");
+    resolve(base, "../d.bin", "http://h:8080/a/d.bin");
+    resolve(base, "../../../../d.bin", "http://h:8080/d.bin");
+    resolve(base, "sub/../e/./f", "http://h:8080/a/b/e/f");
+    resolve(base, "..", "http://h:8080/a/");
+    resolve(base, ".", "http://h:8080/a/b/");
+    resolve(base, "?r=2", "http://h:8080/a/b/c.bin?r=2");
+    resolve(base, "", "http://h:8080/a/b/c.bin?q=1");
+    resolve(base, "#frag", "http://h:8080/a/b/c.bin?q=1");
+    resolve(base, "/x/../y?a=../b", "http://h:8080/y?a=../b");
+    resolve("http://h", "x", "http://h/x");
+    resolve("http://[::1]:99/", "y", "http://[::1]:99/y");
+
+    struct abota_url b, r;
+    assert_int_equal(abota_url_parse(base, &b), 0);
+    assert_int_equal(abota_url_resolve(&b, "https://h/x", &r), ABOTA_ERR_URL_SCHEME);
+    assert_int_equal(abota_url_resolve(&b, "mailto:x@y", &r), ABOTA_ERR_URL_SCHEME);
+    assert_int_equal(abota_url_resolve(&b, "http://u@h/", &r), ABOTA_ERR_URL_USERINFO);
+    assert_int_equal(abota_url_resolve(&b, "//", &r), ABOTA_ERR_URL_HOST);
+    assert_int_equal(abota_url_resolve(&b, "x\r\ny", &r), ABOTA_ERR_URL_SYNTAX);
+    assert_int_equal(abota_url_resolve(NULL, "x", &r), ABOTA_ERR_ARG);
+    static char longloc[ABOTA_URL_MAX + 1];
+    memset(longloc, 'x', ABOTA_URL_MAX - 3);
+    longloc[ABOTA_URL_MAX - 3] = '\0';
+    /* "/a/b/" + 253 bytes > 255 */
+    assert_int_equal(abota_url_resolve(&b, longloc, &r), ABOTA_ERR_URL_TOO_LONG);
+    longloc[0] = '/';
+    assert_int_equal(abota_url_resolve(&b, longloc, &r), 0);
+}
+
+static void test_format(void **state)
+{
+    (void)state;
+    char buf[64];
+    assert_int_equal(abota_url_parse("http://[::1]:8000/fw?x", &u), 0);
+    const char *want = "http://[::1]:8000/fw?x";
+    int n = (int)strlen(want);
+    assert_int_equal(abota_url_format(&u, buf, sizeof buf), n);
+    assert_string_equal(buf, want);
+    for (size_t size = 0; size <= (size_t)n; size++) {
+        memset(buf, 0x5A, sizeof buf);
+        assert_int_equal(abota_url_format(&u, buf, size), ABOTA_ERR_NOSPACE);
+        assert_int_equal((unsigned char)buf[size], 0x5A);
+    }
+    assert_int_equal(abota_url_parse("http://h:80", &u), 0);
+    assert_int_equal(abota_url_format(&u, buf, sizeof buf), 9);
+    assert_string_equal(buf, "http://h/");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_ok),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_lengths),
+        cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_format),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
