@@ -61,12 +61,15 @@
     X(ABOTA_ERR_HTTP_REDIRECT_LOOP,  -74, "too many HTTP redirects") \
     X(ABOTA_ERR_HTTP_RANGE_MISMATCH, -75, "Content-Range does not match the requested range") \
     X(ABOTA_ERR_HTTP_BAD_REDIRECT,   -76, "redirect without a usable Location") \
+    X(ABOTA_ERR_HTTP_VALUE_TOO_LONG, -77, "HTTP header value too long for abota's copy of it") \
+    X(ABOTA_ERR_HTTP_BODY_TOO_BIG,   -78, "HTTP body longer than 4 GiB") \
     /* URL and request builder: 90..99 */ \
     X(ABOTA_ERR_URL_SCHEME,       -90, "URL scheme is not http://") \
     X(ABOTA_ERR_URL_HOST,         -91, "URL host is empty or malformed") \
     X(ABOTA_ERR_URL_PORT,         -92, "URL port is not a number in 1..65535") \
     X(ABOTA_ERR_URL_TOO_LONG,     -93, "URL too long") \
     X(ABOTA_ERR_URL_SYNTAX,       -94, "URL malformed") \
+    X(ABOTA_ERR_URL_USERINFO,     -95, "URL with user:password@ is not supported") \
     /* images: 100..129 */ \
     X(ABOTA_ERR_IMG_UNKNOWN,      -100, "neither an abota image nor an Espressif user bin") \
     X(ABOTA_ERR_IMG_TOO_SHORT,    -101, "image shorter than its header or footer") \
@@ -122,7 +125,9 @@
     /* update engine: 170..189 */ \
     X(ABOTA_ERR_DEADLINE,         -170, "update deadline passed") \
     X(ABOTA_ERR_UP_TO_DATE,       -171, "server has the running version already") \
-    X(ABOTA_ERR_RETRIES,          -172, "gave up after the configured number of retries")
+    X(ABOTA_ERR_RETRIES,          -172, "gave up after the configured number of retries") \
+    X(ABOTA_ERR_UP_URL_TEMPLATE,  -173, "URL template: '%' must be followed by 'd' (slot number) or '%'") \
+    X(ABOTA_ERR_UP_NET_PORT,      -174, "network port broke its contract (send/recv count out of range)")
 
 enum abota_err {
     ABOTA_OK = 0,
