@@ -249,6 +249,25 @@ static void power_cycle(struct dev *d)
     }
 }
 
+/* When set, every run first checks that the whole flash file equals the
+ * pristine copy (that restore() missed nothing). */
+static bool paranoid;
+
+static void check_pristine(const struct world *w)
+{
+    static uint8_t buf[1u << 16];
+    int fd = open(w->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        die("open %s: %s", w->path, strerror(errno));
+    for (uint32_t off = 0; off < w->cfg->layout.flash_size; off += sizeof buf) {
+        if (pread(fd, buf, sizeof buf, (off_t)off) != (ssize_t)sizeof buf)
+            die("read %s", w->path);
+        if (memcmp(buf, w->pristine + off, sizeof buf) != 0)
+            die("flash not restored near 0x%x (harness bug)", (unsigned)off);
+    }
+    close(fd);
+}
+
 /* Puts back the sectors the last run touched. */
 static void restore(struct world *w)
 {
@@ -264,6 +283,8 @@ static void restore(struct world *w)
         w->dirty[s] = 0;
     }
     close(fd);
+    if (paranoid)
+        check_pristine(w);
 }
 
 /* ---- the images and the server ----------------------------------------- */
@@ -594,7 +615,6 @@ struct opts {
     uint64_t second_seed;
     unsigned stride;      /* --sample: every stride-th op */
     const char *dir;
-    bool verbose;
 };
 
 static uint64_t seed_for(unsigned cfg_i, enum scenario sc, uint32_t n, unsigned j)
@@ -613,9 +633,9 @@ static int parse_mode(const char *s)
 
 static void usage(void)
 {
-    fputs("usage: abota_fault [--sample] [--config NAME] [--scenario main|rollback|twice]\n"
+    fputs("usage: abota_fault [--sample] [--paranoid] [--config NAME] [--scenario main|rollback|twice]\n"
           "                   [--cut N] [--mode before|torn|after] [--seed S]\n"
-          "                   [--second K --second-mode M --second-seed S] [--dir DIR] [-v]\n",
+          "                   [--second K --second-mode M --second-seed S] [--dir DIR]\n",
           stderr);
     exit(2);
 }
@@ -680,22 +700,23 @@ static void sweep(struct world *w, unsigned cfg_i, enum scenario sc, const struc
                                seed_for(cfg_i, sc, n, 16 + ki)}};
             }
         }
+        /* Command-line filters narrow the list; a given seed (or second
+         * cut) replaces the harness's, once per mode. */
+        bool mode_done[3] = {false, false, false};
         for (unsigned i = 0; i < nl; i++) {
             struct spec *s = &list[i];
-            /* Command-line filters narrow the list and may replace seeds. */
             if (o->mode >= 0 && (int)s->first.mode != o->mode)
                 continue;
-            if (o->seed >= 0) {
-                if (i > 0 && s->first.mode == list[i - 1].first.mode)
+            if (o->seed >= 0 || (sc == SC_TWICE && o->second)) {
+                if (mode_done[s->first.mode])
                     continue;
-                s->first.seed = (uint64_t)o->seed;
+                mode_done[s->first.mode] = true;
             }
-            if (sc == SC_TWICE && o->second) {
-                if (i > 0)
-                    continue;
+            if (o->seed >= 0)
+                s->first.seed = (uint64_t)o->seed;
+            if (sc == SC_TWICE && o->second)
                 s->second = (struct cut){o->second, (enum abota_posix_cut_mode)o->second_mode,
                                          o->second_seed};
-            }
             uint32_t ops;
             unsigned nf;
             int rc = run(w, s, NULL, &ops, &nf);
@@ -741,8 +762,9 @@ int main(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--sample") == 0) {
             o.stride = 10;
-        } else if (strcmp(a, "-v") == 0) {
-            o.verbose = true;
+            paranoid = true;
+        } else if (strcmp(a, "--paranoid") == 0) {
+            paranoid = true;
         } else if (!v) {
             usage();
         } else if (strcmp(a, "--config") == 0) {
