@@ -25,6 +25,7 @@
  *             including the rollback's record write.
  *   twice     as main, and after the first cut a second one at the k-th op
  *             of the recovery (k sampled), so the recovery itself is cut.
+ *   twice-rollback  the same for the rollback scenario.
  *
  * Configurations: layouts esp8266-1024+1024, esp8266-512+512 and one with
  * 64 KiB sectors, each with write alignment 1, 4 and 16. The 512+512 ones
@@ -78,8 +79,21 @@
 
 static const uint32_t twice_k[TWICE_K_COUNT] = {1, 2, 3, 6};
 
-enum scenario { SC_MAIN = 0, SC_ROLLBACK, SC_TWICE, SC_COUNT };
-static const char *const scenario_name[SC_COUNT] = {"main", "rollback", "twice"};
+enum scenario { SC_MAIN = 0, SC_ROLLBACK, SC_TWICE, SC_TWICE_ROLLBACK, SC_COUNT };
+static const char *const scenario_name[SC_COUNT] = {"main", "rollback", "twice",
+                                                    "twice-rollback"};
+
+/* v2 fails its self-test and is rolled back. */
+static bool is_rollback(enum scenario sc)
+{
+    return sc == SC_ROLLBACK || sc == SC_TWICE_ROLLBACK;
+}
+
+/* The recovery after the first cut is cut again. */
+static bool is_twice(enum scenario sc)
+{
+    return sc == SC_TWICE || sc == SC_TWICE_ROLLBACK;
+}
 static const char *const mode_name[3] = {"before", "after", "torn"};
 
 /* What a flash operation belonged to, for the coverage counts. */
@@ -477,7 +491,7 @@ static int boot_once(struct dev *d, enum outcome *out, int *ran_slot)
         rc = abota_bootrec_read(f, l, &r, NULL);
         if (rc < 0)
             return fail(d, "boot %u: v1 cannot read the record: %s", d->boots, abota_strerror(rc));
-        if (d->sp->sc == SC_ROLLBACK && (r.flags & ABOTA_BOOTREC_ROLLED_BACK)) {
+        if (is_rollback(d->sp->sc) && (r.flags & ABOTA_BOOTREC_ROLLED_BACK)) {
             *out = DONE;
             return 0;
         }
@@ -492,7 +506,7 @@ static int boot_once(struct dev *d, enum outcome *out, int *ran_slot)
         return 0;
     }
     /* v2 runs. */
-    if (d->sp->sc == SC_ROLLBACK) {
+    if (is_rollback(d->sp->sc)) {
         *out = REBOOT; /* its self-test fails: it restarts without confirming */
         return 0;
     }
@@ -512,7 +526,7 @@ static int boot_once(struct dev *d, enum outcome *out, int *ran_slot)
 static int check_end(struct dev *d)
 {
     const struct abota_layout *l = &d->w->cfg->layout;
-    int want = d->sp->sc == SC_ROLLBACK ? ABOTA_SLOT_1 : ABOTA_SLOT_2;
+    int want = is_rollback(d->sp->sc) ? ABOTA_SLOT_1 : ABOTA_SLOT_2;
     struct abota_boot_decision bd;
     d->boots++;
     int rc = abota_boot_choose(&d->pf.port, l, &bd);
@@ -529,7 +543,7 @@ static int check_end(struct dev *d)
         return fail(d, "end: no record: %s", abota_strerror(rc));
     if (r.active != want || r.trial != ABOTA_TRIAL_NONE)
         return fail(d, "end: record active %d trial %d", r.active, r.trial);
-    if (d->sp->sc == SC_ROLLBACK &&
+    if (is_rollback(d->sp->sc) &&
         (!(r.flags & ABOTA_BOOTREC_ROLLED_BACK) || r.failed_slot != ABOTA_SLOT_2))
         return fail(d, "end: rolled back but record flags 0x%02x failed_slot %d", r.flags,
                     r.failed_slot);
@@ -633,7 +647,8 @@ static int parse_mode(const char *s)
 
 static void usage(void)
 {
-    fputs("usage: abota_fault [--sample] [--paranoid] [--config NAME] [--scenario main|rollback|twice]\n"
+    fputs("usage: abota_fault [--sample] [--paranoid] [--config NAME]\n"
+          "                   [--scenario main|rollback|twice|twice-rollback]\n"
           "                   [--cut N] [--mode before|torn|after] [--seed S]\n"
           "                   [--second K --second-mode M --second-seed S] [--dir DIR]\n",
           stderr);
@@ -678,7 +693,7 @@ static void sweep(struct world *w, unsigned cfg_i, enum scenario sc, const struc
          * pairs whose modes rotate with n and k. */
         struct spec list[TWICE_K_COUNT + TORN_SEEDS + 2];
         unsigned nl = 0;
-        if (sc != SC_TWICE) {
+        if (!is_twice(sc)) {
             for (int m = 0; m < 3; m++) {
                 unsigned seeds = m == ABOTA_POSIX_CUT_TORN ? TORN_SEEDS : 1;
                 if (o->stride > 1)
@@ -707,14 +722,14 @@ static void sweep(struct world *w, unsigned cfg_i, enum scenario sc, const struc
             struct spec *s = &list[i];
             if (o->mode >= 0 && (int)s->first.mode != o->mode)
                 continue;
-            if (o->seed >= 0 || (sc == SC_TWICE && o->second)) {
+            if (o->seed >= 0 || (is_twice(sc) && o->second)) {
                 if (mode_done[s->first.mode])
                     continue;
                 mode_done[s->first.mode] = true;
             }
             if (o->seed >= 0)
                 s->first.seed = (uint64_t)o->seed;
-            if (sc == SC_TWICE && o->second)
+            if (is_twice(sc) && o->second)
                 s->second = (struct cut){o->second, (enum abota_posix_cut_mode)o->second_mode,
                                          o->second_seed};
             uint32_t ops;
@@ -746,7 +761,7 @@ static void sweep(struct world *w, unsigned cfg_i, enum scenario sc, const struc
     }
     used = strlen(line);
     snprintf(line + used, line_size - used, ") %lu cuts %lu failed", points, failed);
-    if (sc == SC_TWICE) {
+    if (is_twice(sc)) {
         used = strlen(line);
         snprintf(line + used, line_size - used, " (%u second cuts not reached)", unfired);
     }
