@@ -223,6 +223,15 @@ static int fail(struct dev *d, const char *fmt, ...)
     return -1;
 }
 
+/* The flash file of the configuration in use, removed on every exit. */
+static char flash_path[256];
+
+static void remove_flash(void)
+{
+    if (flash_path[0])
+        unlink(flash_path);
+}
+
 static void die(const char *fmt, ...)
 {
     va_list ap;
@@ -350,6 +359,7 @@ static void world_init(struct world *w, const struct config *cfg, const char *di
                                  w->len2);
 
     snprintf(w->path, sizeof w->path, "%s/abota-fault-%ld.flash", dir, (long)getpid());
+    snprintf(flash_path, sizeof flash_path, "%s", w->path);
     struct abota_posix_flash pf;
     int rc = abota_posix_flash_open(&pf, w->path, l->flash_size, l->sector_size, l->write_align,
                                     ABOTA_POSIX_FLASH_CREATE);
@@ -815,6 +825,7 @@ int main(int argc, char **argv)
         o.dir = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) ? "/dev/shm" : ".";
     }
 
+    atexit(remove_flash);
     make_configs();
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
