@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all build test demo clean deps-build deps-test deps-cross test-lx106 test-cortex-m size \
+.PHONY: all build test fault demo clean deps-build deps-test deps-cross test-lx106 test-cortex-m size \
         test-asan valgrind fuzz fuzz-build
 
 all: build
@@ -23,6 +23,12 @@ build: deps-build $(BUILD)/CMakeCache.txt
 test: deps-test $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
+
+# Power cuts at every flash operation of a whole update (tests/fault/fault.c):
+# prints one line per configuration, then "N cut points, M failed".
+fault: deps-test $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) --target abota_fault -j $(JOBS)
+	$(BUILD)/tests/abota_fault $(FAULT_FLAGS)
 
 # The core's unit tests on the ESP8266 CPU (lx106) and a Cortex-M3 under QEMU.
 BUILD_LX106 ?= build-lx106
