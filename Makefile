@@ -72,7 +72,7 @@ test-asan: deps-test
 	@scripts/deps.sh sanitize
 	$(MAKE) $(BUILD_ASAN)/CMakeCache.txt
 	cmake --build $(BUILD_ASAN) -j $(JOBS)
-	cd $(BUILD_ASAN) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
+	cd $(BUILD_ASAN) && $(SAN_ENV) ABOTA_E2E_LAYOUT=sim-8m ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
 
 # Every test program under valgrind memcheck (e2e scripts get ABOTA_VALGRIND=1);
 # any report fails the test.

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "abota/flash.h"
+#include "abota/layout.h"
 #include "abota/net.h"
 
 /* ---- flash ------------------------------------------------------------ */
@@ -143,5 +144,12 @@ void abota_posix_clock_init(struct abota_posix_clock *c);
 
 /* From now on random() is a PRNG seeded with seed, for reproducible runs. */
 void abota_posix_clock_seed(struct abota_posix_clock *c, uint64_t seed);
+
+/* --- layouts --- */
+
+/* A layout by name: the core's built-in ones (abota_layout_find), plus
+ * "sim-8m" (8 MiB flash, two 3.9 MiB slots) for simulated firmware too big
+ * for an ESP8266 slot, such as a sanitizer build. NULL when unknown. */
+const struct abota_layout *abota_posix_layout_find(const char *name);
 
 #endif

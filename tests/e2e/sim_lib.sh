@@ -140,12 +140,25 @@ with open(path, "r+b") as f:
 PY
 }
 
+# A sanitizer-instrumented firmware is several MiB, more than an ESP8266
+# slot: `make test-asan` sets ABOTA_E2E_LAYOUT=sim-8m so the device runs on a
+# larger simulated flash. Unset, every case runs on the ESP8266 layouts.
+E2E_LAYOUT=${ABOTA_E2E_LAYOUT:-}
+# Where user2 starts in that layout (esp8266-2m: 0x101000).
+case $E2E_LAYOUT in
+  sim-8m) SLOT2_OFFSET=$((0x401000)) ;;
+  *) SLOT2_OFFSET=$((0x101000)) ;;
+esac
+
 # fresh_flash IMAGE [ARGS...]: a new flash file with IMAGE in user1.
 fresh_flash() {
   FLASH=$SIM_TMP/flash.img
   local img=$1
   shift
-  "$ABOTA" flash --out "$FLASH" "$@" "$img" >/dev/null || { echo "FAIL: abota flash $img"; exit 1; }
+  local layout=()
+  [[ -n $E2E_LAYOUT && " $* " != *" --layout "* ]] && layout=(--layout "$E2E_LAYOUT")
+  "$ABOTA" flash --out "$FLASH" "${layout[@]}" "$@" "$img" >/dev/null ||
+    { echo "FAIL: abota flash $img"; exit 1; }
 }
 
 # run_sim NAME EXPECTED_LAST_LINE [TEXT...] [-- SIM_ARGS...]: runs the device;
@@ -156,7 +169,10 @@ run_sim() {
   local texts=()
   while [[ $# -gt 0 && $1 != -- ]]; do texts+=("$1"); shift; done
   [[ $# -gt 0 ]] && shift
-  timeout 45 "$ABOTA" sim --flash "$FLASH" --url "$URL" --watchdog 20 --max-boots 10 "$@" \
+  local layout=()
+  [[ -n $E2E_LAYOUT && " $* " != *" --layout "* ]] && layout=(--layout "$E2E_LAYOUT")
+  timeout 45 "$ABOTA" sim --flash "$FLASH" --url "$URL" --watchdog 20 --max-boots 10 \
+    "${layout[@]}" "$@" \
     >"$out" 2>&1
   local rc=$? ok=1 last
   last=$(tr '\r' '\n' <"$out" | sed '/^$/d' | tail -n 1)

@@ -27,9 +27,9 @@ expect_fail() {
 
 # abota flash refuses what cannot boot from user1.
 expect_fail "flash: image for user2 refused" "image built for the other slot" \
-  "$ABOTA" flash --out "$SIM_TMP/f.img" "$SIM_TMP/img/v2-user2.bin"
+  "$ABOTA" flash ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} --out "$SIM_TMP/f.img" "$SIM_TMP/img/v2-user2.bin"
 expect_fail "flash: raw executable refused" "abota flash: $DEMO:" \
-  "$ABOTA" flash --out "$SIM_TMP/f.img" "$DEMO"
+  "$ABOTA" flash ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} --out "$SIM_TMP/f.img" "$DEMO"
 expect_fail "flash: unknown layout" "unknown name" \
   "$ABOTA" flash --layout nosuch --out "$SIM_TMP/f.img" "$SIM_TMP/img/v1-user1.bin"
 expect_fail "sim: missing flash file" "$SIM_TMP/none.img" \
@@ -39,7 +39,8 @@ expect_fail "sim: missing flash file" "$SIM_TMP/none.img" \
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 flip_byte "$FLASH" $((0x1000 + 5000))
 expect_fail "sim: nothing bootable" "nothing bootable" \
-  "$ABOTA" sim --flash "$FLASH" --url "http://127.0.0.1:1/user%d.bin"
+  "$ABOTA" sim --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} \
+  --url "http://127.0.0.1:1/user%d.bin"
 
 # A server that accepts and never answers: the firmware hangs until the
 # watchdog resets it, boot after boot, until --max-boots.
@@ -60,7 +61,8 @@ for ((i = 0; i < 200; i++)); do
 done
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 expect_fail "sim: watchdog and --max-boots" "gave up after 2 boots" \
-  "$ABOTA" sim --flash "$FLASH" --url "http://127.0.0.1:$PORT/user%d.bin" --watchdog 1 \
+  "$ABOTA" sim --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} \
+  --url "http://127.0.0.1:$PORT/user%d.bin" --watchdog 1 \
   --max-boots 2
 grep -qF "watchdog: firmware in user1 ran past 1 s" "$SIM_TMP/cmd.out" ||
   { echo "FAIL watchdog message missing"; FAILS=$((FAILS + 1)); }
@@ -74,7 +76,7 @@ serve user1.bin "$SIM_TMP/img/v2-user1.bin"
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 CASES=$((CASES + 2))
 run_sim "update v1 -> v2" "device running v2.0.0 from user2"
-flip_byte "$FLASH" $((0x101000 + 5000))
+flip_byte "$FLASH" $((SLOT2_OFFSET + 5000))
 run_sim "damaged user2 falls back to user1, which updates again" \
   "device running v2.0.0 from user2" "(fallback: user2: " "downloading user2.bin"
 
@@ -95,11 +97,15 @@ run_sim "v3 that cannot start rolls back" "device running v2.0.0 from user1" \
   "firmware in user2 could not start" "v3.0.0 in user2 failed its trial and was rolled back"
 
 # The 512+512 layout (1 MB chip): same cycle, other addresses.
-serve user2.bin "$SIM_TMP/img/v2-user2.bin"
-fresh_flash "$SIM_TMP/img/v1-user1.bin" --layout esp8266-1m
-CASES=$((CASES + 1))
-run_sim "update v1 -> v2 on esp8266-1m" "device running v2.0.0 from user2" "CRC check ok" \
-  -- --layout esp8266-1m
+if [[ -n $E2E_LAYOUT ]]; then
+  echo "skipped: update on esp8266-1m (the firmware does not fit its slots on $E2E_LAYOUT builds)"
+else
+  serve user2.bin "$SIM_TMP/img/v2-user2.bin"
+  fresh_flash "$SIM_TMP/img/v1-user1.bin" --layout esp8266-1m
+  CASES=$((CASES + 1))
+  run_sim "update v1 -> v2 on esp8266-1m" "device running v2.0.0 from user2" "CRC check ok" \
+    -- --layout esp8266-1m
+fi
 stop_server
 
 echo "$((CASES - FAILS)) passed, $FAILS failed"

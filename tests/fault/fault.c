@@ -214,7 +214,7 @@ static int mark(struct abota_posix_flash *pf, void *arg, enum abota_posix_flash_
     return 0;
 }
 
-static int fail(struct dev *d, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int fail(struct dev *d, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -232,7 +232,7 @@ static void remove_flash(void)
         unlink(flash_path);
 }
 
-static void die(const char *fmt, ...)
+__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

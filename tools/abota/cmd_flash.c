@@ -13,6 +13,7 @@
 #include "abota/error.h"
 #include "abota/image.h"
 #include "abota/layout.h"
+#include "abota/port_posix.h"
 #include "abota/slot.h"
 #include "cli.h"
 #include "sim_flash.h"
@@ -23,7 +24,7 @@ static void flash_usage(FILE *out)
             "usage: abota flash --out FLASH.img [--layout NAME] IMAGE\n"
             "  Creates FLASH.img erased (all 0xFF) at the layout's flash size, writes the\n"
             "  abota image IMAGE into user1 (slot 1) and a confirmed boot record for it.\n"
-            "  --layout NAME   flash layout (default esp8266-2m; see abota_layout_find)\n");
+            "  --layout NAME   flash layout (default esp8266-2m; also esp8266-1m, sim-8m)\n");
 }
 
 /* Writes the verified image buf into slot 1 and points a confirmed boot
@@ -84,7 +85,7 @@ int cmd_flash(int argc, char **argv)
         return 2;
     }
     const char *image_path = argv[optind];
-    const struct abota_layout *l = abota_layout_find(layout_name);
+    const struct abota_layout *l = abota_posix_layout_find(layout_name);
     if (!l) {
         fprintf(stderr, "abota flash: %s: '%s'\n", abota_strerror(ABOTA_ERR_LAYOUT_UNKNOWN),
                 layout_name);

@@ -12,6 +12,7 @@
 
 #include "abota/error.h"
 #include "abota/image.h"
+#include "abota/port_posix.h"
 #include "cli.h"
 #include "sim.h"
 #include "sim_flash.h"
@@ -158,7 +159,7 @@ int cmd_sim(int argc, char **argv)
         sim_usage(stderr);
         return 2;
     }
-    const struct abota_layout *l = abota_layout_find(ctx.layout_name);
+    const struct abota_layout *l = abota_posix_layout_find(ctx.layout_name);
     if (!l) {
         fprintf(stderr, "abota sim: %s: '%s'\n", abota_strerror(ABOTA_ERR_LAYOUT_UNKNOWN),
                 ctx.layout_name);

@@ -20,7 +20,7 @@
 #define ABOTA_SIM_EXIT_REBOOT 75
 
 #define ABOTA_SIM_ENV_FLASH "ABOTA_SIM_FLASH"   /* path of the flash image file */
-#define ABOTA_SIM_ENV_LAYOUT "ABOTA_SIM_LAYOUT" /* layout name, abota_layout_find() */
+#define ABOTA_SIM_ENV_LAYOUT "ABOTA_SIM_LAYOUT" /* layout name, abota_posix_layout_find() */
 #define ABOTA_SIM_ENV_SLOT "ABOTA_SIM_SLOT"     /* "1" or "2": the running slot */
 #define ABOTA_SIM_ENV_URL "ABOTA_SIM_URL"       /* update URL, "%d" = target slot */
 #define ABOTA_SIM_ENV_SSID "ABOTA_SIM_SSID"     /* the access point to join */
