@@ -211,7 +211,12 @@ static void test_refused(void **state)
 {
     (void)state;
     snprintf(t.url, sizeof t.url, "http://127.0.0.1:%u/user%%d.bin", (unsigned)free_port());
+    /* Retried with real waits (10, 20, 40 ms + jitter), then the cause. */
+    t.cfg.max_attempts = 4;
+    t.cfg.retry_base_ms = 10;
     assert_int_equal(run(), ABOTA_ERR_NET_REFUSED);
+    assert_int_equal(t.up.attempts, 4);
+    assert_int_equal(t.up.last_err, ABOTA_ERR_NET_REFUSED);
     assert_untouched();
 }
 
