@@ -5,8 +5,11 @@
  *   -> stream the body into the inactive slot -> verify from flash
  *   -> write the boot record (next boot = new slot, in trial) -> ask reboot
  *
- * Every failure returns its own error and leaves the boot record untouched,
- * so the device keeps booting the running image. The engine pulls bytes from
+ * Transient failures (network, 5xx/429, a connection cut short) are retried
+ * with a bounded, jittered back-off; a download cut short continues with a
+ * Range request where the slot stopped, and after a reboot from the progress
+ * journal (layout->journal). Every failure returns its own error and leaves
+ * the boot record untouched, so the device keeps booting the running image. The engine pulls bytes from
  * the net port and pushes them down; it never allocates and never prints:
  * progress goes to the optional event callback. */
 #ifndef ABOTA_UPDATE_H
@@ -175,7 +178,9 @@ void abota_update_set_callback(struct abota_update *u, abota_update_cb cb, void 
  * the new image is verified and the boot record says to boot it next (the
  * caller then reboots), ABOTA_ERR_UP_TO_DATE when the server has the running
  * version, or an error; on any error the boot record is untouched (the
- * target slot may hold a partial image, which nothing will boot).
+ * target slot may hold a partial image, which nothing will boot; with a
+ * journal the next run continues it). After retries the error is the last
+ * attempt's, or ABOTA_ERR_DEADLINE with the cause in u->last_err.
  *
  * The running version is the boot record's entry for running_slot; without
  * a record it is unknown and the same-version check is skipped. Images
