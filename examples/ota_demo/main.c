@@ -97,6 +97,10 @@ static void on_event(void *arg, const struct abota_update_event *ev)
         printf("retry %lu in %lu ms: %s\n", (unsigned long)ev->done, (unsigned long)ev->total,
                abota_strerror(ev->err));
         break;
+    case ABOTA_EV_RESUMED:
+        printf("resuming at %lu of %lu bytes\n", (unsigned long)ev->done,
+               (unsigned long)ev->total);
+        break;
     case ABOTA_EV_WARNING:
         printf("warning: %s\n", abota_strerror(ev->err));
         break;

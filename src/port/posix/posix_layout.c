@@ -14,6 +14,7 @@ static const struct abota_layout sim_8m = {
     .write_align = 4u,
     .slot = {{0x001000u, 0x3F0000u}, {0x401000u, 0x3F0000u}},
     .bootrec = {0x3F1000u, 0x3F2000u},
+    .journal = 0x3F3000u,
 };
 
 const struct abota_layout *abota_posix_layout_find(const char *name)
