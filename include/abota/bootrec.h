@@ -14,6 +14,8 @@
 #include "abota/layout.h"
 
 #define ABOTA_BOOTREC_SIZE 64u
+#define ABOTA_BOOTREC_MAGIC 0x43524241u /* "ABRC" as little-endian bytes */
+#define ABOTA_BOOTREC_FORMAT 1u
 
 enum abota_trial {
     ABOTA_TRIAL_NONE = 0,    /* confirmed (or never in trial) */
@@ -26,8 +28,9 @@ enum abota_trial {
 #define ABOTA_BOOTREC_FELL_BACK 0x02u   /* the active slot did not verify; booted the other */
 
 struct abota_slot_record {
-    uint32_t length;  /* total image length in the slot, 0 when empty */
-    uint32_t crc32;   /* CRC-32 over those bytes */
+    uint32_t length;  /* total image length in the slot (footer included), 0 when
+                         empty or not known (the boot choice then probes the slot) */
+    uint32_t crc32;   /* CRC-32 over those length bytes, as abota_slot_crc32() gives */
     uint32_t version; /* packed firmware version */
 };
 
@@ -55,9 +58,23 @@ int abota_bootrec_read(const struct abota_flash *f, const struct abota_layout *l
                        struct abota_bootrec *r, int *copy);
 
 /* Writes r as the new newest record: r->seq becomes the newest valid seq + 1
- * (or stays as given when none is valid), into the other sector; erases,
- * writes and reads back. */
+ * (or stays as given when none is valid), into the other sector (sector
+ * bootrec[0] when none is valid); erases, writes and reads back.
+ * ABOTA_ERR_BOOTREC_FIELD when r has a field out of range, ABOTA_ERR_FLASH_VERIFY
+ * when the read-back differs. */
 int abota_bootrec_write(const struct abota_flash *f, const struct abota_layout *l,
                         struct abota_bootrec *r);
+
+/* For the updater, after abota_slot_finish() succeeded: makes slot the next
+ * to boot, on trial (PENDING) with attempts boots (>= 1) before rollback.
+ * Starts from the current record (or a fresh one when none is valid; the
+ * other slot's info is then 0, "probe it"), fills the slot's info, clears
+ * ROLLED_BACK/FELL_BACK and failed_slot, and writes. */
+int abota_bootrec_set_next(const struct abota_flash *f, const struct abota_layout *l, int slot,
+                           uint32_t length, uint32_t crc32, uint32_t version, uint8_t attempts);
+
+/* Clears ROLLED_BACK/FELL_BACK and failed_slot once the updater reported
+ * them. No write when they are clear already (returns 0). */
+int abota_bootrec_clear_flags(const struct abota_flash *f, const struct abota_layout *l);
 
 #endif

@@ -61,12 +61,15 @@
     X(ABOTA_ERR_HTTP_REDIRECT_LOOP,  -74, "too many HTTP redirects") \
     X(ABOTA_ERR_HTTP_RANGE_MISMATCH, -75, "Content-Range does not match the requested range") \
     X(ABOTA_ERR_HTTP_BAD_REDIRECT,   -76, "redirect without a usable Location") \
+    X(ABOTA_ERR_HTTP_VALUE_TOO_LONG, -77, "HTTP header value too long for abota's copy of it") \
+    X(ABOTA_ERR_HTTP_BODY_TOO_BIG,   -78, "HTTP body longer than 4 GiB") \
     /* URL and request builder: 90..99 */ \
     X(ABOTA_ERR_URL_SCHEME,       -90, "URL scheme is not http://") \
     X(ABOTA_ERR_URL_HOST,         -91, "URL host is empty or malformed") \
     X(ABOTA_ERR_URL_PORT,         -92, "URL port is not a number in 1..65535") \
     X(ABOTA_ERR_URL_TOO_LONG,     -93, "URL too long") \
     X(ABOTA_ERR_URL_SYNTAX,       -94, "URL malformed") \
+    X(ABOTA_ERR_URL_USERINFO,     -95, "URL with user:password@ is not supported") \
     /* images: 100..129 */ \
     X(ABOTA_ERR_IMG_UNKNOWN,      -100, "neither an abota image nor an Espressif user bin") \
     X(ABOTA_ERR_IMG_TOO_SHORT,    -101, "image shorter than its header or footer") \
@@ -82,16 +85,35 @@
     X(ABOTA_ERR_ESP_CHECKSUM,     -112, "Espressif XOR checksum mismatch") \
     X(ABOTA_ERR_ESP_CRC,          -113, "Espressif CRC trailer mismatch") \
     X(ABOTA_ERR_IMG_FOOTER_FIELD, -114, "abota footer field out of range") \
+    X(ABOTA_ERR_IMG_FOOTER_MAGIC, -115, "no abota footer (magic \"ABOT\" missing)") \
+    X(ABOTA_ERR_IMG_FOOTER_SIZE,  -116, "abota footer size field is not 256") \
+    X(ABOTA_ERR_IMG_FOOTER_SLOT,  -117, "abota footer target slot is not 0, 1 or 2") \
+    X(ABOTA_ERR_IMG_FOOTER_FLAGS, -118, "abota footer has unknown flags set") \
+    X(ABOTA_ERR_IMG_FOOTER_SIG,   -119, "abota footer signature length over 128 or set without a type") \
+    X(ABOTA_ERR_IMG_FOOTER_PAD,   -120, "abota footer pad length does not match the payload length") \
+    X(ABOTA_ERR_IMG_PADDING,      -121, "padding before the abota footer is not all 0xFF") \
+    X(ABOTA_ERR_ESP_MAGIC,        -122, "not an Espressif image (first byte is not 0xE9 or 0xEA)") \
+    X(ABOTA_ERR_ESP_SEGMENTS,     -123, "Espressif image has no segments or more than abota supports") \
+    X(ABOTA_ERR_ESP_TRUNCATED,    -124, "Espressif image ends before its checksum or CRC trailer") \
+    X(ABOTA_ERR_IMG_ESP_LENGTH,   -125, "Espressif bin inside the image does not end where the payload ends") \
     /* slot writer: 130..139 */ \
     X(ABOTA_ERR_SLOT_INVALID,     -130, "no such slot") \
     X(ABOTA_ERR_SLOT_RUNNING,     -131, "refusing to write the running slot") \
     X(ABOTA_ERR_SLOT_TOO_BIG,     -132, "image larger than the slot") \
     X(ABOTA_ERR_SLOT_OVERFLOW,    -133, "more bytes than the declared length") \
     X(ABOTA_ERR_SLOT_SHORT,       -134, "fewer bytes than the declared length") \
+    X(ABOTA_ERR_SLOT_CRC,         -135, "slot read back from flash differs from the bytes received") \
+    X(ABOTA_ERR_SLOT_RESUME,      -136, "resume offset not a multiple of the write alignment or past the image") \
+    X(ABOTA_ERR_SLOT_TRAILING,    -137, "bytes after the end of the Espressif user bin") \
     /* boot record and boot choice: 140..149 */ \
     X(ABOTA_ERR_BOOTREC_NONE,     -140, "no valid boot record") \
     X(ABOTA_ERR_BOOT_NOTHING,     -141, "nothing bootable") \
     X(ABOTA_ERR_BOOTREC_FIELD,    -142, "boot record field out of range") \
+    X(ABOTA_ERR_BOOTREC_MAGIC,    -143, "boot record magic missing (sector erased or foreign)") \
+    X(ABOTA_ERR_BOOTREC_VERSION,  -144, "boot record format version not supported") \
+    X(ABOTA_ERR_BOOTREC_CRC,      -145, "boot record CRC mismatch") \
+    X(ABOTA_ERR_BOOT_MISMATCH,    -146, "slot image does not match the boot record's length or CRC-32") \
+    X(ABOTA_ERR_BOOT_EMPTY,       -147, "the boot record says the slot is empty") \
     /* network port: 150..169 */ \
     X(ABOTA_ERR_NET_RESOLVE,      -150, "host name could not be resolved") \
     X(ABOTA_ERR_NET_CONNECT,      -151, "could not connect to the server") \
@@ -104,7 +126,9 @@
     /* update engine: 170..189 */ \
     X(ABOTA_ERR_DEADLINE,         -170, "update deadline passed") \
     X(ABOTA_ERR_UP_TO_DATE,       -171, "server has the running version already") \
-    X(ABOTA_ERR_RETRIES,          -172, "gave up after the configured number of retries")
+    X(ABOTA_ERR_RETRIES,          -172, "gave up after the configured number of retries") \
+    X(ABOTA_ERR_UP_URL_TEMPLATE,  -173, "URL template: '%' must be followed by 'd' (slot number) or '%'") \
+    X(ABOTA_ERR_UP_NET_PORT,      -174, "network port broke its contract (send/recv count out of range)")
 
 enum abota_err {
     ABOTA_OK = 0,

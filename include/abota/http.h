@@ -16,7 +16,31 @@
 #include "abota/url.h"
 
 #define ABOTA_HTTP_NO_RETRY_AFTER 0xFFFFFFFFu
+/* Retry-After given as an HTTP date: present, but the core has no clock to
+ * turn it into a delay; the caller picks its own back-off. */
+#define ABOTA_HTTP_RETRY_AFTER_DATE 0xFFFFFFFEu
+/* Largest delta stored; bigger Retry-After values saturate to it. */
+#define ABOTA_HTTP_RETRY_AFTER_MAX 0xFFFFFFFDu
 #define ABOTA_HTTP_RANGE_TOTAL_UNKNOWN 0xFFFFFFFFu /* "bytes 0-9/ *" */
+
+/* What the parser accepts (RFC 9112 with a firmware client's strictness):
+ * - lines end in CRLF; a bare LF anywhere in the head or the chunk framing is
+ *   ABOTA_ERR_HTTP_NO_CRLF; obs-fold is ABOTA_ERR_HTTP_OBS_FOLD; NUL, other
+ *   control bytes and DEL in a header are errors.
+ * - interim 1xx responses (100 Continue, 103 Early Hints) are skipped and the
+ *   final response parsed; 101 Switching Protocols is ABOTA_ERR_HTTP_STATUS.
+ *   Each interim response counts as one header line against
+ *   ABOTA_HTTP_MAX_HEADERS, so an endless stream of them is refused.
+ * - a stored value too long for its field is ABOTA_ERR_HTTP_VALUE_TOO_LONG,
+ *   except ETag: an ETag longer than ABOTA_HTTP_ETAG_MAX - 1 is dropped (etag
+ *   stays ""), which only costs the conditional request.
+ * - Content-Type keeps the media type only (parameters after ';' dropped).
+ * - Content-Range "bytes *\/total" (a 416 answer) sets range_total only;
+ *   has_content_range stays false.
+ * - Retry-After: delta seconds (saturating at ABOTA_HTTP_RETRY_AFTER_MAX), an
+ *   HTTP date gives ABOTA_HTTP_RETRY_AFTER_DATE, anything else is ignored.
+ * - a body neither chunked nor with Content-Length runs until the close;
+ *   connection_close is then set too. */
 
 struct abota_http_resp {
     int status;                 /* 100..599 */
@@ -39,6 +63,8 @@ struct abota_http {
     struct abota_http_resp resp; /* valid once abota_http_headers_done() */
     /* private */
     uint8_t state_;
+    uint8_t flags_;              /* Connection tokens seen (F_* in http_parse.c) */
+    int16_t err_;                /* sticky error, 0 while healthy */
     bool head_;                  /* response to HEAD: no body */
     uint16_t nheaders_;
     uint16_t line_len_;
@@ -90,9 +116,17 @@ struct abota_http_request {
 /* Writes the request into buf: request line with the path escaped and always
  * starting with '/', Host (with the port when it is not 80; IPv6 in
  * brackets), Accept: application/octet-stream, Accept-Encoding: identity,
- * User-Agent: abota/<version>, the optional headers, and the blank line.
+ * User-Agent: abota/<version>, the optional headers (Range, If-Range only
+ * with has_range, If-None-Match), "Connection: close" for HTTP/1.1 without
+ * keep_alive ("Connection: keep-alive" for HTTP/1.0 with it), and the blank
+ * line.
+ * Path escaping: RFC 3986 unreserved and reserved characters and valid %XX
+ * are kept; spaces, controls, non-ASCII bytes, '"<>\^`{|}#' and a '%' not
+ * followed by two hex digits become %XX.
  * Returns the length (no NUL counted; one is written when it fits) or
- * ABOTA_ERR_NOSPACE, leaving nothing half-usable. */
+ * ABOTA_ERR_NOSPACE, leaving nothing half-usable (buf[0] = NUL).
+ * ABOTA_ERR_ARG: no URL, empty host, or a control byte (CR, LF...) in the
+ * host, If-Range or If-None-Match. */
 int abota_http_request_build(const struct abota_http_request *rq, char *buf, size_t size);
 
 #endif

@@ -19,6 +19,9 @@
 #define ABOTA_FOOTER_VERSION 1u
 #define ABOTA_FOOTER_ALIGN 16u
 #define ABOTA_SIG_MAX 128u
+/* Largest payload an image may carry: the biggest ESP8266 flash (16 MiB).
+ * Keeping lengths this small also keeps every offset sum far from wrapping. */
+#define ABOTA_IMAGE_PAYLOAD_MAX 0x01000000u
 
 /* footer flags */
 #define ABOTA_FLAG_ESP_USERBIN 0x01u /* the payload is an Espressif user bin */

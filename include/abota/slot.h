@@ -19,17 +19,18 @@
 #include "abota/sha256.h"
 
 struct abota_slot_writer {
-    /* all private: set by abota_slot_begin */
+    /* all private: set by abota_slot_begin / abota_slot_resume */
     const struct abota_flash *flash_;
     int slot_;
     uint32_t base_;      /* slot start address */
     uint32_t size_;      /* slot size */
     uint32_t declared_;  /* expected image length, 0 when not known (chunked) */
     uint32_t accepted_;  /* bytes taken by abota_slot_write */
+    uint32_t written_;   /* bytes of those on flash: accepted_ - pend_len_ */
     uint32_t erased_;    /* bytes from base_ whose sectors are erased */
     uint32_t crc_;
     struct abota_sha256 sha_;
-    uint8_t pend_[ABOTA_WRITE_ALIGN_MAX];
+    uint8_t pend_[ABOTA_WRITE_ALIGN_MAX]; /* the partial write unit */
     uint8_t pend_len_;
     uint8_t state_;
 };
@@ -45,12 +46,39 @@ int abota_slot_begin(struct abota_slot_writer *w, const struct abota_flash *f,
 int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len);
 
 /* Flushes the last partial write unit (padded with 0xFF), re-reads the slot
- * and verifies the image. info (may be NULL) receives what was found.
- * Errors: ABOTA_ERR_SLOT_SHORT, ABOTA_ERR_IMG_*, ABOTA_ERR_ESP_*, flash errors. */
+ * and verifies the image: an abota image (the bytes end in an abota footer)
+ * with abota_image_verify_flash, else a plain Espressif user bin with
+ * abota_esp_verify_flash, which must end exactly at the last byte; the
+ * footer's target slot (or the user bin number of a v2 bin) must be this
+ * slot; the CRC-32 of the slot's bytes on flash must equal the CRC-32 of the
+ * bytes streamed in. info (may be NULL) receives what was found.
+ * With ABOTA_ERR_SLOT_SHORT nothing was flushed and more bytes may follow;
+ * after any other result the writer is done.
+ * Errors: ABOTA_ERR_SLOT_SHORT, ABOTA_ERR_SLOT_CRC, ABOTA_ERR_SLOT_TRAILING,
+ * ABOTA_ERR_IMG_*, ABOTA_ERR_ESP_*, flash errors. */
 int abota_slot_finish(struct abota_slot_writer *w, struct abota_image_info *info);
 
 /* Bytes accepted so far; CRC-32 of them. */
 uint32_t abota_slot_written(const struct abota_slot_writer *w);
 uint32_t abota_slot_crc32(const struct abota_slot_writer *w);
+
+/* SHA-256 of the bytes accepted so far (the writer's own state is kept, so
+ * it may be called at any time). */
+void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA256_SIZE]);
+
+/* Like abota_slot_begin, but continues an interrupted write at offset: the
+ * first offset bytes are already in the slot (from an earlier writer that
+ * was cut off, e.g. by a dropped connection or a reboot). They are re-read
+ * from flash to rebuild the CRC-32 and SHA-256, and the next write lands at
+ * offset. offset must be a multiple of the write alignment and not past the
+ * declared length or the slot (ABOTA_ERR_SLOT_RESUME). The sectors up to
+ * offset count as erased; the rest of offset's own sector must still read
+ * as erased (else ABOTA_ERR_FLASH_NOT_ERASED: resume from that sector's
+ * start instead). Bytes a previous writer held in its partial write unit
+ * were never written: resume at abota_slot_written() rounded down to the
+ * write alignment. */
+int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
+                      const struct abota_layout *l, int slot, int running_slot, uint32_t length,
+                      uint32_t offset);
 
 #endif

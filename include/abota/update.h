@@ -51,23 +51,47 @@ struct abota_update_event {
 typedef void (*abota_update_cb)(void *arg, const struct abota_update_event *ev);
 
 struct abota_update_config {
-    /* http://host[:port]/path; "%d" in the path is replaced by the target
-     * slot number (1 or 2), so the device fetches the bin built for the slot
-     * it will write (e.g. "http://192.168.1.10:3344/user%d.bin"). */
+    /* http://host[:port]/path; "%d" in it is replaced by the target slot
+     * number (1 or 2), so the device fetches the bin built for the slot it
+     * will write (e.g. "http://192.168.1.10:3344/user%d.bin"). "%%" stands
+     * for a literal '%' (so "%%20" sends "%20"); any other '%' is refused
+     * with ABOTA_ERR_UP_URL_TEMPLATE. */
     const char *url;
-    uint32_t connect_timeout_ms;  /* 0: default 10000 */
+    uint32_t connect_timeout_ms;  /* resolve + connect: 0: default 10000 */
     uint32_t idle_timeout_ms;     /* no byte for this long: 0: default 15000 */
     uint32_t deadline_ms;         /* whole update incl. retries: 0: default 300000 */
-    /* Required Content-Type; NULL: "application/octet-stream"; "": any. */
+    /* Required Content-Type, compared case-insensitively without parameters
+     * (";charset=..."); NULL: "application/octet-stream"; "": any. */
     const char *content_type;
     uint8_t trial_attempts;       /* boots allowed before rollback; 0: default 3 */
     bool http10;                  /* send HTTP/1.0 requests */
     bool allow_same_version;      /* install even when versions are equal */
+    /* By default the engine first asks for the image's last 256 bytes
+     * ("Range: bytes=-256"): when the server answers 206 and they hold an
+     * abota footer, a wrong target slot, the running version or an image
+     * larger than the slot is refused before anything is erased. A server
+     * that ignores Range answers 200 with the whole image, which is then
+     * simply used as the download (no second request). Set this to skip the
+     * probe (one request fewer; checks only after the download). */
+    bool no_footer_probe;
 };
+
+/* Most redirects followed for one request before ABOTA_ERR_HTTP_REDIRECT_LOOP. */
+#ifndef ABOTA_UPDATE_MAX_REDIRECTS
+#define ABOTA_UPDATE_MAX_REDIRECTS 4
+#endif
+
+/* Smallest receive buffer: the expanded URL template is written into it
+ * before the request is built, and during the footer
+ * probe its last ABOTA_FOOTER_SIZE bytes collect the footer. */
+#define ABOTA_UPDATE_BUF_MIN 512u
+#if ABOTA_URL_MAX > ABOTA_UPDATE_BUF_MIN
+#error "ABOTA_URL_MAX must not exceed ABOTA_UPDATE_BUF_MIN"
+#endif
 
 struct abota_update {
     /* set with abota_update_init */
-    struct abota_update_config cfg;
+    struct abota_update_config cfg;   /* with the defaults filled in */
     const struct abota_flash *flash;
     const struct abota_layout *layout;
     const struct abota_net *net;
@@ -75,19 +99,36 @@ struct abota_update {
     abota_update_cb cb;
     void *cb_arg;
     uint8_t *buf;        /* caller's receive buffer; requests are built in it too */
-    size_t buf_size;     /* 1460 is enough */
+    size_t buf_size;     /* >= ABOTA_UPDATE_BUF_MIN; 1460 (one TCP segment) is plenty */
     /* results of the last run */
     int running_slot;
     int target_slot;
-    uint32_t new_version;
-    uint32_t bytes_received;   /* on the wire, headers included */
-    /* private */
-    struct abota_url url_;
-    struct abota_http http_;
+    uint32_t new_version;      /* packed; 0 when the image carries none */
+    uint32_t bytes_received;   /* on the wire over all requests, headers included */
+    /* private: state of one run */
+    uint32_t start_ms_;        /* clock at the start, for the deadline */
+    uint32_t running_version_;
+    bool have_running_version_;/* false when no boot record describes running_slot */
+    uint8_t sink_;             /* where body bytes go (update_priv.h) */
+    uint16_t probe_len_;       /* footer bytes collected by the probe */
+    uint32_t total_;           /* image size from the headers, 0 when chunked */
+    uint32_t next_progress_;   /* bytes written at which the next PROGRESS is due */
+    uint32_t last_progress_;   /* bytes written at the last PROGRESS */
+    struct abota_url url_;     /* the URL being fetched (after redirects) */
     struct abota_slot_writer writer_;
+    /* Never live at the same time, so they share memory: the response
+     * parser during an exchange, what verification found once the body is
+     * in flash (the probe's decoded footer in info.footer). */
+    union {
+        struct abota_http http;
+        struct abota_image_info info;
+    } tmp_;
 };
 
-/* Prepares u. buf must hold at least 512 bytes. */
+/* Prepares u: copies cfg (the strings it points to must outlive u) and
+ * fills in the defaults. buf must hold at least ABOTA_UPDATE_BUF_MIN bytes.
+ * clock->sleep_ms and ->random may be NULL. Errors: ABOTA_ERR_ARG, or the
+ * layout's error from abota_layout_check. */
 int abota_update_init(struct abota_update *u, const struct abota_update_config *cfg,
                       const struct abota_flash *flash, const struct abota_layout *layout,
                       const struct abota_net *net, const struct abota_clock *clock,
@@ -98,7 +139,13 @@ void abota_update_set_callback(struct abota_update *u, abota_update_cb cb, void 
 /* Runs one update into the slot that is not running_slot. Returns 0 when
  * the new image is verified and the boot record says to boot it next (the
  * caller then reboots), ABOTA_ERR_UP_TO_DATE when the server has the running
- * version, or an error; on any error the boot record is untouched. */
+ * version, or an error; on any error the boot record is untouched (the
+ * target slot may hold a partial image, which nothing will boot).
+ *
+ * The running version is the boot record's entry for running_slot; without
+ * a record it is unknown and the same-version check is skipped. Images
+ * without an abota footer (plain Espressif bins) carry no version either:
+ * their slot is taken from the 0xEA header's user bin number. */
 int abota_update_run(struct abota_update *u, int running_slot);
 
 #endif

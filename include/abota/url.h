@@ -4,6 +4,7 @@
 #define ABOTA_URL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "abota/config.h"
@@ -17,15 +18,29 @@ struct abota_url {
 };
 
 /* Parses url. An empty path becomes "/". A fragment ("#...") is dropped.
- * Errors: ABOTA_ERR_URL_SCHEME, _HOST, _PORT, _TOO_LONG, _SYNTAX. */
+ * The scheme is matched case-insensitively and the host is lower-cased
+ * (DNS names and IPv6 hex digits are case-insensitive).
+ * host: a DNS name (labels of letters, digits and '-', 1..63 bytes, no
+ * leading or trailing '-'), an IPv4 literal (four decimal parts 0..255
+ * without leading zeros; a name whose last label is all digits must be
+ * one) or an IPv6 literal in brackets (no zone id).
+ * port: ":1".. ":65535"; an empty port (":") is refused.
+ * path: any bytes but controls (below 0x20, 0x7F); spaces and non-ASCII are
+ * kept as written and escaped by the request builder.
+ * Errors: ABOTA_ERR_URL_SCHEME, _HOST, _PORT, _TOO_LONG (host or path does
+ * not fit its field), _SYNTAX, _USERINFO, ABOTA_ERR_ARG (NULL). */
 int abota_url_parse(const char *url, struct abota_url *out);
 
-/* Resolves a redirect's Location against base: an absolute http:// URL, an
- * absolute path ("/x"), or a relative path ("x", against base's directory). */
+/* Resolves a redirect's Location against base (RFC 3986 section 5.2): an
+ * absolute http:// URL, a network-path ("//host/x"), an absolute path
+ * ("/x"), a query ("?q"), or a relative path ("x", "../x", against base's
+ * directory); "." and ".." segments are removed. Another scheme ("https:")
+ * is ABOTA_ERR_URL_SCHEME. out may be base. */
 int abota_url_resolve(const struct abota_url *base, const char *location, struct abota_url *out);
 
-/* Writes the URL back as text ("http://host:port/path"); length or
- * ABOTA_ERR_NOSPACE. */
+/* Writes the URL back as text ("http://host:port/path", the port only when
+ * it is not 80, IPv6 in brackets); length (a NUL follows) or
+ * ABOTA_ERR_NOSPACE when size is not more than the length. */
 int abota_url_format(const struct abota_url *u, char *buf, size_t size);
 
 #endif

@@ -1,0 +1,274 @@
+/* Boot record: two copies in two sectors, sequence numbers, CRC-32.
+ *
+ * On-flash form of one copy, at the start of its sector (little-endian):
+ *
+ *   off  size  field
+ *     0     4  magic 0x43524241 ("ABRC")
+ *     4     1  format version, 1
+ *     5     1  active slot, 1 or 2
+ *     6     1  trial: 0 NONE, 1 PENDING, 2 TESTING
+ *     7     1  attempts_left
+ *     8     4  seq
+ *    12     1  flags: ROLLED_BACK 0x01 | FELL_BACK 0x02, other bits 0
+ *    13     1  failed_slot: 0, 1 or 2
+ *    14     2  reserved, 0
+ *    16    12  slot 1: length u32, crc32 u32, version u32
+ *    28    12  slot 2: length u32, crc32 u32, version u32
+ *    40    20  reserved, 0
+ *    60     4  CRC-32 of bytes 0..59
+ *
+ * Reserved bytes are written as 0 and decode requires 0: a later format that
+ * gives them a meaning must raise the format version, so an old bootloader
+ * never half-understands a newer record. (0 rather than 0xFF so that an
+ * erased sector and a record differ in more than the magic.)
+ *
+ * Why a power cut cannot lose the record. Let N be the sector holding the
+ * newest valid copy and O the other one. A write touches only O: it erases O,
+ * programs O, reads O back. N is never erased or programmed by this write,
+ * so at every instant before the program of O completes, N still decodes and
+ * is the newest valid copy (O is erased, or partly programmed and fails its
+ * magic or CRC - a partial program that forms a valid CRC by accident has a
+ * chance of about 2^-32). Once O's program has completed, O is valid with
+ * seq(N) + 1 and is the newest. So a read after a cut at any instant gets
+ * either the old record (from N) or the new one (from O), never nothing.
+ * The next write then targets the sector that is not the newest again.
+ * With no valid copy at all there is nothing to lose and the write goes to
+ * bootrec[0]. */
+#include "abota/bootrec.h"
+
+#include <string.h>
+
+#include "abota/config.h"
+#include "abota/crc32.h"
+#include "abota/error.h"
+
+#define OFF_MAGIC 0u
+#define OFF_FORMAT 4u
+#define OFF_ACTIVE 5u
+#define OFF_TRIAL 6u
+#define OFF_ATTEMPTS 7u
+#define OFF_SEQ 8u
+#define OFF_FLAGS 12u
+#define OFF_FAILED 13u
+#define OFF_RES1 14u
+#define OFF_SLOTS 16u
+#define SLOT_REC_SIZE 12u
+#define OFF_RES2 40u
+#define OFF_CRC 60u
+
+#define KNOWN_FLAGS (ABOTA_BOOTREC_ROLLED_BACK | ABOTA_BOOTREC_FELL_BACK)
+
+/* One write unit big enough for the record at any supported alignment. */
+#define WRITE_BUF_SIZE \
+    (((ABOTA_BOOTREC_SIZE + ABOTA_WRITE_ALIGN_MAX - 1u) / ABOTA_WRITE_ALIGN_MAX) * \
+     ABOTA_WRITE_ALIGN_MAX)
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int fields_ok(const struct abota_bootrec *r)
+{
+    return (r->active == 1 || r->active == 2) && r->trial <= ABOTA_TRIAL_TESTING &&
+           (r->flags & ~KNOWN_FLAGS) == 0 && r->failed_slot <= 2;
+}
+
+void abota_bootrec_encode(const struct abota_bootrec *r, uint8_t out[ABOTA_BOOTREC_SIZE])
+{
+    memset(out, 0, ABOTA_BOOTREC_SIZE);
+    put32(out + OFF_MAGIC, ABOTA_BOOTREC_MAGIC);
+    out[OFF_FORMAT] = (uint8_t)ABOTA_BOOTREC_FORMAT;
+    out[OFF_ACTIVE] = r->active;
+    out[OFF_TRIAL] = r->trial;
+    out[OFF_ATTEMPTS] = r->attempts_left;
+    put32(out + OFF_SEQ, r->seq);
+    out[OFF_FLAGS] = r->flags;
+    out[OFF_FAILED] = r->failed_slot;
+    for (unsigned i = 0; i < 2; i++) {
+        uint8_t *s = out + OFF_SLOTS + i * SLOT_REC_SIZE;
+        put32(s, r->slot[i].length);
+        put32(s + 4, r->slot[i].crc32);
+        put32(s + 8, r->slot[i].version);
+    }
+    put32(out + OFF_CRC, abota_crc32_update(0, out, OFF_CRC));
+}
+
+int abota_bootrec_decode(const uint8_t in[ABOTA_BOOTREC_SIZE], struct abota_bootrec *r)
+{
+    if (!in || !r)
+        return ABOTA_ERR_ARG;
+    if (get32(in + OFF_MAGIC) != ABOTA_BOOTREC_MAGIC)
+        return ABOTA_ERR_BOOTREC_MAGIC;
+    /* The CRC before anything else that reads fields: a record with a bad
+     * CRC is torn or rotten, whatever its fields say. */
+    if (get32(in + OFF_CRC) != abota_crc32_update(0, in, OFF_CRC))
+        return ABOTA_ERR_BOOTREC_CRC;
+    if (in[OFF_FORMAT] != ABOTA_BOOTREC_FORMAT)
+        return ABOTA_ERR_BOOTREC_VERSION;
+    if (in[OFF_RES1] != 0 || in[OFF_RES1 + 1] != 0)
+        return ABOTA_ERR_BOOTREC_FIELD;
+    for (unsigned i = OFF_RES2; i < OFF_CRC; i++)
+        if (in[i] != 0)
+            return ABOTA_ERR_BOOTREC_FIELD;
+
+    struct abota_bootrec t;
+    memset(&t, 0, sizeof t);
+    t.active = in[OFF_ACTIVE];
+    t.trial = in[OFF_TRIAL];
+    t.attempts_left = in[OFF_ATTEMPTS];
+    t.seq = get32(in + OFF_SEQ);
+    t.flags = in[OFF_FLAGS];
+    t.failed_slot = in[OFF_FAILED];
+    for (unsigned i = 0; i < 2; i++) {
+        const uint8_t *s = in + OFF_SLOTS + i * SLOT_REC_SIZE;
+        t.slot[i].length = get32(s);
+        t.slot[i].crc32 = get32(s + 4);
+        t.slot[i].version = get32(s + 8);
+    }
+    if (!fields_ok(&t))
+        return ABOTA_ERR_BOOTREC_FIELD;
+    *r = t;
+    return 0;
+}
+
+/* Serial-number arithmetic (RFC 1982 style): a is newer when it lies less
+ * than half the number space ahead of b. Written in unsigned arithmetic so
+ * no signed conversion is involved; a distance of exactly 2^31 is "not
+ * newer" both ways, which read() resolves by preferring copy 0. */
+int abota_bootrec_seq_newer(uint32_t a, uint32_t b)
+{
+    uint32_t d = a - b;
+    return d != 0 && d < 0x80000000u;
+}
+
+static int layout_ok(const struct abota_flash *f, const struct abota_layout *l)
+{
+    return f && l && f->sector_size >= ABOTA_BOOTREC_SIZE && l->bootrec[0] != l->bootrec[1];
+}
+
+int abota_bootrec_read(const struct abota_flash *f, const struct abota_layout *l,
+                       struct abota_bootrec *r, int *copy)
+{
+    if (!layout_ok(f, l) || !r)
+        return ABOTA_ERR_ARG;
+    struct abota_bootrec rec[2];
+    int ok[2];
+    int io_err = 0;
+    for (int i = 0; i < 2; i++) {
+        uint8_t buf[ABOTA_BOOTREC_SIZE];
+        int rc = abota_flash_read(f, l->bootrec[i], buf, sizeof buf);
+        if (rc < 0) {
+            /* One unreadable copy must not hide the other one. */
+            io_err = rc;
+            ok[i] = 0;
+            continue;
+        }
+        ok[i] = abota_bootrec_decode(buf, &rec[i]) == 0;
+    }
+    int pick;
+    if (ok[0] && ok[1])
+        pick = abota_bootrec_seq_newer(rec[1].seq, rec[0].seq) ? 1 : 0;
+    else if (ok[0])
+        pick = 0;
+    else if (ok[1])
+        pick = 1;
+    else
+        return io_err ? io_err : ABOTA_ERR_BOOTREC_NONE;
+    *r = rec[pick];
+    if (copy)
+        *copy = pick;
+    return 0;
+}
+
+int abota_bootrec_write(const struct abota_flash *f, const struct abota_layout *l,
+                        struct abota_bootrec *r)
+{
+    if (!layout_ok(f, l) || !r || f->write_align == 0 || f->write_align > ABOTA_WRITE_ALIGN_MAX)
+        return ABOTA_ERR_ARG;
+    if (!fields_ok(r))
+        return ABOTA_ERR_BOOTREC_FIELD;
+
+    struct abota_bootrec cur;
+    int copy = 0;
+    int rc = abota_bootrec_read(f, l, &cur, &copy);
+    int target;
+    if (rc == 0) {
+        target = 1 - copy;
+        r->seq = cur.seq + 1u; /* wraps from 0xFFFFFFFF to 0 by design */
+    } else if (rc == ABOTA_ERR_BOOTREC_NONE) {
+        target = 0;
+    } else {
+        /* Neither copy valid and a read failed: writing now could erase
+         * the one good copy that only failed to read. */
+        return rc;
+    }
+
+    /* The record, padded with 0xFF (the erased value) to the write unit. */
+    uint8_t buf[WRITE_BUF_SIZE];
+    memset(buf, 0xFF, sizeof buf);
+    abota_bootrec_encode(r, buf);
+    size_t len = ABOTA_BOOTREC_SIZE;
+    len = (len + f->write_align - 1u) / f->write_align * f->write_align;
+
+    uint32_t addr = l->bootrec[target];
+    rc = abota_flash_erase(f, addr);
+    if (rc < 0)
+        return rc;
+    rc = abota_flash_write(f, addr, buf, len);
+    if (rc < 0)
+        return rc;
+    uint8_t back[WRITE_BUF_SIZE];
+    rc = abota_flash_read(f, addr, back, len);
+    if (rc < 0)
+        return rc;
+    if (memcmp(back, buf, len) != 0)
+        return ABOTA_ERR_FLASH_VERIFY;
+    return 0;
+}
+
+int abota_bootrec_set_next(const struct abota_flash *f, const struct abota_layout *l, int slot,
+                           uint32_t length, uint32_t crc32, uint32_t version, uint8_t attempts)
+{
+    if (slot != ABOTA_SLOT_1 && slot != ABOTA_SLOT_2)
+        return ABOTA_ERR_ARG;
+    if (attempts == 0 || length == 0)
+        return ABOTA_ERR_ARG;
+    struct abota_bootrec r;
+    int rc = abota_bootrec_read(f, l, &r, NULL);
+    if (rc == ABOTA_ERR_BOOTREC_NONE) {
+        memset(&r, 0, sizeof r);
+    } else if (rc < 0) {
+        return rc;
+    }
+    r.active = (uint8_t)slot;
+    r.trial = ABOTA_TRIAL_PENDING;
+    r.attempts_left = attempts;
+    r.flags = 0;
+    r.failed_slot = 0;
+    r.slot[slot - 1].length = length;
+    r.slot[slot - 1].crc32 = crc32;
+    r.slot[slot - 1].version = version;
+    return abota_bootrec_write(f, l, &r);
+}
+
+int abota_bootrec_clear_flags(const struct abota_flash *f, const struct abota_layout *l)
+{
+    struct abota_bootrec r;
+    int rc = abota_bootrec_read(f, l, &r, NULL);
+    if (rc < 0)
+        return rc;
+    if (r.flags == 0 && r.failed_slot == 0)
+        return 0;
+    r.flags = 0;
+    r.failed_slot = 0;
+    return abota_bootrec_write(f, l, &r);
+}

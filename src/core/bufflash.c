@@ -1,0 +1,27 @@
+#include "bufflash.h"
+
+#include <string.h>
+
+#include "abota/error.h"
+
+static int bufflash_read(void *ctx, uint32_t addr, void *buf, size_t len)
+{
+    const struct abota_bufflash *b = ctx;
+    /* abota_flash_read has checked the bounds against port.size. */
+    memcpy(buf, b->buf + addr, len);
+    return 0;
+}
+
+int abota_bufflash_init(struct abota_bufflash *b, const uint8_t *buf, size_t len)
+{
+    memset(b, 0, sizeof *b);
+    if ((!buf && len) || (uint64_t)len > UINT32_MAX)
+        return ABOTA_ERR_ARG;
+    b->buf = buf;
+    b->port.ctx = b;
+    b->port.read = bufflash_read;
+    b->port.size = (uint32_t)len;
+    b->port.sector_size = 1;
+    b->port.write_align = 1;
+    return 0;
+}

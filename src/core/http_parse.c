@@ -1,0 +1,744 @@
+/* Streaming HTTP/1.x response parser.
+ *
+ * A byte-driven state machine whose whole state lives in struct abota_http,
+ * so it can stop after any byte and resume with the next call: feeding one
+ * byte per call gives the same result as feeding everything at once. The
+ * status line and the lines of headers abota uses are collected in line_
+ * (bounded by ABOTA_HTTP_LINE_MAX); other headers are only counted while
+ * they are skipped (bounded by ABOTA_HTTP_SKIP_LINE_MAX).
+ *
+ * A call returns after the end of the head, after each body span and at the
+ * end of the message, so a span is always one contiguous run of body bytes
+ * and never carries framing. */
+#include "abota/http.h"
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "abota/error.h"
+
+enum {
+    S_STATUS,          /* status line bytes */
+    S_LINE_LF,         /* CR seen at the end of a status or header line */
+    S_HDR_START,       /* first byte of a header line, or CR of the blank line */
+    S_NAME,            /* header name, up to ':' */
+    S_VALUE,           /* value of a header abota uses: stored in line_ */
+    S_SKIP,            /* value of another header: counted only */
+    S_HEAD_END_LF,     /* CR of the blank line seen */
+    S_BODY_CL,         /* Content-Length body, body_left_ bytes to come */
+    S_BODY_CLOSE,      /* body until the connection closes */
+    S_CHUNK_SIZE,      /* hex digits of a chunk size */
+    S_CHUNK_WS,        /* blanks after the size, before ';' or CR */
+    S_CHUNK_EXT,       /* chunk extensions, skipped up to CR */
+    S_CHUNK_SIZE_LF,   /* CR after the size line seen */
+    S_CHUNK_DATA,      /* chunk data, body_left_ bytes to come */
+    S_CHUNK_DATA_CR,   /* CR after the chunk data */
+    S_CHUNK_DATA_LF,   /* LF after the chunk data */
+    S_TRAILER_START,   /* first byte of a trailer line, or CR of the blank line */
+    S_TRAILER_LINE,    /* trailer line, skipped up to CR */
+    S_TRAILER_LF,      /* CR at the end of a trailer line seen */
+    S_TRAILER_END_LF,  /* CR of the final blank line seen */
+    S_DONE,
+};
+
+/* Known headers (hdr_). H_NONE: the status line is in line_. */
+enum {
+    H_NONE,
+    H_OTHER,
+    H_CONTENT_LENGTH,
+    H_TRANSFER_ENCODING,
+    H_CONTENT_TYPE,
+    H_CONTENT_RANGE,
+    H_ETAG,
+    H_LAST_MODIFIED,
+    H_LOCATION,
+    H_ACCEPT_RANGES,
+    H_RETRY_AFTER,
+    H_CONNECTION,
+};
+
+static const struct {
+    const char *name;
+    uint8_t id;
+} known[] = {
+    {"content-length", H_CONTENT_LENGTH},
+    {"transfer-encoding", H_TRANSFER_ENCODING},
+    {"content-type", H_CONTENT_TYPE},
+    {"content-range", H_CONTENT_RANGE},
+    {"etag", H_ETAG},
+    {"last-modified", H_LAST_MODIFIED},
+    {"location", H_LOCATION},
+    {"accept-ranges", H_ACCEPT_RANGES},
+    {"retry-after", H_RETRY_AFTER},
+    {"connection", H_CONNECTION},
+};
+
+/* Longer names than this cannot be known ones; the name is then only
+ * checked, not stored. */
+#define NAME_STORE_MAX 20
+
+/* flags_ */
+#define F_CONN_CLOSE 0x01u
+#define F_CONN_KEEP_ALIVE 0x02u
+
+/* Significant hex digits in a chunk size: 8 fill a uint32_t. */
+#define CHUNK_DIGITS_MAX 8
+
+static int lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+static bool is_digit(uint8_t c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int hex_value(uint8_t c)
+{
+    if (is_digit(c))
+        return c - '0';
+    int l = lower(c);
+    if (l >= 'a' && l <= 'f')
+        return l - 'a' + 10;
+    return -1;
+}
+
+static bool is_blank(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* RFC 9110 tchar. */
+static bool is_tchar(uint8_t c)
+{
+    if (is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'z'))
+        return true;
+    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* Bytes allowed inside a field value or reason phrase (CR and LF are
+ * handled by the caller): HT, visible ASCII, SP and obs-text. */
+static bool is_value_byte(uint8_t c)
+{
+    return c == '\t' || (c >= 0x20 && c != 0x7F);
+}
+
+/* Case-insensitive compare of s[0..n) with the lower-case NUL-terminated z. */
+static bool equal_nocase(const char *s, size_t n, const char *z)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (z[i] == '\0' || lower((unsigned char)s[i]) != z[i])
+            return false;
+    return z[i] == '\0';
+}
+
+/* Parses s[0..n) as a decimal number that fits in uint32_t. Returns 0,
+ * ABOTA_ERR_ARG for a non-digit or empty input, ABOTA_ERR_NOSPACE for a
+ * value over UINT32_MAX. */
+static int parse_u32(const char *s, size_t n, uint32_t *out)
+{
+    uint32_t v = 0;
+    if (n == 0)
+        return ABOTA_ERR_ARG;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_digit((uint8_t)s[i]))
+            return ABOTA_ERR_ARG;
+        uint32_t d = (uint32_t)(s[i] - '0');
+        if (v > (UINT32_MAX - d) / 10u)
+            return ABOTA_ERR_NOSPACE;
+        v = v * 10u + d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Copies s[0..n) with a NUL into dst of size cap, or fails. */
+static int copy_value(char *dst, size_t cap, const char *s, size_t n)
+{
+    if (n >= cap)
+        return ABOTA_ERR_HTTP_VALUE_TOO_LONG;
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+    return 0;
+}
+
+static void resp_reset(struct abota_http_resp *r)
+{
+    memset(r, 0, sizeof *r);
+    r->retry_after = ABOTA_HTTP_NO_RETRY_AFTER;
+}
+
+void abota_http_init(struct abota_http *p, bool head)
+{
+    memset(p, 0, sizeof *p);
+    resp_reset(&p->resp);
+    p->head_ = head;
+    p->state_ = S_STATUS;
+    p->hdr_ = H_NONE;
+}
+
+static int fail(struct abota_http *p, int err)
+{
+    p->err_ = (int16_t)err;
+    return err;
+}
+
+/* The status line is in line_[0..line_len_). The "HTTP/1.x " prefix was
+ * checked byte by byte as it arrived (see status_byte). */
+static int status_line(struct abota_http *p)
+{
+    const char *l = p->line_;
+    size_t n = p->line_len_;
+    if (n < 9)
+        return ABOTA_ERR_HTTP_STATUS_LINE;
+    if (n < 12)
+        return ABOTA_ERR_HTTP_STATUS_CODE;
+    if (l[9] < '1' || l[9] > '5' || !is_digit((uint8_t)l[10]) || !is_digit((uint8_t)l[11]))
+        return ABOTA_ERR_HTTP_STATUS_CODE;
+    if (n > 12 && l[12] != ' ')
+        return ABOTA_ERR_HTTP_STATUS_CODE;
+    p->resp.version_minor = (uint8_t)(l[7] - '0');
+    p->resp.status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+    if (p->resp.status == 101)
+        return ABOTA_ERR_HTTP_STATUS;
+    return 0;
+}
+
+/* Checks one status line byte as it arrives so a peer that does not speak
+ * HTTP/1.x is refused at once, not after a line's worth of bytes. */
+static int status_byte(struct abota_http *p, uint8_t c)
+{
+    static const char prefix[] = "HTTP/1.";
+    size_t i = p->line_len_;
+    if (i < sizeof prefix - 1)
+        return c == (uint8_t)prefix[i] ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
+    if (i == 7)
+        return (c == '0' || c == '1') ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
+    if (i == 8)
+        return c == ' ' ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
+    if (i >= 9 && i <= 11)
+        return is_digit(c) ? 0 : ABOTA_ERR_HTTP_STATUS_CODE;
+    return is_value_byte(c) ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
+}
+
+/* "bytes first-last/total", "bytes first-last/ *" or "bytes * /total". */
+static int content_range(struct abota_http_resp *r, const char *v, size_t n)
+{
+    size_t i = 0, j;
+    if (n < 6 || !equal_nocase(v, 5, "bytes") || v[5] != ' ')
+        return ABOTA_ERR_HTTP_CONTENT_RANGE;
+    i = 6;
+    while (i < n && v[i] == ' ')
+        i++;
+    uint32_t first = 0, last = 0, total = ABOTA_HTTP_RANGE_TOTAL_UNKNOWN;
+    bool unsatisfied = false;
+    if (i < n && v[i] == '*') {
+        unsatisfied = true;
+        i++;
+    } else {
+        for (j = i; j < n && v[j] != '-'; j++)
+            ;
+        if (j == n || parse_u32(v + i, j - i, &first) != 0)
+            return ABOTA_ERR_HTTP_CONTENT_RANGE;
+        i = j + 1;
+        for (j = i; j < n && v[j] != '/'; j++)
+            ;
+        if (parse_u32(v + i, j - i, &last) != 0)
+            return ABOTA_ERR_HTTP_CONTENT_RANGE;
+        i = j;
+    }
+    if (i >= n || v[i] != '/')
+        return ABOTA_ERR_HTTP_CONTENT_RANGE;
+    i++;
+    if (n - i == 1 && v[i] == '*') {
+        if (unsatisfied)
+            return ABOTA_ERR_HTTP_CONTENT_RANGE;
+    } else if (parse_u32(v + i, n - i, &total) != 0 ||
+               total == ABOTA_HTTP_RANGE_TOTAL_UNKNOWN) {
+        return ABOTA_ERR_HTTP_CONTENT_RANGE;
+    }
+    if (unsatisfied) {
+        r->range_total = total;
+        return 0;
+    }
+    if (first > last || (total != ABOTA_HTTP_RANGE_TOTAL_UNKNOWN && last >= total))
+        return ABOTA_ERR_HTTP_CONTENT_RANGE;
+    r->has_content_range = true;
+    r->range_first = first;
+    r->range_last = last;
+    r->range_total = total;
+    return 0;
+}
+
+/* Comma-separated tokens of Connection. */
+static void connection(struct abota_http *p, const char *v, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (v[i] == ',' || is_blank((uint8_t)v[i])))
+            i++;
+        size_t s = i;
+        while (i < n && v[i] != ',' && !is_blank((uint8_t)v[i]))
+            i++;
+        if (equal_nocase(v + s, i - s, "close"))
+            p->flags_ |= F_CONN_CLOSE;
+        else if (equal_nocase(v + s, i - s, "keep-alive"))
+            p->flags_ |= F_CONN_KEEP_ALIVE;
+    }
+}
+
+static void retry_after(struct abota_http_resp *r, const char *v, size_t n)
+{
+    if (n > 0 && is_digit((uint8_t)v[0])) {
+        uint32_t s = 0;
+        int rc = parse_u32(v, n, &s);
+        if (rc == ABOTA_ERR_NOSPACE || (rc == 0 && s > ABOTA_HTTP_RETRY_AFTER_MAX))
+            r->retry_after = ABOTA_HTTP_RETRY_AFTER_MAX;
+        else if (rc == 0)
+            r->retry_after = s;
+    } else if (n > 0 && lower((unsigned char)v[0]) >= 'a' && lower((unsigned char)v[0]) <= 'z') {
+        /* "Fri, 31 Dec 1999 23:59:59 GMT" and the obsolete forms */
+        r->retry_after = ABOTA_HTTP_RETRY_AFTER_DATE;
+    }
+}
+
+/* A known header's value is in line_[0..line_len_), leading blanks already
+ * dropped. */
+static int header_value(struct abota_http *p)
+{
+    struct abota_http_resp *r = &p->resp;
+    const char *v = p->line_;
+    size_t n = p->line_len_;
+    while (n > 0 && is_blank((uint8_t)v[n - 1]))
+        n--;
+    switch (p->hdr_) {
+    case H_CONTENT_LENGTH: {
+        uint32_t cl = 0;
+        int rc = parse_u32(v, n, &cl);
+        if (rc == ABOTA_ERR_NOSPACE)
+            return ABOTA_ERR_HTTP_CL_TOO_BIG;
+        if (rc != 0)
+            return ABOTA_ERR_HTTP_CL_NOT_NUMBER;
+        if (r->has_content_length && r->content_length != cl)
+            return ABOTA_ERR_HTTP_CL_CONFLICT;
+        if (r->chunked)
+            return ABOTA_ERR_HTTP_TE_AND_CL;
+        r->has_content_length = true;
+        r->content_length = cl;
+        return 0;
+    }
+    case H_TRANSFER_ENCODING:
+        /* Only a single "chunked": gzip and friends would need a decoder,
+         * "chunked, chunked" is invalid. */
+        if (r->chunked || !equal_nocase(v, n, "chunked"))
+            return ABOTA_ERR_HTTP_TE_UNSUPPORTED;
+        if (r->has_content_length)
+            return ABOTA_ERR_HTTP_TE_AND_CL;
+        r->chunked = true;
+        return 0;
+    case H_CONTENT_TYPE: {
+        size_t m = 0;
+        while (m < n && v[m] != ';')
+            m++;
+        while (m > 0 && is_blank((uint8_t)v[m - 1]))
+            m--;
+        return copy_value(r->content_type, sizeof r->content_type, v, m);
+    }
+    case H_CONTENT_RANGE:
+        return content_range(r, v, n);
+    case H_ETAG:
+        if (copy_value(r->etag, sizeof r->etag, v, n) != 0)
+            r->etag[0] = '\0';
+        return 0;
+    case H_LAST_MODIFIED:
+        return copy_value(r->last_modified, sizeof r->last_modified, v, n);
+    case H_LOCATION:
+        return copy_value(r->location, sizeof r->location, v, n);
+    case H_ACCEPT_RANGES:
+        r->accept_ranges = equal_nocase(v, n, "bytes");
+        return 0;
+    case H_RETRY_AFTER:
+        retry_after(r, v, n);
+        return 0;
+    case H_CONNECTION:
+        connection(p, v, n);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* The blank line ending a head. Returns 0, or an error. */
+static int head_end(struct abota_http *p)
+{
+    struct abota_http_resp *r = &p->resp;
+    if (r->status < 200) {
+        /* interim response: forget it, parse the next head. It counts as a
+         * header line so an endless stream of them is refused. */
+        if (p->nheaders_ >= ABOTA_HTTP_MAX_HEADERS)
+            return ABOTA_ERR_HTTP_TOO_MANY_HEADERS;
+        p->nheaders_++;
+        resp_reset(r);
+        p->flags_ = 0;
+        p->state_ = S_STATUS;
+        p->hdr_ = H_NONE;
+        p->line_len_ = 0;
+        p->skip_len_ = 0;
+        return 0;
+    }
+    if (r->version_minor == 0)
+        r->connection_close = !(p->flags_ & F_CONN_KEEP_ALIVE) || (p->flags_ & F_CONN_CLOSE);
+    else
+        r->connection_close = (p->flags_ & F_CONN_CLOSE) != 0;
+    if (p->head_ || r->status == 204 || r->status == 304) {
+        p->state_ = S_DONE;
+    } else if (r->chunked) {
+        p->state_ = S_CHUNK_SIZE;
+        p->body_left_ = 0;
+        p->chunk_digits_ = 0;
+        p->skip_len_ = 0;
+    } else if (r->has_content_length) {
+        p->body_left_ = r->content_length;
+        p->state_ = r->content_length ? S_BODY_CL : S_DONE;
+    } else {
+        r->connection_close = true;
+        p->state_ = S_BODY_CLOSE;
+    }
+    return 0;
+}
+
+/* End of a status or header line (after its LF). */
+static int line_end(struct abota_http *p)
+{
+    int rc;
+    if (p->hdr_ == H_NONE) {
+        rc = status_line(p);
+    } else {
+        rc = header_value(p);
+    }
+    if (rc < 0)
+        return rc;
+    if (p->hdr_ != H_NONE) {
+        if (p->nheaders_ >= ABOTA_HTTP_MAX_HEADERS)
+            return ABOTA_ERR_HTTP_TOO_MANY_HEADERS;
+        p->nheaders_++;
+    }
+    p->line_len_ = 0;
+    p->skip_len_ = 0;
+    p->state_ = S_HDR_START;
+    return 0;
+}
+
+static int name_end(struct abota_http *p)
+{
+    if (p->skip_len_ == 0)
+        return ABOTA_ERR_HTTP_HEADER_SYNTAX;
+    p->hdr_ = H_OTHER;
+    if (p->skip_len_ <= NAME_STORE_MAX)
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            if (equal_nocase(p->line_, p->line_len_, known[k].name))
+                p->hdr_ = known[k].id;
+    p->line_len_ = 0;
+    p->skip_len_++; /* the colon */
+    p->state_ = p->hdr_ == H_OTHER ? S_SKIP : S_VALUE;
+    return 0;
+}
+
+/* One byte of the head (status line and headers). Returns 0, 1 when the
+ * head ended with this byte, or an error. */
+static int head_byte(struct abota_http *p, uint8_t c)
+{
+    int rc;
+    switch (p->state_) {
+    case S_STATUS:
+        if (c == '\r') {
+            p->state_ = S_LINE_LF;
+            return 0;
+        }
+        if (c == '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        if ((rc = status_byte(p, c)) < 0)
+            return rc;
+        if (p->line_len_ >= ABOTA_HTTP_LINE_MAX)
+            return ABOTA_ERR_HTTP_LINE_TOO_LONG;
+        p->line_[p->line_len_++] = (char)c;
+        return 0;
+    case S_LINE_LF:
+        if (c != '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        return line_end(p);
+    case S_HDR_START:
+        if (c == '\r') {
+            p->state_ = S_HEAD_END_LF;
+            return 0;
+        }
+        if (c == '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        if (is_blank(c))
+            return ABOTA_ERR_HTTP_OBS_FOLD;
+        p->state_ = S_NAME;
+        p->line_len_ = 0;
+        p->skip_len_ = 0;
+        /* fall through */
+    case S_NAME:
+        if (c == ':')
+            return name_end(p);
+        if (c == '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        if (!is_tchar(c))
+            return ABOTA_ERR_HTTP_HEADER_SYNTAX;
+        if (p->skip_len_ >= ABOTA_HTTP_SKIP_LINE_MAX)
+            return ABOTA_ERR_HTTP_LINE_TOO_LONG;
+        if (p->skip_len_ < NAME_STORE_MAX)
+            p->line_[p->line_len_++] = (char)c;
+        p->skip_len_++;
+        return 0;
+    case S_VALUE:
+    case S_SKIP:
+        if (c == '\r') {
+            p->state_ = S_LINE_LF;
+            return 0;
+        }
+        if (c == '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        if (!is_value_byte(c))
+            return ABOTA_ERR_HTTP_HEADER_VALUE;
+        if (p->state_ == S_SKIP) {
+            if (p->skip_len_ >= ABOTA_HTTP_SKIP_LINE_MAX)
+                return ABOTA_ERR_HTTP_LINE_TOO_LONG;
+            p->skip_len_++;
+            return 0;
+        }
+        if (p->skip_len_ >= ABOTA_HTTP_LINE_MAX)
+            return ABOTA_ERR_HTTP_LINE_TOO_LONG;
+        p->skip_len_++;
+        if (p->line_len_ == 0 && is_blank(c))
+            return 0; /* leading OWS */
+        /* line_len_ < skip_len_ <= ABOTA_HTTP_LINE_MAX: fits in line_ */
+        p->line_[p->line_len_++] = (char)c;
+        return 0;
+    case S_HEAD_END_LF:
+        if (c != '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        if ((rc = head_end(p)) < 0)
+            return rc;
+        return p->state_ == S_STATUS ? 0 : 1;
+    default:
+        return ABOTA_ERR_STATE;
+    }
+}
+
+/* One byte of chunk framing or trailer. Returns 0, or an error. */
+static int chunk_byte(struct abota_http *p, uint8_t c)
+{
+    switch (p->state_) {
+    case S_CHUNK_SIZE: {
+        int h = hex_value(c);
+        if (h >= 0) {
+            if (p->body_left_ != 0 || h != 0)
+                p->chunk_digits_++;
+            if (p->chunk_digits_ > CHUNK_DIGITS_MAX)
+                return ABOTA_ERR_HTTP_CHUNK_TOO_BIG;
+            p->body_left_ = (p->body_left_ << 4) | (uint32_t)h;
+            break;
+        }
+        if (p->skip_len_ == 0)
+            return c == '\n' ? ABOTA_ERR_HTTP_NO_CRLF : ABOTA_ERR_HTTP_CHUNK_SIZE;
+        if (c == ';') {
+            p->state_ = S_CHUNK_EXT;
+        } else if (is_blank(c)) {
+            p->state_ = S_CHUNK_WS;
+        } else if (c == '\r') {
+            p->state_ = S_CHUNK_SIZE_LF;
+        } else if (c == '\n') {
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        } else {
+            return ABOTA_ERR_HTTP_CHUNK_SIZE;
+        }
+        break;
+    }
+    case S_CHUNK_WS:
+        if (c == ';')
+            p->state_ = S_CHUNK_EXT;
+        else if (c == '\r')
+            p->state_ = S_CHUNK_SIZE_LF;
+        else if (c == '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        else if (!is_blank(c))
+            return ABOTA_ERR_HTTP_CHUNK_SIZE;
+        break;
+    case S_CHUNK_EXT:
+        if (c == '\r')
+            p->state_ = S_CHUNK_SIZE_LF;
+        else if (c == '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        else if (!is_value_byte(c))
+            return ABOTA_ERR_HTTP_CHUNK_SIZE;
+        break;
+    case S_CHUNK_SIZE_LF:
+        if (c != '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        p->skip_len_ = 0;
+        p->state_ = p->body_left_ ? S_CHUNK_DATA : S_TRAILER_START;
+        return 0;
+    case S_CHUNK_DATA_CR:
+        if (c != '\r')
+            return ABOTA_ERR_HTTP_CHUNK_CRLF;
+        p->state_ = S_CHUNK_DATA_LF;
+        return 0;
+    case S_CHUNK_DATA_LF:
+        if (c != '\n')
+            return ABOTA_ERR_HTTP_CHUNK_CRLF;
+        p->state_ = S_CHUNK_SIZE;
+        p->body_left_ = 0;
+        p->chunk_digits_ = 0;
+        p->skip_len_ = 0;
+        return 0;
+    case S_TRAILER_START:
+        if (c == '\r') {
+            p->state_ = S_TRAILER_END_LF;
+            return 0;
+        }
+        if (c == '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        if (is_blank(c))
+            return ABOTA_ERR_HTTP_OBS_FOLD;
+        if (p->nheaders_ >= ABOTA_HTTP_MAX_HEADERS)
+            return ABOTA_ERR_HTTP_TOO_MANY_HEADERS;
+        p->nheaders_++;
+        p->state_ = S_TRAILER_LINE;
+        /* fall through */
+    case S_TRAILER_LINE:
+        if (c == '\r') {
+            p->state_ = S_TRAILER_LF;
+            return 0;
+        }
+        if (c == '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        if (!is_value_byte(c))
+            return ABOTA_ERR_HTTP_HEADER_VALUE;
+        break;
+    case S_TRAILER_LF:
+        if (c != '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        p->skip_len_ = 0;
+        p->state_ = S_TRAILER_START;
+        return 0;
+    case S_TRAILER_END_LF:
+        if (c != '\n')
+            return ABOTA_ERR_HTTP_NO_CRLF;
+        p->state_ = S_DONE;
+        return 0;
+    default:
+        return ABOTA_ERR_STATE;
+    }
+    /* size lines and trailer lines: bounded like skipped header lines */
+    if (p->skip_len_ >= ABOTA_HTTP_SKIP_LINE_MAX)
+        return ABOTA_ERR_HTTP_LINE_TOO_LONG;
+    p->skip_len_++;
+    return 0;
+}
+
+/* Accounts n body bytes, refusing a total that does not fit in 32 bits. */
+static int body_account(struct abota_http *p, size_t n)
+{
+    if (n > UINT32_MAX - p->body_seen_)
+        return ABOTA_ERR_HTTP_BODY_TOO_BIG;
+    p->body_seen_ += (uint32_t)n;
+    return 0;
+}
+
+int abota_http_feed(struct abota_http *p, const uint8_t *in, size_t len,
+                    const uint8_t **body, size_t *body_len)
+{
+    size_t i = 0;
+    int rc;
+    *body = NULL;
+    *body_len = 0;
+    if (p->err_)
+        return p->err_;
+    if (len > 0 && in == NULL)
+        return fail(p, ABOTA_ERR_ARG);
+    /* The count consumed is returned as an int. */
+    if (len > (size_t)INT_MAX)
+        len = (size_t)INT_MAX;
+    while (i < len) {
+        switch (p->state_) {
+        case S_DONE:
+            return fail(p, ABOTA_ERR_HTTP_EXTRA_BYTES);
+        case S_BODY_CL:
+        case S_CHUNK_DATA: {
+            size_t n = len - i;
+            if (n > p->body_left_)
+                n = p->body_left_;
+            if ((rc = body_account(p, n)) < 0)
+                return fail(p, rc);
+            p->body_left_ -= (uint32_t)n;
+            if (p->body_left_ == 0)
+                p->state_ = p->state_ == S_BODY_CL ? S_DONE : S_CHUNK_DATA_CR;
+            *body = in + i;
+            *body_len = n;
+            return (int)(i + n);
+        }
+        case S_BODY_CLOSE: {
+            size_t n = len - i;
+            if ((rc = body_account(p, n)) < 0)
+                return fail(p, rc);
+            *body = in + i;
+            *body_len = n;
+            return (int)len;
+        }
+        case S_STATUS:
+        case S_LINE_LF:
+        case S_HDR_START:
+        case S_NAME:
+        case S_VALUE:
+        case S_SKIP:
+        case S_HEAD_END_LF:
+            rc = head_byte(p, in[i++]);
+            if (rc < 0)
+                return fail(p, rc);
+            if (rc == 1)
+                return (int)i;
+            break;
+        default:
+            rc = chunk_byte(p, in[i++]);
+            if (rc < 0)
+                return fail(p, rc);
+            if (p->state_ == S_DONE)
+                return (int)i;
+            break;
+        }
+    }
+    return (int)i;
+}
+
+int abota_http_eof(struct abota_http *p)
+{
+    if (p->err_)
+        return p->err_;
+    if (p->state_ == S_BODY_CLOSE)
+        p->state_ = S_DONE;
+    if (p->state_ == S_DONE)
+        return 0;
+    return fail(p, ABOTA_ERR_HTTP_TRUNCATED);
+}
+
+bool abota_http_headers_done(const struct abota_http *p)
+{
+    return p->err_ == 0 && p->state_ >= S_BODY_CL;
+}
+
+bool abota_http_done(const struct abota_http *p)
+{
+    return p->err_ == 0 && p->state_ == S_DONE;
+}
+
+uint32_t abota_http_body_seen(const struct abota_http *p)
+{
+    return p->body_seen_;
+}

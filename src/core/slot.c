@@ -1,0 +1,309 @@
+/* Slot writer: streams an image into the inactive slot.
+ *
+ * Invariants between calls (offsets relative to the slot start):
+ *   written_ <= accepted_, accepted_ - written_ == pend_len_ < write_align,
+ *   written_ is a multiple of write_align,
+ *   erased_ is a multiple of the sector size, written_ <= erased_ <= size_,
+ *   accepted_ <= limit (declared_, or size_ when the length is not known).
+ * Every flash address is base_ + an offset checked against size_ by
+ * subtraction before use, so no request can leave the slot. */
+#include "abota/slot.h"
+
+#include <string.h>
+
+#include "abota/crc32.h"
+#include "abota/error.h"
+
+enum { ST_IDLE = 0, ST_WRITING = 1, ST_DONE = 2, ST_FAILED = 3 };
+
+/* Bytes are copied through this before reaching the port, so the port
+ * always gets a word-aligned RAM buffer (the ESP8266 SDK needs one) whatever
+ * the caller's pointer. */
+union chunk {
+    uint32_t align_;
+    uint8_t b[ABOTA_VERIFY_CHUNK];
+};
+
+static uint32_t limit_of(const struct abota_slot_writer *w)
+{
+    return w->declared_ ? w->declared_ : w->size_;
+}
+
+/* Checks shared by begin and resume; fills the fixed fields. */
+static int setup(struct abota_slot_writer *w, const struct abota_flash *f,
+                 const struct abota_layout *l, int slot, int running_slot, uint32_t length)
+{
+    if (!w || !f || !l)
+        return ABOTA_ERR_ARG;
+    memset(w, 0, sizeof *w);
+    const struct abota_region *r = abota_layout_slot(l, slot);
+    if (!r)
+        return ABOTA_ERR_SLOT_INVALID;
+    if (slot == running_slot)
+        return ABOTA_ERR_SLOT_RUNNING;
+    int rc = abota_layout_check(l);
+    if (rc < 0)
+        return rc;
+    /* The writer works in the flash's own units; the slot must line up with
+     * them and lie inside the device. */
+    if (f->sector_size == 0 || f->write_align == 0 || f->write_align > ABOTA_WRITE_ALIGN_MAX ||
+        f->write_align > f->sector_size || (f->sector_size & (f->sector_size - 1u)) != 0 ||
+        (f->write_align & (f->write_align - 1u)) != 0 || r->offset % f->sector_size != 0 ||
+        r->size % f->sector_size != 0 || r->offset > f->size || r->size > f->size - r->offset)
+        return ABOTA_ERR_LAYOUT_GEOMETRY;
+    if (length > r->size)
+        return ABOTA_ERR_SLOT_TOO_BIG;
+    w->flash_ = f;
+    w->slot_ = slot;
+    w->base_ = r->offset;
+    w->size_ = r->size;
+    w->declared_ = length;
+    w->crc_ = 0;
+    abota_sha256_init(&w->sha_);
+    return 0;
+}
+
+int abota_slot_begin(struct abota_slot_writer *w, const struct abota_flash *f,
+                     const struct abota_layout *l, int slot, int running_slot, uint32_t length)
+{
+    int rc = setup(w, f, l, slot, running_slot, length);
+    if (rc < 0)
+        return rc;
+    w->state_ = ST_WRITING;
+    return 0;
+}
+
+/* Writes n bytes (a multiple of write_align) at slot offset off, erasing
+ * each sector just before the first write into it. */
+static int put(struct abota_slot_writer *w, uint32_t off, const uint8_t *buf, uint32_t n)
+{
+    const struct abota_flash *f = w->flash_;
+    if (off > w->size_ || n > w->size_ - off)
+        return ABOTA_ERR_SLOT_OVERFLOW; /* cannot happen while the invariants hold */
+    /* off + n <= size_ now, and erased_ <= size_, so neither sum wraps. */
+    while (w->erased_ < off + n) {
+        int rc = abota_flash_erase(f, w->base_ + w->erased_);
+        if (rc < 0)
+            return rc;
+        w->erased_ += f->sector_size;
+    }
+    return abota_flash_write(f, w->base_ + off, buf, n);
+}
+
+int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
+{
+    if (!w || (!data && len))
+        return ABOTA_ERR_ARG;
+    if (w->state_ != ST_WRITING)
+        return ABOTA_ERR_STATE;
+    uint32_t limit = limit_of(w);
+    if (len > (size_t)(limit - w->accepted_))
+        return ABOTA_ERR_SLOT_OVERFLOW; /* nothing of data is taken */
+
+    const uint8_t *p = data;
+    uint32_t align = w->flash_->write_align;
+    union chunk c;
+    while (len > 0) {
+        uint32_t take;
+        int rc = 0;
+        if (w->pend_len_ > 0 || len < align) {
+            /* Complete (or start) the partial unit. */
+            take = align - w->pend_len_;
+            if (take > len)
+                take = (uint32_t)len;
+            memcpy(w->pend_ + w->pend_len_, p, take);
+            w->pend_len_ = (uint8_t)(w->pend_len_ + take);
+            if (w->pend_len_ == align) {
+                memcpy(c.b, w->pend_, align);
+                rc = put(w, w->written_, c.b, align);
+                if (rc == 0) {
+                    w->written_ += align;
+                    w->pend_len_ = 0;
+                }
+            }
+        } else {
+            /* Whole units straight through the aligned chunk. */
+            size_t units = len < sizeof c.b ? len : sizeof c.b;
+            take = (uint32_t)(units / align * align);
+            memcpy(c.b, p, take);
+            rc = put(w, w->written_, c.b, take);
+            if (rc == 0)
+                w->written_ += take;
+        }
+        if (rc < 0) {
+            w->state_ = ST_FAILED;
+            return rc;
+        }
+        w->crc_ = abota_crc32_update(w->crc_, p, take);
+        abota_sha256_update(&w->sha_, p, take);
+        w->accepted_ += take;
+        p += take;
+        len -= take;
+    }
+    return 0;
+}
+
+/* CRC-32 of the slot's first n bytes as stored on flash. */
+static int flash_crc(const struct abota_flash *f, uint32_t addr, uint32_t n, uint32_t *out)
+{
+    union chunk c;
+    uint32_t crc = 0;
+    for (uint32_t done = 0; done < n;) {
+        uint32_t k = n - done < sizeof c.b ? n - done : (uint32_t)sizeof c.b;
+        int rc = abota_flash_read(f, addr + done, c.b, k);
+        if (rc < 0)
+            return rc;
+        crc = abota_crc32_update(crc, c.b, k);
+        done += k;
+    }
+    *out = crc;
+    return 0;
+}
+
+/* What the bytes on flash are: an abota image when they end in a footer,
+ * else a plain Espressif bin that must end exactly at the last byte. */
+static int verify(struct abota_slot_writer *w, struct abota_image_info *info)
+{
+    const struct abota_flash *f = w->flash_;
+    uint32_t total = w->accepted_;
+    uint8_t magic[4];
+    int abota = 0;
+    if (total >= ABOTA_FOOTER_SIZE) {
+        int rc = abota_flash_read(f, w->base_ + total - ABOTA_FOOTER_SIZE, magic, sizeof magic);
+        if (rc < 0)
+            return rc;
+        uint32_t m = (uint32_t)magic[0] | (uint32_t)magic[1] << 8 | (uint32_t)magic[2] << 16 |
+                     (uint32_t)magic[3] << 24;
+        abota = m == ABOTA_FOOTER_MAGIC;
+    }
+
+    uint32_t crc;
+    if (abota) {
+        int rc = abota_image_verify_flash(f, w->base_, total, info);
+        if (rc < 0)
+            return rc;
+        if (info->footer.target_slot != ABOTA_SLOT_ANY && info->footer.target_slot != w->slot_)
+            return ABOTA_ERR_IMG_SLOT;
+        /* The SHA-256 of what came in must be the one the footer names
+         * (the flash's was checked by abota_image_verify_flash). */
+        uint8_t digest[ABOTA_SHA256_SIZE];
+        abota_slot_sha256(w, digest);
+        if (memcmp(digest, info->footer.sha256, sizeof digest) != 0)
+            return ABOTA_ERR_SLOT_CRC;
+    } else {
+        memset(info, 0, sizeof *info);
+        int rc = abota_esp_verify_flash(f, w->base_, total, &info->esp);
+        if (rc < 0)
+            return rc;
+        if (info->esp.end != total)
+            return ABOTA_ERR_SLOT_TRAILING;
+        /* A v2 bin names its slot (user1/user2) and, in 512+512 maps, is
+         * linked for it: refuse the other one. */
+        if (info->esp.v2 && info->esp.userbin != w->slot_)
+            return ABOTA_ERR_IMG_SLOT;
+        info->kind = ABOTA_IMAGE_ESP;
+        info->has_esp = true;
+        info->total_len = total;
+    }
+    int rc = flash_crc(f, w->base_, total, &crc);
+    if (rc < 0)
+        return rc;
+    if (crc != w->crc_)
+        return ABOTA_ERR_SLOT_CRC;
+    if (!abota)
+        info->crc32 = crc;
+    return 0;
+}
+
+int abota_slot_finish(struct abota_slot_writer *w, struct abota_image_info *info)
+{
+    if (!w)
+        return ABOTA_ERR_ARG;
+    if (w->state_ != ST_WRITING)
+        return ABOTA_ERR_STATE;
+    if (w->accepted_ == 0 || (w->declared_ && w->accepted_ < w->declared_))
+        return ABOTA_ERR_SLOT_SHORT;
+
+    uint32_t align = w->flash_->write_align;
+    w->state_ = ST_FAILED;
+    if (w->pend_len_ > 0) {
+        union chunk c;
+        memset(c.b, 0xFF, align);
+        memcpy(c.b, w->pend_, w->pend_len_);
+        int rc = put(w, w->written_, c.b, align);
+        if (rc < 0)
+            return rc;
+        w->written_ += align;
+        w->pend_len_ = 0;
+    }
+    struct abota_image_info local;
+    int rc = verify(w, info ? info : &local);
+    if (rc < 0)
+        return rc;
+    w->state_ = ST_DONE;
+    return 0;
+}
+
+int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
+                      const struct abota_layout *l, int slot, int running_slot, uint32_t length,
+                      uint32_t offset)
+{
+    int rc = setup(w, f, l, slot, running_slot, length);
+    if (rc < 0)
+        return rc;
+    uint32_t limit = limit_of(w);
+    if (offset % f->write_align != 0 || offset > limit)
+        return ABOTA_ERR_SLOT_RESUME;
+
+    /* Rebuild CRC-32 and SHA-256 from what is on flash. */
+    union chunk c;
+    for (uint32_t done = 0; done < offset;) {
+        uint32_t k = offset - done < sizeof c.b ? offset - done : (uint32_t)sizeof c.b;
+        rc = abota_flash_read(f, w->base_ + done, c.b, k);
+        if (rc < 0)
+            return rc;
+        w->crc_ = abota_crc32_update(w->crc_, c.b, k);
+        abota_sha256_update(&w->sha_, c.b, k);
+        done += k;
+    }
+
+    /* The sector holding offset was erased and written up to offset; the
+     * rest of it must still be erased, or the next write would program
+     * over old data. offset <= size_, a multiple of the sector size, so
+     * rounding up stays <= size_. */
+    uint32_t ss = f->sector_size;
+    uint32_t erased = (offset + ss - 1u) / ss * ss;
+    for (uint32_t a = offset; a < erased;) {
+        uint32_t k = erased - a < sizeof c.b ? erased - a : (uint32_t)sizeof c.b;
+        rc = abota_flash_read(f, w->base_ + a, c.b, k);
+        if (rc < 0)
+            return rc;
+        for (uint32_t i = 0; i < k; i++)
+            if (c.b[i] != 0xFF)
+                return ABOTA_ERR_FLASH_NOT_ERASED;
+        a += k;
+    }
+    w->accepted_ = offset;
+    w->written_ = offset;
+    w->erased_ = erased;
+    w->state_ = ST_WRITING;
+    return 0;
+}
+
+uint32_t abota_slot_written(const struct abota_slot_writer *w)
+{
+    return w ? w->accepted_ : 0;
+}
+
+uint32_t abota_slot_crc32(const struct abota_slot_writer *w)
+{
+    return w ? w->crc_ : 0;
+}
+
+void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA256_SIZE])
+{
+    /* Finish a copy so the running state goes on. The context is plain
+     * bytes in every implementation (no pointers into itself). */
+    struct abota_sha256 copy = w->sha_;
+    abota_sha256_finish(&copy, out);
+}

@@ -1,0 +1,234 @@
+/* The update engine: one run from URL template to boot record.
+ *
+ *   template -> URL ─┬─ probe: last 256 bytes (206) -> footer checks ─┐
+ *                    │          or the whole image (200) ─────────────┼─> verify
+ *                    └─ no probe: the whole image ────────────────────┘   -> record
+ *
+ * The HTTP side (connect, request, response, body into the slot writer)
+ * lives in update_http.c. Here: setup, the image checks and the boot
+ * record. The boot record is written in exactly one place, last, so every
+ * earlier return leaves it untouched. */
+#include "abota/update.h"
+
+#include <string.h>
+
+#include "abota/error.h"
+#include "update_priv.h"
+
+#define DEFAULT_CONNECT_TIMEOUT_MS 10000u
+#define DEFAULT_IDLE_TIMEOUT_MS 15000u
+#define DEFAULT_DEADLINE_MS 300000u
+#define DEFAULT_TRIAL_ATTEMPTS 3u
+
+int abota_update_init(struct abota_update *u, const struct abota_update_config *cfg,
+                      const struct abota_flash *flash, const struct abota_layout *layout,
+                      const struct abota_net *net, const struct abota_clock *clock,
+                      uint8_t *buf, size_t buf_size)
+{
+    if (!u || !cfg || !cfg->url || !flash || !layout || !net || !net->connect || !net->send ||
+        !net->recv || !net->close || !clock || !clock->now_ms || !buf ||
+        buf_size < ABOTA_UPDATE_BUF_MIN)
+        return ABOTA_ERR_ARG;
+    int r = abota_layout_check(layout);
+    if (r < 0)
+        return r;
+    if (flash->sector_size != layout->sector_size || flash->size < layout->flash_size)
+        return ABOTA_ERR_ARG;
+
+    memset(u, 0, sizeof *u);
+    u->cfg = *cfg;
+    if (!u->cfg.connect_timeout_ms)
+        u->cfg.connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+    if (!u->cfg.idle_timeout_ms)
+        u->cfg.idle_timeout_ms = DEFAULT_IDLE_TIMEOUT_MS;
+    if (!u->cfg.deadline_ms)
+        u->cfg.deadline_ms = DEFAULT_DEADLINE_MS;
+    if (!u->cfg.content_type)
+        u->cfg.content_type = "application/octet-stream";
+    if (!u->cfg.trial_attempts)
+        u->cfg.trial_attempts = DEFAULT_TRIAL_ATTEMPTS;
+    u->flash = flash;
+    u->layout = layout;
+    u->net = net;
+    u->clock = clock;
+    u->buf = buf;
+    u->buf_size = buf_size;
+    return 0;
+}
+
+void abota_update_set_callback(struct abota_update *u, abota_update_cb cb, void *arg)
+{
+    if (!u)
+        return;
+    u->cb = cb;
+    u->cb_arg = arg;
+}
+
+void abota_update_emit(struct abota_update *u, enum abota_update_step step, uint32_t done,
+                       uint32_t total, int err, const char *detail)
+{
+    if (!u->cb)
+        return;
+    struct abota_update_event ev = {
+        .step = step,
+        .done = done,
+        .total = total,
+        .err = err,
+        .slot = u->target_slot,
+        .version = u->new_version,
+        .detail = detail,
+    };
+    u->cb(u->cb_arg, &ev);
+}
+
+uint32_t abota_update_time_left(const struct abota_update *u)
+{
+    /* Unsigned subtraction: correct across the 49-day wrap of now_ms. */
+    uint32_t spent = u->clock->now_ms(u->clock->ctx) - u->start_ms_;
+    return spent >= u->cfg.deadline_ms ? 0 : u->cfg.deadline_ms - spent;
+}
+
+/* Writes the template with every "%d" replaced by slot and "%%" by '%' into
+ * out[size], NUL-terminated. */
+static int expand_url(const char *tmpl, int slot, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = tmpl; *p; p++) {
+        char c = *p;
+        if (c == '%') {
+            p++;
+            if (*p == 'd')
+                c = (char)('0' + slot); /* slot is 1 or 2: one digit */
+            else if (*p != '%')
+                return ABOTA_ERR_UP_URL_TEMPLATE;
+        }
+        if (n + 1 >= size)
+            return ABOTA_ERR_URL_TOO_LONG;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return (int)n;
+}
+
+/* The footer's verdicts, shared by the probe and the final verification. */
+static int check_footer(const struct abota_update *u, int slot, uint32_t version, bool has_version)
+{
+    if (slot != ABOTA_SLOT_ANY && slot != u->target_slot)
+        return ABOTA_ERR_IMG_SLOT;
+    if (has_version && u->have_running_version_ && !u->cfg.allow_same_version &&
+        version == u->running_version_)
+        return ABOTA_ERR_UP_TO_DATE;
+    return 0;
+}
+
+/* After a 206 to the probe: the last bytes of the image are in the footer
+ * buffer. When they decode as an abota footer whose length agrees with the
+ * total from Content-Range, refuse early what verification would refuse.
+ * Anything else (a plain Espressif bin, an odd server) teaches nothing and
+ * the full download decides. */
+static int check_probe(struct abota_update *u)
+{
+    if (u->probe_len_ != ABOTA_FOOTER_SIZE)
+        return 0;
+    struct abota_footer *f = &u->tmp_.info.footer;
+    if (abota_footer_decode(upd_footer_buf(u), f) < 0 ||
+        abota_image_total_len(f->payload_len) != u->total_)
+        return 0;
+    return check_footer(u, f->target_slot, f->version, true);
+}
+
+/* Verifies the slot from flash and applies the image checks. */
+static int verify(struct abota_update *u)
+{
+    struct abota_image_info *info = &u->tmp_.info;
+    int r = abota_slot_finish(&u->writer_, info);
+    if (r < 0)
+        return r;
+    /* The writer checked the target slot already (footer, or the user bin
+     * number of a plain v2 Espressif bin); check_footer repeats the footer's
+     * for one rule in one place. A plain bin carries no version. */
+    bool has_version = info->kind == ABOTA_IMAGE_ABOTA;
+    r = check_footer(u, has_version ? info->footer.target_slot : ABOTA_SLOT_ANY,
+                     info->footer.version, has_version);
+    if (r < 0)
+        return r;
+    u->new_version = has_version ? info->footer.version : 0;
+    abota_update_emit(u, ABOTA_EV_VERIFIED, abota_slot_written(&u->writer_),
+                      abota_slot_written(&u->writer_), 0, NULL);
+    return 0;
+}
+
+/* Next boot: the target slot, in trial (PENDING). The record keeps the
+ * running slot's entry, the rollback target. */
+static int write_record(struct abota_update *u)
+{
+    return abota_bootrec_set_next(u->flash, u->layout, u->target_slot,
+                                  abota_slot_written(&u->writer_), abota_slot_crc32(&u->writer_),
+                                  u->new_version, u->cfg.trial_attempts);
+}
+
+/* Everything before the network: results reset, slots, running version,
+ * URL. */
+static int prepare(struct abota_update *u, int running_slot)
+{
+    u->running_slot = running_slot;
+    u->target_slot = abota_slot_other(running_slot);
+    u->new_version = 0;
+    u->bytes_received = 0;
+    u->have_running_version_ = false;
+    u->running_version_ = 0;
+    u->probe_len_ = 0;
+    u->total_ = 0;
+    u->sink_ = UPD_SINK_NONE;
+    u->start_ms_ = u->clock->now_ms(u->clock->ctx);
+    if (u->target_slot == 0)
+        return ABOTA_ERR_SLOT_INVALID;
+
+    struct abota_bootrec rec;
+    int r = abota_bootrec_read(u->flash, u->layout, &rec, NULL);
+    if (r >= 0) {
+        u->running_version_ = rec.slot[running_slot - 1].version;
+        u->have_running_version_ = rec.slot[running_slot - 1].length != 0;
+    } else if (r != ABOTA_ERR_BOOTREC_NONE) {
+        return r;
+    }
+
+    /* The expanded URL is only needed until parsed: the receive buffer
+     * holds it (ABOTA_UPDATE_BUF_MIN leaves room). */
+    char *text = (char *)u->buf;
+    r = expand_url(u->cfg.url, u->target_slot, text, ABOTA_URL_MAX);
+    if (r < 0)
+        return r;
+    return abota_url_parse(text, &u->url_);
+}
+
+int abota_update_run(struct abota_update *u, int running_slot)
+{
+    if (!u || !u->buf)
+        return ABOTA_ERR_ARG;
+    int r = prepare(u, running_slot);
+    if (r < 0)
+        return r;
+
+    r = abota_update_fetch(u, u->cfg.no_footer_probe ? UPD_ASK_IMAGE : UPD_ASK_FOOTER);
+    if (r == UPD_GOT_FOOTER) {
+        r = check_probe(u);
+        if (r < 0)
+            return r;
+        r = abota_update_fetch(u, UPD_ASK_IMAGE);
+    }
+    if (r < 0)
+        return r;
+    if (r != UPD_GOT_IMAGE)
+        return ABOTA_ERR_STATE;
+
+    r = verify(u);
+    if (r < 0)
+        return r;
+    r = write_record(u);
+    if (r < 0)
+        return r;
+    abota_update_emit(u, ABOTA_EV_RECORD_WRITTEN, 0, 0, 0, NULL);
+    abota_update_emit(u, ABOTA_EV_REBOOT, 0, 0, 0, NULL);
+    return 0;
+}

@@ -1,0 +1,83 @@
+#include "testimg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abota/config.h"
+#include "abota/crc32.h"
+#include "abota/image.h"
+#include "abota/sha256.h"
+#include "fixture.h"
+
+static void die(const char *what)
+{
+    fprintf(stderr, "testimg: %s\n", what);
+    exit(1);
+}
+
+void testimg_layout(struct abota_layout *l, uint32_t write_align)
+{
+    memset(l, 0, sizeof *l);
+    l->name = "test-44k";
+    l->flash_size = TESTIMG_FLASH_SIZE;
+    l->sector_size = TESTIMG_SECTOR;
+    l->write_align = write_align;
+    l->slot[0].offset = 0x1000u;
+    l->slot[0].size = TESTIMG_SLOT_SIZE;
+    l->slot[1].offset = 0x5000u;
+    l->slot[1].size = TESTIMG_SLOT_SIZE;
+    l->bootrec[0] = 0x9000u;
+    l->bootrec[1] = 0xA000u;
+}
+
+uint32_t testimg_build(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t seed,
+                       int target_slot, uint32_t version)
+{
+    uint32_t total = abota_image_total_len(payload_len);
+    if (total > cap)
+        die("image buffer too small");
+    fill_random(buf, payload_len, seed);
+    uint32_t foot = abota_image_footer_offset(payload_len);
+    memset(buf + payload_len, 0xFF, foot - payload_len);
+
+    struct abota_footer f;
+    memset(&f, 0, sizeof f);
+    f.payload_len = payload_len;
+    f.version = version;
+    f.target_slot = (uint8_t)target_slot;
+    f.crc32 = abota_crc32_update(0, buf, payload_len);
+    abota_sha256(buf, payload_len, f.sha256);
+    abota_footer_encode(&f, buf + foot);
+    return total;
+}
+
+void testimg_erase_slot(struct ramflash *rf, const struct abota_layout *l, int slot)
+{
+    const struct abota_region *r = abota_layout_slot(l, slot);
+    if (!r)
+        die("bad slot");
+    for (uint32_t a = 0; a < r->size; a += l->sector_size)
+        if (abota_flash_erase(&rf->port, r->offset + a) != 0)
+            die("erase failed");
+}
+
+void testimg_put(struct ramflash *rf, const struct abota_layout *l, int slot, const uint8_t *img,
+                 uint32_t len)
+{
+    const struct abota_region *r = abota_layout_slot(l, slot);
+    if (!r || len > r->size)
+        die("image does not fit the slot");
+    testimg_erase_slot(rf, l, slot);
+    uint32_t a = rf->port.write_align;
+    uint32_t whole = len / a * a;
+    if (whole && abota_flash_write(&rf->port, r->offset, img, whole) != 0)
+        die("write failed");
+    if (whole < len) {
+        uint8_t unit[ABOTA_WRITE_ALIGN_MAX];
+        memset(unit, 0xFF, sizeof unit);
+        memcpy(unit, img + whole, len - whole);
+        if (abota_flash_write(&rf->port, r->offset + whole, unit, a) != 0)
+            die("write failed");
+    }
+}

@@ -1,0 +1,37 @@
+/* Test images and a small flash layout for the slot writer, boot record and
+ * boot choice tests. Portable (runs on the target CPUs too): the layout is
+ * 44 KiB so that a RAM flash fits the targets' memory. */
+#ifndef ABOTA_TEST_TESTIMG_H
+#define ABOTA_TEST_TESTIMG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abota/layout.h"
+#include "ramflash.h"
+
+/* 4 KiB sectors: sector 0 (bootloader), slot 1 at 0x1000 and slot 2 at
+ * 0x5000 (16 KiB each), boot records at 0x9000 and 0xA000; 44 KiB in all. */
+#define TESTIMG_SECTOR 0x1000u
+#define TESTIMG_SLOT_SIZE 0x4000u
+#define TESTIMG_FLASH_SIZE 0xB000u
+
+/* Fills l with the small layout at the given write alignment. */
+void testimg_layout(struct abota_layout *l, uint32_t write_align);
+
+/* Builds an abota image in buf: payload_len pseudo-random bytes from seed,
+ * 0xFF padding to 16, the footer (target_slot, version, CRC-32, SHA-256).
+ * Returns the total length; fails the test when cap is too small. */
+uint32_t testimg_build(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t seed,
+                       int target_slot, uint32_t version);
+
+/* Erases slot's sectors and writes img (len bytes, padded with 0xFF to the
+ * write alignment) into it straight through the port, bypassing the slot
+ * writer. */
+void testimg_put(struct ramflash *rf, const struct abota_layout *l, int slot, const uint8_t *img,
+                 uint32_t len);
+
+/* Erases slot's sectors. */
+void testimg_erase_slot(struct ramflash *rf, const struct abota_layout *l, int slot);
+
+#endif
