@@ -20,6 +20,9 @@ enum abota_boot_reason {
     ABOTA_BOOT_ROLLBACK,        /* trial attempts used up: back to the other slot */
     ABOTA_BOOT_FALLBACK,        /* the active slot did not verify: the other one does */
     ABOTA_BOOT_NO_RECORD,       /* no valid record: the first slot that verifies */
+    ABOTA_BOOT_NO_ROLLBACK,     /* trial attempts used up, but the other slot does not
+                                   verify: keep booting the trial slot (still in trial,
+                                   abota_confirm can end it) */
 };
 
 struct abota_boot_decision {
@@ -28,19 +31,39 @@ struct abota_boot_decision {
     bool write_record;          /* rec differs from flash and must be written */
     struct abota_bootrec rec;   /* the record as it must be after this boot */
     struct abota_image_info image; /* what was verified in the chosen slot */
-    int active_err;             /* why the active slot failed, with FALLBACK */
+    int active_err;             /* why the active slot failed, with FALLBACK;
+                                   why the rollback target failed, with NO_ROLLBACK */
 };
 
-/* Reads flash only. Returns 0 with d filled, or ABOTA_ERR_BOOT_NOTHING. */
+/* Reads flash only. Returns 0 with d filled, or ABOTA_ERR_BOOT_NOTHING.
+ *
+ * The rules (boot.c has the reasoning):
+ *  - no valid record: slot 1 if it verifies, else slot 2 (NO_RECORD; a new
+ *    record naming it is to be written);
+ *  - trial NONE: the active slot (NORMAL), else the other (FALLBACK);
+ *  - trial PENDING/TESTING with attempts left: the active slot, one attempt
+ *    used (TRIAL), else the other (FALLBACK);
+ *  - trial with no attempts left: the other slot (ROLLBACK), else the
+ *    active one (NO_ROLLBACK);
+ *  - nothing verifies: ABOTA_ERR_BOOT_NOTHING.
+ * A slot "verifies" when its image passes abota_slot_verify with the
+ * record's length and its CRC-32 equals the record's; when no slot does,
+ * each is probed ignoring the record's length and CRC (an image written
+ * whose record update was lost), in the same order, before giving up: any
+ * verified image is better than nothing bootable. A record that cannot be
+ * read (flash error) counts as no record. */
 int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
                       struct abota_boot_decision *d);
 
-/* Writes d->rec when d->write_record. */
+/* Writes d->rec when d->write_record. If this fails the bootloader should
+ * still start d->slot: the choice is repeated at the next boot. */
 int abota_boot_apply(const struct abota_flash *f, const struct abota_layout *l,
                      struct abota_boot_decision *d);
 
-/* Marks the running slot as good: ends its trial. No write when it is
- * confirmed already. */
+/* Marks the running slot as good: ends its trial (trial NONE, attempts 0).
+ * No write when it is confirmed already (returns 0). Does not clear
+ * ROLLED_BACK/FELL_BACK: the updater reports them, then calls
+ * abota_bootrec_clear_flags(). ABOTA_ERR_BOOTREC_NONE without a record. */
 int abota_confirm(const struct abota_flash *f, const struct abota_layout *l);
 
 #endif

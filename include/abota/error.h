@@ -113,7 +113,6 @@
     X(ABOTA_ERR_BOOTREC_VERSION,  -144, "boot record format version not supported") \
     X(ABOTA_ERR_BOOTREC_CRC,      -145, "boot record CRC mismatch") \
     X(ABOTA_ERR_BOOT_MISMATCH,    -146, "slot image does not match the boot record's length or CRC-32") \
-    X(ABOTA_ERR_BOOT_EMPTY,       -147, "the boot record says the slot is empty") \
     /* network port: 150..169 */ \
     X(ABOTA_ERR_NET_RESOLVE,      -150, "host name could not be resolved") \
     X(ABOTA_ERR_NET_CONNECT,      -151, "could not connect to the server") \

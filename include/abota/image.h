@@ -29,7 +29,9 @@
 /* Firmware version MAJOR.MINOR.PATCH packed as (major << 24 | minor << 16 | patch),
  * so packed values compare like versions. */
 uint32_t abota_version_pack(unsigned major, unsigned minor, unsigned patch);
-/* Parses "X.Y.Z" (an optional leading 'v' is accepted) into a packed version. */
+/* Parses "X.Y.Z" (an optional leading 'v' is accepted; decimal, no leading
+ * zeros, nothing trailing) into a packed version. Returns 0, or
+ * ABOTA_ERR_IMG_VERSION leaving *out untouched. */
 int abota_version_parse(const char *s, uint32_t *out);
 /* Writes "X.Y.Z" into buf (at least 16 bytes is always enough). Returns the
  * length or ABOTA_ERR_NOSPACE. */
@@ -55,7 +57,10 @@ uint32_t abota_image_total_len(uint32_t payload_len);
 
 /* Encodes f into out[ABOTA_FOOTER_SIZE], computing the footer CRC. */
 void abota_footer_encode(const struct abota_footer *f, uint8_t out[ABOTA_FOOTER_SIZE]);
-/* Decodes and checks magic, version, field ranges and the footer CRC. */
+/* Decodes and checks magic (ABOTA_ERR_IMG_FOOTER_MAGIC), version (_VERSION),
+ * size (_SIZE), the footer CRC (_CRC), then the fields: target slot (_SLOT),
+ * flags (_FLAGS), pad length (_PAD), signature length (_SIG), payload length
+ * and reserved bytes (_FIELD). */
 int abota_footer_decode(const uint8_t in[ABOTA_FOOTER_SIZE], struct abota_footer *f);
 
 /* --- Espressif user bins (0xEA "new"/v2 and plain 0xE9 images) --- */
@@ -118,18 +123,28 @@ struct abota_image_info {
 };
 
 /* Verifies an abota image of total length total_len at addr (from the boot
- * record or the slot writer): footer, CRC-32 and SHA-256 of the payload, and
- * the Espressif checks when the payload is a user bin. */
+ * record or the slot writer): footer, CRC-32 and SHA-256 of the payload
+ * (re-read in ABOTA_VERIFY_CHUNK pieces), 0xFF padding, and the Espressif
+ * checks when the payload is a user bin (flagged: must pass and end at
+ * payload_len; merely detected: recorded in has_esp). info is filled as far
+ * as the checks got. */
 int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_t total_len,
                              struct abota_image_info *info);
 
 /* Finds and verifies whatever image a region holds when its length is not
- * known (no boot record): an abota footer at a 16-byte boundary, else a plain
- * Espressif user bin at the start. Returns 0 with info filled, or an error. */
+ * known (no boot record): the lowest abota footer on a 16-byte boundary that
+ * sits exactly where its own payload_len puts it and whose image verifies,
+ * else a plain Espressif bin at the start (kind ABOTA_IMAGE_ESP, total_len
+ * where its trailer ends). Returns 0 with info filled; else the first
+ * in-place footer's verification error, the Espressif error, or
+ * ABOTA_ERR_IMG_UNKNOWN (e.g. erased). */
 int abota_image_probe_flash(const struct abota_flash *f, uint32_t addr, uint32_t region_size,
                             struct abota_image_info *info);
 
-/* Verifies an image held in RAM (host tools). */
+/* Verifies a file held in RAM (host tools): an abota image of exactly len
+ * bytes when the last 256 bytes start with the magic, else an Espressif bin
+ * at the start (bytes after its end are allowed; info->total_len says where
+ * it ends). ABOTA_ERR_IMG_UNKNOWN when it is neither. */
 int abota_image_verify_buf(const uint8_t *buf, size_t len, struct abota_image_info *info);
 
 #endif

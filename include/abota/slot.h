@@ -66,6 +66,17 @@ uint32_t abota_slot_crc32(const struct abota_slot_writer *w);
  * it may be called at any time). */
 void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA256_SIZE]);
 
+/* Verifies the image of length bytes at the start of slot, as it is on
+ * flash: an abota image when the bytes end in an abota footer, else a plain
+ * Espressif user bin ending exactly at length; length 0 (not known) probes
+ * the slot (abota_image_probe_flash). The image must be built for this slot
+ * (footer target slot, or a v2 bin's user bin number). info gets what was
+ * found (for a plain bin, info->crc32 is the CRC-32 of the whole bin);
+ * crc_all (may be NULL) the CRC-32 of all info->total_len bytes, the value
+ * the boot record keeps. Used by abota_slot_finish and the boot choice. */
+int abota_slot_verify(const struct abota_flash *f, const struct abota_layout *l, int slot,
+                      uint32_t length, struct abota_image_info *info, uint32_t *crc_all);
+
 /* Like abota_slot_begin, but continues an interrupted write at offset: the
  * first offset bytes are already in the slot (from an earlier writer that
  * was cut off, e.g. by a dropped connection or a reboot). They are re-read

@@ -72,7 +72,6 @@ static int check_esp_payload(const struct abota_flash *f, uint32_t addr,
 int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_t total_len,
                              struct abota_image_info *info)
 {
-    uint8_t raw[ABOTA_FOOTER_SIZE];
     int err;
 
     if (!f || !info)
@@ -85,12 +84,16 @@ int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_
     if (total_len % ABOTA_FOOTER_ALIGN != 0)
         return ABOTA_ERR_IMG_LENGTH;
 
-    err = abota_flash_read(f, addr + total_len - ABOTA_FOOTER_SIZE, raw, sizeof raw);
-    if (err < 0)
-        return err;
-    err = abota_footer_decode(raw, &info->footer);
-    if (err < 0)
-        return err;
+    {
+        /* scoped so the compiler can reuse this space for the payload pass */
+        uint8_t raw[ABOTA_FOOTER_SIZE];
+        err = abota_flash_read(f, addr + total_len - ABOTA_FOOTER_SIZE, raw, sizeof raw);
+        if (err < 0)
+            return err;
+        err = abota_footer_decode(raw, &info->footer);
+        if (err < 0)
+            return err;
+    }
     info->kind = ABOTA_IMAGE_ABOTA;
     info->total_len = total_len;
     if (abota_image_total_len(info->footer.payload_len) != total_len)

@@ -143,75 +143,109 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
     return 0;
 }
 
-/* CRC-32 of the slot's first n bytes as stored on flash. */
-static int flash_crc(const struct abota_flash *f, uint32_t addr, uint32_t n, uint32_t *out)
+/* CRC-32 of n bytes at addr as stored on flash, continuing from crc. */
+static int flash_crc(const struct abota_flash *f, uint32_t addr, uint32_t n, uint32_t *crc)
 {
     union chunk c;
-    uint32_t crc = 0;
     for (uint32_t done = 0; done < n;) {
         uint32_t k = n - done < sizeof c.b ? n - done : (uint32_t)sizeof c.b;
         int rc = abota_flash_read(f, addr + done, c.b, k);
         if (rc < 0)
             return rc;
-        crc = abota_crc32_update(crc, c.b, k);
+        *crc = abota_crc32_update(*crc, c.b, k);
         done += k;
     }
-    *out = crc;
     return 0;
 }
 
-/* What the bytes on flash are: an abota image when they end in a footer,
- * else a plain Espressif bin that must end exactly at the last byte. */
-static int verify(struct abota_slot_writer *w, struct abota_image_info *info)
+static int verify_region(const struct abota_flash *f, const struct abota_region *r, int slot,
+                         uint32_t length, struct abota_image_info *info, uint32_t *crc_all)
 {
-    const struct abota_flash *f = w->flash_;
-    uint32_t total = w->accepted_;
-    uint8_t magic[4];
-    int abota = 0;
-    if (total >= ABOTA_FOOTER_SIZE) {
-        int rc = abota_flash_read(f, w->base_ + total - ABOTA_FOOTER_SIZE, magic, sizeof magic);
-        if (rc < 0)
-            return rc;
-        uint32_t m = (uint32_t)magic[0] | (uint32_t)magic[1] << 8 | (uint32_t)magic[2] << 16 |
-                     (uint32_t)magic[3] << 24;
-        abota = m == ABOTA_FOOTER_MAGIC;
+    if (length > r->size)
+        return ABOTA_ERR_SLOT_TOO_BIG;
+
+    int rc;
+    if (length == 0) {
+        rc = abota_image_probe_flash(f, r->offset, r->size, info);
+    } else {
+        /* An abota image ends in its footer; anything else must be a plain
+         * Espressif bin that ends exactly at length. */
+        int abota = 0;
+        if (length >= ABOTA_FOOTER_SIZE) {
+            uint8_t m[4];
+            rc = abota_flash_read(f, r->offset + length - ABOTA_FOOTER_SIZE, m, sizeof m);
+            if (rc < 0)
+                return rc;
+            abota = ((uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 |
+                     (uint32_t)m[3] << 24) == ABOTA_FOOTER_MAGIC;
+        }
+        if (abota) {
+            rc = abota_image_verify_flash(f, r->offset, length, info);
+        } else {
+            memset(info, 0, sizeof *info);
+            rc = abota_esp_verify_flash(f, r->offset, length, &info->esp);
+            if (rc == 0 && info->esp.end != length)
+                rc = ABOTA_ERR_SLOT_TRAILING;
+            if (rc == 0) {
+                info->kind = ABOTA_IMAGE_ESP;
+                info->has_esp = true;
+                info->total_len = length;
+            }
+        }
+    }
+    if (rc < 0)
+        return rc;
+
+    /* Built for this slot? The footer says so; a plain v2 bin names its
+     * user bin (in 512+512 maps it is linked for that slot only). */
+    if (info->kind == ABOTA_IMAGE_ABOTA) {
+        if (info->footer.target_slot != ABOTA_SLOT_ANY && info->footer.target_slot != slot)
+            return ABOTA_ERR_IMG_SLOT;
+    } else if (info->esp.v2 && info->esp.userbin != slot) {
+        return ABOTA_ERR_IMG_SLOT;
     }
 
-    uint32_t crc;
-    if (abota) {
-        int rc = abota_image_verify_flash(f, w->base_, total, info);
-        if (rc < 0)
-            return rc;
-        if (info->footer.target_slot != ABOTA_SLOT_ANY && info->footer.target_slot != w->slot_)
-            return ABOTA_ERR_IMG_SLOT;
-        /* The SHA-256 of what came in must be the one the footer names
-         * (the flash's was checked by abota_image_verify_flash). */
-        uint8_t digest[ABOTA_SHA256_SIZE];
-        abota_slot_sha256(w, digest);
-        if (memcmp(digest, info->footer.sha256, sizeof digest) != 0)
-            return ABOTA_ERR_SLOT_CRC;
-    } else {
-        memset(info, 0, sizeof *info);
-        int rc = abota_esp_verify_flash(f, w->base_, total, &info->esp);
-        if (rc < 0)
-            return rc;
-        if (info->esp.end != total)
-            return ABOTA_ERR_SLOT_TRAILING;
-        /* A v2 bin names its slot (user1/user2) and, in 512+512 maps, is
-         * linked for it: refuse the other one. */
-        if (info->esp.v2 && info->esp.userbin != w->slot_)
-            return ABOTA_ERR_IMG_SLOT;
-        info->kind = ABOTA_IMAGE_ESP;
-        info->has_esp = true;
-        info->total_len = total;
+    /* CRC-32 of all total_len bytes: an abota image's payload CRC (read
+     * from flash by the verification) continued over padding and footer;
+     * a plain bin in one pass (its info->crc32 is then that CRC). */
+    uint32_t crc = 0, from = 0;
+    if (info->kind == ABOTA_IMAGE_ABOTA) {
+        crc = info->crc32;
+        from = info->footer.payload_len;
     }
-    int rc = flash_crc(f, w->base_, total, &crc);
+    if (from > info->total_len)
+        return ABOTA_ERR_IMG_LENGTH;
+    rc = flash_crc(f, r->offset + from, info->total_len - from, &crc);
+    if (rc < 0)
+        return rc;
+    if (info->kind != ABOTA_IMAGE_ABOTA)
+        info->crc32 = crc;
+    if (crc_all)
+        *crc_all = crc;
+    return 0;
+}
+
+int abota_slot_verify(const struct abota_flash *f, const struct abota_layout *l, int slot,
+                      uint32_t length, struct abota_image_info *info, uint32_t *crc_all)
+{
+    if (!f || !l || !info)
+        return ABOTA_ERR_ARG;
+    const struct abota_region *r = abota_layout_slot(l, slot);
+    if (!r)
+        return ABOTA_ERR_SLOT_INVALID;
+    return verify_region(f, r, slot, length, info, crc_all);
+}
+
+/* The slot's image as it is on flash must verify and be what came in. */
+static int verify(struct abota_slot_writer *w, struct abota_image_info *info)
+{
+    struct abota_region r = {w->base_, w->size_};
+    uint32_t crc;
+    int rc = verify_region(w->flash_, &r, w->slot_, w->accepted_, info, &crc);
     if (rc < 0)
         return rc;
     if (crc != w->crc_)
         return ABOTA_ERR_SLOT_CRC;
-    if (!abota)
-        info->crc32 = crc;
     return 0;
 }
 
@@ -304,6 +338,8 @@ void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA2
 {
     /* Finish a copy so the running state goes on. The context is plain
      * bytes in every implementation (no pointers into itself). */
+    if (!w || !out)
+        return;
     struct abota_sha256 copy = w->sha_;
     abota_sha256_finish(&copy, out);
 }

@@ -19,16 +19,16 @@ static void die(const char *what)
 void testimg_layout(struct abota_layout *l, uint32_t write_align)
 {
     memset(l, 0, sizeof *l);
-    l->name = "test-44k";
+    l->name = "test-36k";
     l->flash_size = TESTIMG_FLASH_SIZE;
     l->sector_size = TESTIMG_SECTOR;
     l->write_align = write_align;
     l->slot[0].offset = 0x1000u;
     l->slot[0].size = TESTIMG_SLOT_SIZE;
-    l->slot[1].offset = 0x5000u;
+    l->slot[1].offset = 0x4000u;
     l->slot[1].size = TESTIMG_SLOT_SIZE;
-    l->bootrec[0] = 0x9000u;
-    l->bootrec[1] = 0xA000u;
+    l->bootrec[0] = 0x7000u;
+    l->bootrec[1] = 0x8000u;
 }
 
 uint32_t testimg_build(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t seed,

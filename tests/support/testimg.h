@@ -1,6 +1,6 @@
 /* Test images and a small flash layout for the slot writer, boot record and
  * boot choice tests. Portable (runs on the target CPUs too): the layout is
- * 44 KiB so that a RAM flash fits the targets' memory. */
+ * 36 KiB so that a RAM flash fits the targets' 80 KiB of RAM. */
 #ifndef ABOTA_TEST_TESTIMG_H
 #define ABOTA_TEST_TESTIMG_H
 
@@ -11,10 +11,10 @@
 #include "ramflash.h"
 
 /* 4 KiB sectors: sector 0 (bootloader), slot 1 at 0x1000 and slot 2 at
- * 0x5000 (16 KiB each), boot records at 0x9000 and 0xA000; 44 KiB in all. */
+ * 0x4000 (12 KiB each), boot records at 0x7000 and 0x8000; 36 KiB in all. */
 #define TESTIMG_SECTOR 0x1000u
-#define TESTIMG_SLOT_SIZE 0x4000u
-#define TESTIMG_FLASH_SIZE 0xB000u
+#define TESTIMG_SLOT_SIZE 0x3000u
+#define TESTIMG_FLASH_SIZE 0x9000u
 
 /* Fills l with the small layout at the given write alignment. */
 void testimg_layout(struct abota_layout *l, uint32_t write_align);

@@ -357,6 +357,39 @@ static void test_probe_empty_and_garbage(void **state)
     assert_int_equal(abota_image_verify_buf(image, 3, &info) < 0, 1);
 }
 
+static void test_userbin_every_flip_and_cut(void **state)
+{
+    (void)state;
+    /* the v2 trailer covers every byte before it, and the parser must stay
+     * inside the buffer whatever a header says */
+    static uint8_t bin[4096];
+    struct abota_esp_info info;
+    uint32_t n = make_userbin(bin, 1, 31);
+    assert_int_equal(abota_esp_verify_buf(bin, n, &info), 0);
+    for (uint32_t i = 0; i < n; i++) {
+        for (unsigned bit = 0; bit < 8; bit += 3) {
+            bin[i] ^= (uint8_t)(1u << bit);
+            if (abota_esp_verify_buf(bin, n, &info) >= 0)
+                fail_msg("flip of byte %u bit %u went unnoticed", (unsigned)i, bit);
+            bin[i] ^= (uint8_t)(1u << bit);
+        }
+    }
+    for (uint32_t cut = 0; cut < n; cut++)
+        assert_true(abota_esp_verify_buf(bin, cut, &info) < 0);
+    /* the same through a packed image: a cut never passes as an abota
+     * image; once the whole bin is there it is (rightly) a plain bin */
+    uint32_t total = pack(image, bin, n, 1, ABOTA_FLAG_ESP_USERBIN);
+    struct abota_image_info ii;
+    for (uint32_t cut = 0; cut < total; cut += 3) {
+        int err = abota_image_verify_buf(image, cut, &ii);
+        if (cut < n)
+            assert_true(err < 0);
+        else if (err == 0)
+            assert_int_equal(ii.kind, ABOTA_IMAGE_ESP);
+    }
+    assert_int_equal(abota_image_verify_buf(image, total, &ii), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +402,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_probe_plain_userbin, setup, NULL),
         cmocka_unit_test_setup_teardown(test_probe_fixture_file, setup, NULL),
         cmocka_unit_test_setup_teardown(test_probe_empty_and_garbage, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_userbin_every_flip_and_cut, setup, NULL),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,8 @@
 #ifndef ABOTA_CLI_H
 #define ABOTA_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct cli_command {
@@ -11,5 +13,11 @@ struct cli_command {
     int (*run)(int argc, char **argv);
 };
 
+int cmd_pack(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+
+/* Reads a whole file into a malloc'd buffer (free it). Refuses files over
+ * max bytes. Returns 0, or -1 after printing why (prefixed with who). */
+int cli_read_file(const char *who, const char *path, size_t max, uint8_t **buf, size_t *len);
 
 #endif

@@ -6,6 +6,8 @@
 #include "cli.h"
 
 static const struct cli_command commands[] = {
+    {"pack", "wrap a firmware into an abota image (footer with version, CRC, SHA-256)", cmd_pack},
+    {"inspect", "show what an image or Espressif bin holds and verify it", cmd_inspect},
     {NULL, NULL, NULL}, /* keep last */
 };
 

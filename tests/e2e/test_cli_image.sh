@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# abota pack / abota inspect end to end, against Espressif's own user bins.
+# usage: test_cli_image.sh BUILD_DIR SHARED_DIR
+set -euo pipefail
+
+BUILD=${1:?usage: $0 BUILD_DIR SHARED_DIR}
+SHARED=${2:?usage: $0 BUILD_DIR SHARED_DIR}
+ABOTA="$BUILD/abota"
+FIX="$SHARED/fixtures/esp8266"
+
+if [[ ! -d "$FIX" ]]; then
+    echo "FATAL: $FIX is missing: the Espressif fixtures must be in ../shared/fixtures" >&2
+    exit 1
+fi
+[[ -x "$ABOTA" ]] || { echo "FATAL: $ABOTA not built" >&2; exit 1; }
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    fails=$((fails + 1))
+}
+
+# run CMD...: sets rc, out (stdout+stderr)
+run() {
+    set +e
+    out=$("$@" 2>&1)
+    rc=$?
+    set -e
+}
+
+expect_rc() {
+    local want=$1 what=$2
+    if [[ $rc -ne $want ]]; then
+        fail "$what: exit $rc, want $want"
+        printf '%s\n' "$out" | sed 's/^/    /' >&2
+    fi
+}
+
+expect_out() {
+    local pattern=$1 what=$2
+    if ! grep -qE -- "$pattern" <<<"$out"; then
+        fail "$what: output lacks /$pattern/"
+        printf '%s\n' "$out" | sed 's/^/    /' >&2
+    fi
+}
+
+# flip_byte FILE OFFSET: XOR one byte with 0x01, in place
+flip_byte() {
+    local f=$1 off=$2 b
+    b=$(od -An -tu1 -j "$off" -N1 "$f" | tr -d ' ')
+    printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
+}
+
+size_of() { wc -c <"$1" | tr -d ' '; }
+
+bins=("$FIX"/at-*/user*.bin)
+[[ ${#bins[@]} -eq 4 ]] || fail "expected 4 user bins in $FIX, found ${#bins[@]}"
+
+# 1. every user bin verifies; checksum and CRC are reported good
+for bin in "${bins[@]}"; do
+    run "$ABOTA" inspect "$bin"
+    expect_rc 0 "inspect $(basename "$bin")"
+    expect_out '^kind: +Espressif user bin' "inspect $(basename "$bin")"
+    expect_out '^  checksum: .*: good$' "inspect $(basename "$bin") checksum"
+    expect_out '^  CRC trailer: .*: good$' "inspect $(basename "$bin") CRC"
+    expect_out '^verify: +ok$' "inspect $(basename "$bin")"
+done
+run "$ABOTA" inspect "$FIX/boot_v1.7.bin"
+expect_rc 0 "inspect boot_v1.7.bin"
+expect_out 'without trailer' "inspect boot_v1.7.bin kind"
+
+# 2. one byte changed: in irom (CRC), in a segment (checksum), in the trailer (CRC)
+bin="$FIX/at-512+512/user1.1024.new.2.bin"
+n=$(size_of "$bin")
+for spec in "1000:CRC trailer mismatch" "$((n - 2000)):XOR checksum mismatch" \
+            "$((n - 2)):CRC trailer mismatch"; do
+    off=${spec%%:*} reason=${spec#*:}
+    cp "$bin" "$TMP/bad.bin"
+    chmod u+w "$TMP/bad.bin"
+    flip_byte "$TMP/bad.bin" "$off"
+    run "$ABOTA" inspect "$TMP/bad.bin"
+    expect_rc 1 "inspect with byte $off changed"
+    expect_out "$reason" "inspect with byte $off changed"
+done
+# truncated
+head -c $((n - 10)) "$bin" >"$TMP/short.bin"
+run "$ABOTA" inspect "$TMP/short.bin"
+expect_rc 1 "inspect truncated bin"
+expect_out "ends before its checksum or CRC trailer" "inspect truncated bin"
+
+# 3. pack a random firmware and a fixture bin, inspect both
+head -c 1 /dev/zero >"$TMP/fw.bin"          # leading 0x00: never looks Espressif
+head -c 54321 /dev/urandom >>"$TMP/fw.bin"
+run "$ABOTA" pack --version 1.2.3 --slot 2 "$TMP/fw.bin" -o "$TMP/fw.img"
+expect_rc 0 "pack random firmware"
+[[ $(size_of "$TMP/fw.img") -eq $((54336 + 256)) ]] || fail "packed size $(size_of "$TMP/fw.img")"
+run "$ABOTA" inspect "$TMP/fw.img"
+expect_rc 0 "inspect packed firmware"
+expect_out '^kind: +abota image$' "inspect packed firmware"
+expect_out '^  version: +1\.2\.3 ' "inspect packed firmware version"
+expect_out '^  target slot: +2$' "inspect packed firmware slot"
+sha=$(sha256sum "$TMP/fw.bin" | cut -d' ' -f1)
+expect_out "^  payload SHA-256: $sha\$" "inspect packed firmware SHA-256"
+cmp -n 54322 "$TMP/fw.bin" "$TMP/fw.img" || fail "payload not copied unchanged"
+
+bin2="$FIX/at-1024+1024/user2.2048.new.5.bin"
+run "$ABOTA" pack --version v3.0.6 "$bin2" -o "$TMP/u2.img"
+expect_rc 0 "pack user2 bin"
+run "$ABOTA" inspect "$TMP/u2.img"
+expect_rc 0 "inspect packed user2 bin"
+expect_out '^  target slot: +2$' "slot taken from the user2 bin"
+expect_out '^  flags: +0x01' "Espressif flag set"
+expect_out '^  CRC trailer: .*: good$' "packed user2 bin CRC"
+
+# 4. --slot contradicting the bin is refused, and nothing is written
+run "$ABOTA" pack --version 1.0.0 --slot 1 "$bin2" -o "$TMP/no.img"
+expect_rc 1 "pack user2 bin with --slot 1"
+expect_out 'user2 bin' "slot refusal message"
+[[ ! -e "$TMP/no.img" ]] || fail "refused pack left $TMP/no.img behind"
+
+# 5. a tampered packed image fails
+cp "$TMP/fw.img" "$TMP/tampered.img"
+flip_byte "$TMP/tampered.img" 777
+run "$ABOTA" inspect "$TMP/tampered.img"
+expect_rc 1 "inspect tampered image"
+expect_out 'image CRC-32 mismatch' "inspect tampered image"
+cp "$TMP/fw.img" "$TMP/tampered.img"
+flip_byte "$TMP/tampered.img" $(( $(size_of "$TMP/fw.img") - 100 ))
+run "$ABOTA" inspect "$TMP/tampered.img"
+expect_rc 1 "inspect image with tampered footer"
+expect_out 'footer CRC mismatch' "inspect image with tampered footer"
+
+# 6. help, usage errors and refusals
+run "$ABOTA" pack --help
+expect_rc 0 "pack --help"
+expect_out '^usage: abota pack --version' "pack --help"
+run "$ABOTA" inspect --help
+expect_rc 0 "inspect --help"
+run "$ABOTA" pack "$TMP/fw.bin" -o "$TMP/x.img"
+expect_rc 2 "pack without --version"
+run "$ABOTA" pack --version 1.2.3 --slot 3 "$TMP/fw.bin" -o "$TMP/x.img"
+expect_rc 2 "pack with --slot 3"
+run "$ABOTA" inspect
+expect_rc 2 "inspect without a file"
+run "$ABOTA" pack --version 1.2 "$TMP/fw.bin" -o "$TMP/x.img"
+expect_rc 2 "pack with a bad version"
+: >"$TMP/empty.bin"
+run "$ABOTA" pack --version 1.2.3 "$TMP/empty.bin" -o "$TMP/x.img"
+expect_rc 1 "pack an empty firmware"
+expect_out 'empty' "pack an empty firmware"
+truncate -s $((16 * 1024 * 1024 + 1)) "$TMP/huge.bin"
+run "$ABOTA" pack --version 1.2.3 "$TMP/huge.bin" -o "$TMP/x.img"
+expect_rc 1 "pack a firmware over 16 MiB"
+expect_out 'larger than' "pack a firmware over 16 MiB"
+run "$ABOTA" inspect "$FIX/blank.bin"
+expect_rc 1 "inspect blank.bin"
+expect_out '^kind: +unknown$' "inspect blank.bin"
+
+if [[ $fails -ne 0 ]]; then
+    echo "$fails check(s) failed" >&2
+    exit 1
+fi
+echo "all checks passed"

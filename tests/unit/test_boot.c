@@ -1,0 +1,402 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "abota/boot.h"
+#include "abota/bootrec.h"
+#include "abota/crc32.h"
+#include "abota/error.h"
+#include "ramflash.h"
+#include "testimg.h"
+
+static uint8_t mem[TESTIMG_FLASH_SIZE];
+static uint8_t img[2][4096];
+static uint32_t img_len[2], img_crc[2];
+static const uint32_t img_ver[2] = {0x01000000u, 0x02000000u};
+
+static struct ramflash rf;
+static struct abota_layout lay;
+
+enum slot_state { VALID, INVALID, EMPTY };
+static const char *const state_name[] = {"valid", "invalid", "empty"};
+
+static int setup(void **state)
+{
+    (void)state;
+    testimg_layout(&lay, 4);
+    img_len[0] = testimg_build(img[0], sizeof img[0], 3000, 1, 1, img_ver[0]);
+    img_len[1] = testimg_build(img[1], sizeof img[1], 2500, 2, 2, img_ver[1]);
+    for (int i = 0; i < 2; i++)
+        img_crc[i] = abota_crc32_update(0, img[i], img_len[i]);
+    return 0;
+}
+
+static void fresh_flash(void)
+{
+    ramflash_init_layout(&rf, mem, &lay);
+}
+
+static void put_slot(int slot, enum slot_state st)
+{
+    if (st == EMPTY) {
+        testimg_erase_slot(&rf, &lay, slot);
+        return;
+    }
+    testimg_put(&rf, &lay, slot, img[slot - 1], img_len[slot - 1]);
+    if (st == INVALID) /* one payload bit flipped */
+        mem[lay.slot[slot - 1].offset + 1000] ^= 0x01;
+}
+
+/* A record that knows both images as they were written. */
+static struct abota_bootrec known_record(int active, int trial, int attempts)
+{
+    struct abota_bootrec r;
+    memset(&r, 0, sizeof r);
+    r.seq = 5;
+    r.active = (uint8_t)active;
+    r.trial = (uint8_t)trial;
+    r.attempts_left = (uint8_t)attempts;
+    for (int i = 0; i < 2; i++) {
+        r.slot[i].length = img_len[i];
+        r.slot[i].crc32 = img_crc[i];
+        r.slot[i].version = img_ver[i];
+    }
+    return r;
+}
+
+/* ---- The reference model: the rules, stated plainly. ---- */
+
+struct expect {
+    int rc;
+    int slot;
+    enum abota_boot_reason reason;
+    bool write;
+    int active, trial, attempts, flags, failed;
+};
+
+static struct expect model(const bool valid[3], int rec_active, int trial, int attempts)
+{
+    struct expect e;
+    memset(&e, 0, sizeof e);
+    e.trial = trial;
+    e.attempts = attempts;
+    e.active = rec_active;
+
+    if (rec_active == 0) {
+        /* No record: the first slot that holds a good image. */
+        int s = valid[1] ? 1 : valid[2] ? 2 : 0;
+        if (s == 0) {
+            e.rc = ABOTA_ERR_BOOT_NOTHING;
+            return e;
+        }
+        e.slot = s;
+        e.reason = ABOTA_BOOT_NO_RECORD;
+        e.write = true;
+        e.active = s;
+        e.trial = ABOTA_TRIAL_NONE;
+        e.attempts = 0;
+        return e;
+    }
+
+    int a = rec_active, o = 3 - rec_active;
+    int want, alt;
+    enum abota_boot_reason want_reason, alt_reason;
+    if (trial == ABOTA_TRIAL_NONE) {
+        /* Confirmed: boot it; if it is broken, boot the other one. */
+        want = a, want_reason = ABOTA_BOOT_NORMAL;
+        alt = o, alt_reason = ABOTA_BOOT_FALLBACK;
+    } else if (attempts > 0) {
+        /* In trial with attempts left: try it once more. */
+        want = a, want_reason = ABOTA_BOOT_TRIAL;
+        alt = o, alt_reason = ABOTA_BOOT_FALLBACK;
+    } else {
+        /* Trial used up: go back, unless there is nothing to go back to. */
+        want = o, want_reason = ABOTA_BOOT_ROLLBACK;
+        alt = a, alt_reason = ABOTA_BOOT_NO_ROLLBACK;
+    }
+    if (valid[want]) {
+        e.slot = want;
+        e.reason = want_reason;
+    } else if (valid[alt]) {
+        e.slot = alt;
+        e.reason = alt_reason;
+    } else {
+        e.rc = ABOTA_ERR_BOOT_NOTHING;
+        return e;
+    }
+
+    switch (e.reason) {
+    case ABOTA_BOOT_NORMAL:
+        break;
+    case ABOTA_BOOT_TRIAL: /* one attempt used */
+        e.trial = ABOTA_TRIAL_TESTING;
+        e.attempts = attempts - 1;
+        e.write = true;
+        break;
+    case ABOTA_BOOT_ROLLBACK:
+    case ABOTA_BOOT_FALLBACK: /* the other slot becomes active, confirmed */
+        e.active = e.slot;
+        e.trial = ABOTA_TRIAL_NONE;
+        e.attempts = 0;
+        e.flags = e.reason == ABOTA_BOOT_ROLLBACK ? ABOTA_BOOTREC_ROLLED_BACK
+                                                  : ABOTA_BOOTREC_FELL_BACK;
+        e.failed = a;
+        e.write = true;
+        break;
+    case ABOTA_BOOT_NO_ROLLBACK: /* stays in trial; PENDING becomes TESTING */
+        e.trial = ABOTA_TRIAL_TESTING;
+        e.write = trial != ABOTA_TRIAL_TESTING;
+        break;
+    default:
+        fail_msg("model: unexpected reason");
+    }
+    return e;
+}
+
+static void test_every_combination(void **state)
+{
+    (void)state;
+    unsigned cases = 0;
+    for (int s1 = VALID; s1 <= EMPTY; s1++)
+        for (int s2 = VALID; s2 <= EMPTY; s2++)
+            for (int ra = 0; ra <= 2; ra++)
+                for (int trial = 0; trial <= 2; trial++)
+                    for (int att = 0; att <= 2; att++) {
+                        if (ra == 0 && (trial != 0 || att != 0))
+                            continue; /* no record: nothing more to vary */
+                        cases++;
+                        fresh_flash();
+                        put_slot(1, (enum slot_state)s1);
+                        put_slot(2, (enum slot_state)s2);
+                        struct abota_bootrec rec = known_record(ra ? ra : 1, trial, att);
+                        if (ra)
+                            assert_int_equal(abota_bootrec_write(&rf.port, &lay, &rec), 0);
+                        bool valid[3] = {false, s1 == VALID, s2 == VALID};
+                        struct expect e = model(valid, ra, trial, att);
+
+                        unsigned w0 = rf.writes, e0 = rf.erases;
+                        struct abota_boot_decision d;
+                        int rc = abota_boot_choose(&rf.port, &lay, &d);
+                        if (rc != e.rc || d.slot != e.slot || (rc == 0 && d.reason != e.reason))
+                            fail_msg("slot1 %s, slot2 %s, record %d, trial %d, attempts %d: "
+                                     "got rc %d slot %d reason %d, want rc %d slot %d reason %d",
+                                     state_name[s1], state_name[s2], ra, trial, att, rc, d.slot,
+                                     (int)d.reason, e.rc, e.slot, (int)e.reason);
+                        /* Choosing only reads. */
+                        assert_int_equal(rf.writes, w0);
+                        assert_int_equal(rf.erases, e0);
+                        if (rc < 0) {
+                            assert_false(d.write_record);
+                            continue;
+                        }
+                        assert_int_equal(d.write_record, e.write);
+                        assert_int_equal(d.rec.active, e.active);
+                        assert_int_equal(d.rec.trial, e.trial);
+                        assert_int_equal(d.rec.attempts_left, e.attempts);
+                        assert_int_equal(d.rec.flags, e.flags);
+                        assert_int_equal(d.rec.failed_slot, e.failed);
+                        assert_int_equal(d.image.total_len, img_len[e.slot - 1]);
+                        assert_int_equal(d.image.footer.version, img_ver[e.slot - 1]);
+                        /* The record knows the booted slot's image. */
+                        assert_int_equal(d.rec.slot[e.slot - 1].length, img_len[e.slot - 1]);
+                        assert_int_equal(d.rec.slot[e.slot - 1].crc32, img_crc[e.slot - 1]);
+                        if (e.reason == ABOTA_BOOT_FALLBACK || e.reason == ABOTA_BOOT_NO_ROLLBACK)
+                            assert_true(d.active_err < 0);
+
+                        /* Apply persists exactly the decided record. */
+                        assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
+                        assert_int_equal(rf.writes > w0, e.write);
+                        struct abota_bootrec got;
+                        assert_int_equal(abota_bootrec_read(&rf.port, &lay, &got, NULL), 0);
+                        assert_int_equal(got.active, e.active);
+                        assert_int_equal(got.trial, e.trial);
+                        assert_int_equal(got.attempts_left, e.attempts);
+                        assert_int_equal(got.flags, e.flags);
+                        if (ra && e.write)
+                            assert_int_equal(got.seq, 6);
+                    }
+    assert_int_equal(cases, 9 * (1 + 2 * 9));
+}
+
+/* Boot without ever confirming: N trial boots, then back to the old image. */
+static void test_rollback_after_attempts(void **state)
+{
+    (void)state;
+    fresh_flash();
+    put_slot(1, VALID);
+    put_slot(2, VALID);
+    struct abota_bootrec r = known_record(1, ABOTA_TRIAL_NONE, 0);
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
+    assert_int_equal(
+        abota_bootrec_set_next(&rf.port, &lay, 2, img_len[1], img_crc[1], img_ver[1], 3), 0);
+
+    struct abota_boot_decision d;
+    for (int boot = 0; boot < 3; boot++) {
+        assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+        assert_int_equal(d.slot, 2);
+        assert_int_equal(d.reason, ABOTA_BOOT_TRIAL);
+        assert_int_equal(d.rec.attempts_left, 2 - boot);
+        assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
+    }
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+    assert_int_equal(d.slot, 1);
+    assert_int_equal(d.reason, ABOTA_BOOT_ROLLBACK);
+    assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
+
+    /* From then on: the old image, confirmed, no more writes. */
+    unsigned w = rf.writes;
+    for (int boot = 0; boot < 3; boot++) {
+        assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+        assert_int_equal(d.slot, 1);
+        assert_int_equal(d.reason, ABOTA_BOOT_NORMAL);
+        assert_false(d.write_record);
+        assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
+    }
+    assert_int_equal(rf.writes, w);
+    assert_int_equal(d.rec.flags, ABOTA_BOOTREC_ROLLED_BACK);
+    assert_int_equal(d.rec.failed_slot, 2);
+
+    /* confirm does not hide the rollback; the updater clears it. */
+    assert_int_equal(abota_confirm(&rf.port, &lay), 0);
+    assert_int_equal(rf.writes, w);
+    assert_int_equal(abota_bootrec_clear_flags(&rf.port, &lay), 0);
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
+    assert_int_equal(r.flags, 0);
+    assert_int_equal(r.active, 1);
+}
+
+static void test_confirm_ends_trial(void **state)
+{
+    (void)state;
+    fresh_flash();
+    put_slot(1, VALID);
+    put_slot(2, VALID);
+    struct abota_boot_decision d;
+
+    /* No record: nothing to confirm. */
+    assert_int_equal(abota_confirm(&rf.port, &lay), ABOTA_ERR_BOOTREC_NONE);
+
+    assert_int_equal(
+        abota_bootrec_set_next(&rf.port, &lay, 2, img_len[1], img_crc[1], img_ver[1], 2), 0);
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+    assert_int_equal(d.reason, ABOTA_BOOT_TRIAL);
+    assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
+    assert_int_equal(abota_confirm(&rf.port, &lay), 0);
+
+    struct abota_bootrec r;
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
+    assert_int_equal(r.trial, ABOTA_TRIAL_NONE);
+    assert_int_equal(r.attempts_left, 0);
+    assert_int_equal(r.active, 2);
+
+    unsigned w = rf.writes;
+    assert_int_equal(abota_confirm(&rf.port, &lay), 0); /* already confirmed: no write */
+    assert_int_equal(rf.writes, w);
+    for (int boot = 0; boot < 5; boot++) {
+        assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+        assert_int_equal(d.slot, 2);
+        assert_int_equal(d.reason, ABOTA_BOOT_NORMAL);
+        assert_false(d.write_record);
+    }
+
+    /* Confirming before the first boot (PENDING) works too. */
+    assert_int_equal(
+        abota_bootrec_set_next(&rf.port, &lay, 1, img_len[0], img_crc[0], img_ver[0], 2), 0);
+    assert_int_equal(abota_confirm(&rf.port, &lay), 0);
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+    assert_int_equal(d.slot, 1);
+    assert_int_equal(d.reason, ABOTA_BOOT_NORMAL);
+}
+
+static void test_corrupted_active_falls_back(void **state)
+{
+    (void)state;
+    fresh_flash();
+    put_slot(1, VALID);
+    put_slot(2, VALID);
+    struct abota_bootrec r = known_record(2, ABOTA_TRIAL_NONE, 0);
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
+    mem[lay.slot[1].offset + 77] ^= 0x40;
+
+    struct abota_boot_decision d;
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+    assert_int_equal(d.slot, 1);
+    assert_int_equal(d.reason, ABOTA_BOOT_FALLBACK);
+    assert_int_equal(d.active_err, ABOTA_ERR_IMG_CRC);
+    assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+    assert_int_equal(d.slot, 1);
+    assert_int_equal(d.reason, ABOTA_BOOT_NORMAL);
+    assert_int_equal(d.rec.flags, ABOTA_BOOTREC_FELL_BACK);
+    assert_int_equal(d.rec.failed_slot, 2);
+
+    /* An image that verifies but is not the one the record names (wrong
+     * CRC in the record) does not count as the active image. */
+    fresh_flash();
+    put_slot(1, VALID);
+    put_slot(2, VALID);
+    r = known_record(2, ABOTA_TRIAL_NONE, 0);
+    r.slot[1].crc32 ^= 1;
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+    assert_int_equal(d.slot, 1);
+    assert_int_equal(d.reason, ABOTA_BOOT_FALLBACK);
+    assert_int_equal(d.active_err, ABOTA_ERR_BOOT_MISMATCH);
+}
+
+/* The record lags behind flash (an image written, its record update lost):
+ * when nothing matches the record, a probe still finds a bootable image. */
+static void test_stale_record_probes(void **state)
+{
+    (void)state;
+    fresh_flash();
+    put_slot(1, INVALID);
+    put_slot(2, VALID);
+    struct abota_bootrec r = known_record(1, ABOTA_TRIAL_NONE, 0);
+    r.slot[1].length = 999 * 16;
+    r.slot[1].crc32 = 0x12345678u;
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
+
+    struct abota_boot_decision d;
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+    assert_int_equal(d.slot, 2);
+    assert_int_equal(d.reason, ABOTA_BOOT_FALLBACK);
+    assert_true(d.write_record);
+    assert_int_equal(d.rec.slot[1].length, img_len[1]);
+    assert_int_equal(d.rec.slot[1].crc32, img_crc[1]);
+    assert_int_equal(d.rec.slot[1].version, img_ver[1]);
+
+    /* A record entry of length 0 ("not known") is probed directly. */
+    fresh_flash();
+    put_slot(1, VALID);
+    put_slot(2, EMPTY);
+    r = known_record(1, ABOTA_TRIAL_NONE, 0);
+    memset(&r.slot[0], 0, sizeof r.slot[0]);
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+    assert_int_equal(d.slot, 1);
+    assert_int_equal(d.reason, ABOTA_BOOT_NORMAL);
+    assert_true(d.write_record); /* learns the image's length and CRC */
+    assert_int_equal(d.rec.slot[0].length, img_len[0]);
+    assert_int_equal(d.rec.slot[0].crc32, img_crc[0]);
+
+    /* An image built for the other slot is not bootable there. */
+    fresh_flash();
+    testimg_put(&rf, &lay, 1, img[1], img_len[1]);
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), ABOTA_ERR_BOOT_NOTHING);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_combination),
+        cmocka_unit_test(test_rollback_after_attempts),
+        cmocka_unit_test(test_confirm_ends_trial),
+        cmocka_unit_test(test_corrupted_active_falls_back),
+        cmocka_unit_test(test_stale_record_probes),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -1,0 +1,875 @@
+/* The update engine end to end over a RAM flash, a scripted net port and a
+ * fake clock: real HTTP parser, slot writer, image verification and boot
+ * record underneath. Every failing case checks that the boot record sectors
+ * and the running slot are byte-identical to before. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "abota/bootrec.h"
+#include "abota/crc32.h"
+#include "abota/error.h"
+#include "abota/image.h"
+#include "abota/update.h"
+#include "abota/version.h"
+#include "fakeclock.h"
+#include "fakenet.h"
+#include "fixture.h"
+#include "ramflash.h"
+#include "testimg.h"
+
+#define URL "http://fw.example:8080/ota/user%d.bin"
+#define PAYLOAD_LEN 9000u /* about 2.3 sectors of the 16 KiB slot */
+#define RESP_CAP (TESTIMG_SLOT_SIZE + 512u)
+#define MAX_EVENTS 160
+#define SNAP_HEAD 256u /* record bytes kept for a byte-wise comparison */
+
+struct ev {
+    enum abota_update_step step;
+    uint32_t done, total;
+    int err, slot;
+    uint32_t version;
+    char detail[24];
+};
+
+static struct {
+    struct abota_layout layout;
+    struct ramflash rf;
+    struct fakenet net;
+    struct fakeclock clock;
+    struct abota_update up;
+    struct abota_update_config cfg;
+    uint32_t running_len, running_crc;
+    struct ev ev[MAX_EVENTS];
+    unsigned nev;
+    unsigned erases_before;
+    uint32_t run_crc;
+    uint32_t rec_crc[2];
+} t;
+
+static uint8_t flash_mem[TESTIMG_FLASH_SIZE];
+static uint8_t snap_rec[2][SNAP_HEAD];
+static uint8_t img[TESTIMG_SLOT_SIZE + 128u];
+static uint8_t resp[RESP_CAP];
+static uint8_t resp2[1024];
+static uint8_t run_img[2560];
+static uint8_t rxbuf[1460];
+
+static const uint32_t V_RUNNING = (1u << 24) | (0u << 16) | 0u; /* 1.0.0 */
+static const uint32_t V_NEW = (1u << 24) | (1u << 16) | 0u;     /* 1.1.0 */
+
+static void on_event(void *arg, const struct abota_update_event *e)
+{
+    (void)arg;
+    if (t.nev >= MAX_EVENTS)
+        fail_msg("too many events");
+    struct ev *v = &t.ev[t.nev++];
+    v->step = e->step;
+    v->done = e->done;
+    v->total = e->total;
+    v->err = e->err;
+    v->slot = e->slot;
+    v->version = e->version;
+    snprintf(v->detail, sizeof v->detail, "%s", e->detail ? e->detail : "");
+}
+
+static void snapshot(void)
+{
+    /* Both record sectors: the head (the 64-byte record and more) byte for
+     * byte, the whole sector by CRC (RAM is short on the targets). */
+    for (int i = 0; i < 2; i++) {
+        memcpy(snap_rec[i], flash_mem + t.layout.bootrec[i], SNAP_HEAD);
+        t.rec_crc[i] = abota_crc32_update(0, flash_mem + t.layout.bootrec[i], TESTIMG_SECTOR);
+    }
+    /* The running slot is locked against writes and erases too. */
+    t.run_crc = abota_crc32_update(0, flash_mem + t.layout.slot[0].offset, TESTIMG_SLOT_SIZE);
+    t.erases_before = t.rf.erases;
+}
+
+/* Slot 1 runs version 1.0.0, confirmed; slot 2 holds leftovers. */
+static int setup(void **state)
+{
+    (void)state;
+    memset(&t, 0, sizeof t);
+    testimg_layout(&t.layout, 4);
+    ramflash_init_layout(&t.rf, flash_mem, &t.layout);
+    /* Its own buffer: tests may call setup again after filling img/resp. */
+    uint32_t n = testimg_build(run_img, sizeof run_img, 2000, 77, ABOTA_SLOT_1, V_RUNNING);
+    testimg_put(&t.rf, &t.layout, ABOTA_SLOT_1, run_img, n);
+    fill_random(flash_mem + t.layout.slot[1].offset, 3000, 5);
+    struct abota_bootrec rec;
+    memset(&rec, 0, sizeof rec);
+    rec.active = 1;
+    rec.trial = ABOTA_TRIAL_NONE;
+    rec.slot[0].length = n;
+    rec.slot[0].crc32 = abota_crc32_update(0, run_img, n);
+    rec.slot[0].version = V_RUNNING;
+    assert_int_equal(abota_bootrec_write(&t.rf.port, &t.layout, &rec), 0);
+    t.running_len = n;
+    t.running_crc = rec.slot[0].crc32;
+
+    /* Any write or erase of the running slot fails and is counted. */
+    t.rf.lock_lo = t.layout.slot[0].offset;
+    t.rf.lock_hi = t.layout.slot[0].offset + t.layout.slot[0].size;
+
+    /* Start near the 32-bit wrap of the ms counter: the deadline arithmetic
+     * must not care. */
+    fakeclock_init(&t.clock, 0xFFFFF000u, 1);
+    fakenet_init(&t.net, &t.clock);
+    t.cfg.url = URL;
+    t.cfg.no_footer_probe = true;
+    snapshot();
+    return 0;
+}
+
+static int run(void)
+{
+    int r = abota_update_init(&t.up, &t.cfg, &t.rf.port, &t.layout, &t.net.port, &t.clock.port,
+                              rxbuf, sizeof rxbuf);
+    assert_int_equal(r, 0);
+    abota_update_set_callback(&t.up, on_event, NULL);
+    t.nev = 0;
+    r = abota_update_run(&t.up, ABOTA_SLOT_1);
+    assert_int_equal(t.rf.lock_violations, 0);
+    assert_int_equal(t.net.misuse, 0);
+    assert_int_equal(t.net.cur, -1); /* every connection closed */
+    return r;
+}
+
+static void assert_untouched(void)
+{
+    for (int i = 0; i < 2; i++) {
+        const uint8_t *sec = flash_mem + t.layout.bootrec[i];
+        assert_memory_equal(sec, snap_rec[i], SNAP_HEAD);
+        assert_int_equal(abota_crc32_update(0, sec, TESTIMG_SECTOR), t.rec_crc[i]);
+    }
+    assert_int_equal(abota_crc32_update(0, flash_mem + t.layout.slot[0].offset, TESTIMG_SLOT_SIZE),
+                     t.run_crc);
+}
+
+static void assert_nothing_erased(void)
+{
+    assert_int_equal(t.rf.erases, t.erases_before);
+}
+
+/* --- responses --- */
+
+static size_t put_head(uint8_t *out, size_t cap, const char *head)
+{
+    size_t n = strlen(head);
+    assert_true(n <= cap);
+    memcpy(out, head, n);
+    return n;
+}
+
+/* "HTTP/1.1 <status>" + extra header lines + the body with Content-Length. */
+static size_t response(uint8_t *out, size_t cap, const char *status, const char *headers,
+                       const uint8_t *body, size_t len)
+{
+    char head[512];
+    int h = snprintf(head, sizeof head, "HTTP/1.1 %s\r\n%sContent-Length: %u\r\n\r\n", status,
+                     headers, (unsigned)len);
+    assert_true(h > 0 && (size_t)h < sizeof head);
+    size_t n = put_head(out, cap, head);
+    assert_true(len <= cap - n);
+    if (len)
+        memcpy(out + n, body, len);
+    return n + len;
+}
+
+static size_t ok_image(uint8_t *out, size_t cap, const uint8_t *body, size_t len)
+{
+    return response(out, cap, "200 OK", "Content-Type: application/octet-stream\r\n", body, len);
+}
+
+/* Chunked, with chunk sizes cycling through a few odd values. */
+static size_t chunked(uint8_t *out, size_t cap, const uint8_t *body, size_t len)
+{
+    static const size_t sizes[] = {1, 700, 4096, 33, 1500};
+    size_t n = put_head(out, cap,
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                        "Transfer-Encoding: chunked\r\n\r\n");
+    for (size_t off = 0, i = 0; off < len; i++) {
+        size_t k = sizes[i % 5];
+        if (k > len - off)
+            k = len - off;
+        char line[16];
+        int h = snprintf(line, sizeof line, "%zx\r\n", k);
+        assert_true(cap - n > (size_t)h + k + 2);
+        memcpy(out + n, line, (size_t)h);
+        n += (size_t)h;
+        memcpy(out + n, body + off, k);
+        n += k;
+        memcpy(out + n, "\r\n", 2);
+        n += 2;
+        off += k;
+    }
+    return n + put_head(out + n, cap - n, "0\r\n\r\n");
+}
+
+static const char *expected_request(const char *path, const char *extra)
+{
+    static char buf[512];
+    snprintf(buf, sizeof buf,
+             "GET %s HTTP/1.1\r\nHost: fw.example:8080\r\nAccept: application/octet-stream\r\n"
+             "Accept-Encoding: identity\r\nUser-Agent: abota/" ABOTA_VERSION_STRING "\r\n"
+             "Connection: close\r\n%s\r\n",
+             path, extra);
+    return buf;
+}
+
+static void assert_sent(unsigned conn, const char *want)
+{
+    assert_int_equal(t.net.sent_len[conn], strlen(want));
+    assert_memory_equal(t.net.sent[conn], want, strlen(want));
+}
+
+/* --- success checks --- */
+
+static void assert_installed(uint32_t len, uint32_t version, uint8_t attempts)
+{
+    struct abota_bootrec rec;
+    assert_int_equal(abota_bootrec_read(&t.rf.port, &t.layout, &rec, NULL), 0);
+    assert_int_equal(rec.active, 2);
+    assert_int_equal(rec.trial, ABOTA_TRIAL_PENDING);
+    assert_int_equal(rec.attempts_left, attempts);
+    assert_int_equal(rec.slot[1].length, len);
+    assert_int_equal(rec.slot[1].crc32, abota_crc32_update(0, img, len));
+    assert_int_equal(rec.slot[1].version, version);
+    /* The rollback target is kept. */
+    assert_int_equal(rec.slot[0].length, t.running_len);
+    assert_int_equal(rec.slot[0].crc32, t.running_crc);
+    assert_int_equal(rec.slot[0].version, V_RUNNING);
+    assert_memory_equal(flash_mem + t.layout.slot[1].offset, img, len);
+    assert_int_equal(abota_crc32_update(0, flash_mem + t.layout.slot[0].offset, TESTIMG_SLOT_SIZE),
+                     t.run_crc);
+    assert_int_equal(t.up.target_slot, 2);
+    assert_int_equal(t.up.new_version, version);
+}
+
+/* Connection events, headers, progress rising to the total, verified,
+ * record, reboot: in that order, nothing else (but a tolerated WARNING). */
+static void assert_event_order(uint32_t total, uint32_t image_len)
+{
+    unsigned i = 0;
+    assert_true(t.nev >= 7);
+    /* one or more exchanges: RESOLVE CONNECTED REQUEST_SENT [HEADERS] */
+    unsigned headers = 0;
+    while (i < t.nev && t.ev[i].step != ABOTA_EV_PROGRESS) {
+        enum abota_update_step s = t.ev[i].step;
+        assert_true(s == ABOTA_EV_RESOLVE || s == ABOTA_EV_CONNECTED ||
+                    s == ABOTA_EV_REQUEST_SENT || s == ABOTA_EV_HEADERS);
+        if (s == ABOTA_EV_RESOLVE)
+            assert_string_equal(t.ev[i].detail, "fw.example");
+        if (s == ABOTA_EV_CONNECTED)
+            assert_int_equal(t.ev[i - 1].step, ABOTA_EV_RESOLVE);
+        if (s == ABOTA_EV_REQUEST_SENT)
+            assert_int_equal(t.ev[i - 1].step, ABOTA_EV_CONNECTED);
+        if (s == ABOTA_EV_HEADERS) {
+            headers++;
+            assert_int_equal(t.ev[i].total, total);
+        }
+        assert_int_equal(t.ev[i].slot, 2);
+        i++;
+    }
+    assert_int_equal(headers, 1);
+    assert_int_equal(t.ev[i - 1].step, ABOTA_EV_HEADERS);
+    uint32_t last = 0;
+    unsigned nprog = 0;
+    while (i < t.nev && (t.ev[i].step == ABOTA_EV_PROGRESS || t.ev[i].step == ABOTA_EV_WARNING)) {
+        if (t.ev[i].step == ABOTA_EV_PROGRESS) {
+            assert_true(t.ev[i].done > last);
+            assert_int_equal(t.ev[i].total, total);
+            if (total)
+                assert_true(t.ev[i].done <= total);
+            last = t.ev[i].done;
+            nprog++;
+        }
+        i++;
+    }
+    assert_int_equal(last, image_len);
+    /* Rate-limited: at most one per percent (plus the last), at least a few. */
+    assert_in_range(nprog, 3, 101);
+    assert_int_equal(t.nev - i, 3);
+    assert_int_equal(t.ev[i].step, ABOTA_EV_VERIFIED);
+    assert_int_equal(t.ev[i].version, t.up.new_version);
+    assert_int_equal(t.ev[i + 1].step, ABOTA_EV_RECORD_WRITTEN);
+    assert_int_equal(t.ev[i + 2].step, ABOTA_EV_REBOOT);
+}
+
+/* --- tests --- */
+
+static void test_success_exact_request(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 1, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+    assert_event_order(n, n);
+    assert_sent(0, expected_request("/ota/user2.bin", ""));
+    assert_string_equal(t.net.host[0], "fw.example");
+    assert_int_equal(t.net.port_no[0], 8080);
+    assert_int_equal(t.net.connect_timeout[0], 10000);
+    assert_int_equal(t.up.bytes_received, len);
+    assert_int_equal(t.net.connects, 1);
+    /* The slot was erased just as far as the image reaches. */
+    /* The slot was erased just as far as the image reaches, plus the one
+     * boot record sector written. */
+    assert_int_equal(t.rf.erases - t.erases_before, (n + TESTIMG_SECTOR - 1) / TESTIMG_SECTOR + 1);
+}
+
+/* Any split of the response, down to one byte per recv, and sends the port
+ * takes 5 bytes at a time, give the same result. */
+static void test_success_any_split(void **state)
+{
+    static const size_t chunks[] = {1, 7, 256, 1000};
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 2, ABOTA_SLOT_2, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+        setup(state);
+        t.net.send_chunk = 5;
+        t.cfg.trial_attempts = 5;
+        fakenet_add(&t.net, resp, len, chunks[c]);
+        assert_int_equal(run(), 0);
+        assert_installed(n, V_NEW, 5);
+        assert_event_order(n, n);
+        assert_sent(0, expected_request("/ota/user2.bin", ""));
+        assert_int_equal(t.up.bytes_received, len);
+    }
+}
+
+static void test_success_chunked(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 3, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = chunked(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len, 3);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+    assert_event_order(0, n);
+    /* Size unknown: progress every 4 KiB, then the final count. */
+    unsigned nprog = 0;
+    for (unsigned i = 0; i < t.nev; i++)
+        nprog += t.ev[i].step == ABOTA_EV_PROGRESS;
+    assert_int_equal(nprog, (n + 4095) / 4096);
+    assert_int_equal(t.up.bytes_received, len);
+}
+
+static void test_content_type_rules(void **state)
+{
+    uint32_t n = testimg_build(img, sizeof img, 3000, 4, ABOTA_SLOT_ANY, V_NEW);
+    /* Case and parameters do not matter. */
+    size_t len = response(resp, sizeof resp, "200 OK",
+                          "Content-Type: Application/Octet-Stream ; charset=binary\r\n", img, n);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+
+    /* A configured type is required... */
+    setup(state);
+    t.cfg.content_type = "application/x-firmware";
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_HTTP_CONTENT_TYPE);
+    assert_untouched();
+    assert_nothing_erased();
+
+    /* ...and "" takes anything, even no Content-Type at all. */
+    setup(state);
+    t.cfg.content_type = "";
+    len = response(resp, sizeof resp, "200 OK", "", img, n);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+}
+
+static void test_wrong_content_type(void **state)
+{
+    (void)state;
+    size_t len = response(resp, sizeof resp, "200 OK", "Content-Type: text/html\r\n",
+                          (const uint8_t *)"<html></html>", 13);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_HTTP_CONTENT_TYPE);
+    assert_untouched();
+    assert_nothing_erased();
+    /* No HEADERS, no PROGRESS. */
+    assert_int_equal(t.nev, 3);
+}
+
+static void expect_status(const char *status, int err)
+{
+    size_t len = response(resp, sizeof resp, status, "Content-Type: text/plain\r\n",
+                          (const uint8_t *)"nope", 4);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), err);
+    assert_untouched();
+    assert_nothing_erased();
+}
+
+static void test_http_status_errors(void **state)
+{
+    expect_status("404 Not Found", ABOTA_ERR_HTTP_NOT_FOUND);
+    setup(state);
+    expect_status("500 Internal Server Error", ABOTA_ERR_HTTP_SERVER_ERROR);
+    setup(state);
+    expect_status("503 Service Unavailable", ABOTA_ERR_HTTP_SERVER_ERROR);
+    setup(state);
+    expect_status("403 Forbidden", ABOTA_ERR_HTTP_STATUS);
+    setup(state);
+    expect_status("204 No Content", ABOTA_ERR_HTTP_STATUS);
+    setup(state);
+    /* A 206 nobody asked for (no probe) is not the image. */
+    expect_status("206 Partial Content", ABOTA_ERR_HTTP_STATUS);
+}
+
+static void test_no_length(void **state)
+{
+    (void)state;
+    size_t len = put_head(resp, sizeof resp,
+                          "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                          "Connection: close\r\n\r\nxxxxxxxx");
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_HTTP_NO_LENGTH);
+    assert_untouched();
+    assert_nothing_erased();
+}
+
+static void test_too_big(void **state)
+{
+    (void)state;
+    char head[200];
+    snprintf(head, sizeof head,
+             "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+             "Content-Length: %u\r\n\r\n",
+             (unsigned)TESTIMG_SLOT_SIZE + 1u);
+    size_t len = put_head(resp, sizeof resp, head);
+    memset(resp + len, 0xA5, 4096);
+    fakenet_add(&t.net, resp, len + 4096, 0);
+    assert_int_equal(run(), ABOTA_ERR_SLOT_TOO_BIG);
+    assert_untouched();
+    assert_nothing_erased();
+}
+
+/* Chunked: the size shows only when the slot's end is passed. */
+static void test_too_big_chunked(void **state)
+{
+    (void)state;
+    fill_random(img, TESTIMG_SLOT_SIZE + 100u, 9);
+    size_t len = chunked(resp, sizeof resp, img, TESTIMG_SLOT_SIZE + 100u);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_SLOT_TOO_BIG);
+    assert_untouched();
+}
+
+static void test_truncated(void **state)
+{
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 5, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    /* Closed in the body, in the headers, and before the first byte. */
+    const size_t cut[] = {len - 1, len / 2, 30, 0};
+    for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+        setup(state);
+        fakenet_add(&t.net, resp, cut[i], 100);
+        assert_int_equal(run(), ABOTA_ERR_HTTP_TRUNCATED);
+        assert_untouched();
+    }
+    /* Chunked, cut before the last chunk. */
+    setup(state);
+    len = chunked(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len - 5, 0);
+    assert_int_equal(run(), ABOTA_ERR_HTTP_TRUNCATED);
+    assert_untouched();
+    /* A reset is reported as such. */
+    setup(state);
+    fakenet_add(&t.net, resp, len / 2, 0)->recv_err = ABOTA_ERR_NET_RESET;
+    assert_int_equal(run(), ABOTA_ERR_NET_RESET);
+    assert_untouched();
+}
+
+static void test_corrupted_byte(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 6, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    resp[len - n + 4321] ^= 0x10; /* one payload bit on the wire */
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_IMG_CRC);
+    assert_untouched();
+    for (unsigned i = 0; i < t.nev; i++) {
+        assert_int_not_equal(t.ev[i].step, ABOTA_EV_VERIFIED);
+        assert_int_not_equal(t.ev[i].step, ABOTA_EV_RECORD_WRITTEN);
+    }
+}
+
+static void test_image_for_other_slot(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 7, ABOTA_SLOT_1, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_IMG_SLOT);
+    assert_untouched();
+}
+
+static void test_same_version(void **state)
+{
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 8, ABOTA_SLOT_ANY, V_RUNNING);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_UP_TO_DATE);
+    assert_untouched();
+
+    /* Allowed on request (reinstall). */
+    setup(state);
+    t.cfg.allow_same_version = true;
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_RUNNING, 3);
+}
+
+/* A fresh device without a boot record: the running version is unknown,
+ * so even the "same" version installs, and a record is created. */
+static void test_no_boot_record(void **state)
+{
+    (void)state;
+    testimg_erase_slot(&t.rf, &t.layout, ABOTA_SLOT_2); /* not the locked slot */
+    assert_int_equal(abota_flash_erase(&t.rf.port, t.layout.bootrec[0]), 0);
+    assert_int_equal(abota_flash_erase(&t.rf.port, t.layout.bootrec[1]), 0);
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 9, ABOTA_SLOT_ANY, V_RUNNING);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    struct abota_bootrec rec;
+    assert_int_equal(abota_bootrec_read(&t.rf.port, &t.layout, &rec, NULL), 0);
+    assert_int_equal(rec.active, 2);
+    assert_int_equal(rec.trial, ABOTA_TRIAL_PENDING);
+    assert_int_equal(rec.slot[1].length, n);
+    assert_int_equal(rec.slot[0].length, 0); /* unknown: the bootloader probes it */
+}
+
+static void test_stall_times_out(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 10, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    t.cfg.idle_timeout_ms = 2000;
+    fakenet_add(&t.net, resp, len / 2, 512)->stall = true;
+    assert_int_equal(run(), ABOTA_ERR_NET_TIMEOUT);
+    assert_int_equal(t.net.last_timeout, 2000);
+    assert_untouched();
+}
+
+/* The whole-update deadline wins over a still-flowing but slow transfer
+ * (every clock reading costs 50 ms here), and it shortens the last wait. */
+static void test_deadline(void **state)
+{
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 11, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    t.clock.step = 50;
+    t.cfg.deadline_ms = 5000;
+    fakenet_add(&t.net, resp, len, 64);
+    assert_int_equal(run(), ABOTA_ERR_DEADLINE);
+    assert_true(t.up.bytes_received > 0 && t.up.bytes_received < len);
+    assert_untouched();
+
+    /* A stall when less than the idle timeout is left: the deadline's. */
+    setup(state);
+    t.cfg.deadline_ms = 3000;
+    t.cfg.idle_timeout_ms = 10000;
+    fakenet_add(&t.net, resp, 1000, 0)->stall = true;
+    assert_int_equal(run(), ABOTA_ERR_DEADLINE);
+    assert_true(t.net.last_timeout <= 3000);
+    assert_untouched();
+}
+
+static void test_connect_failures(void **state)
+{
+    static const int errs[] = {ABOTA_ERR_NET_REFUSED, ABOTA_ERR_NET_RESOLVE,
+                               ABOTA_ERR_NET_CONNECT, ABOTA_ERR_NET_TIMEOUT};
+    for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++) {
+        setup(state);
+        fakenet_add_refusal(&t.net, errs[i]);
+        assert_int_equal(run(), errs[i]);
+        assert_untouched();
+        assert_nothing_erased();
+        assert_int_equal(t.nev, 1);
+        assert_int_equal(t.ev[0].step, ABOTA_EV_RESOLVE);
+        assert_string_equal(t.ev[0].detail, "fw.example");
+        assert_int_equal(t.up.bytes_received, 0);
+    }
+}
+
+static void test_redirect_followed(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 12, ABOTA_SLOT_ANY, V_NEW);
+    size_t l1 = response(resp2, sizeof resp2, "302 Found", "Location: /v2/fw.bin\r\n",
+                         (const uint8_t *)"moved", 5);
+    size_t l2 = ok_image(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp2, l1, 0);
+    fakenet_add(&t.net, resp, l2, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+    assert_event_order(n, n);
+    assert_int_equal(t.net.connects, 2);
+    assert_sent(0, expected_request("/ota/user2.bin", ""));
+    assert_sent(1, expected_request("/v2/fw.bin", ""));
+    assert_int_equal(t.up.bytes_received, l1 + l2);
+
+    /* To another host and port. */
+    setup(state);
+    l1 = response(resp2, sizeof resp2, "301 Moved Permanently",
+                  "Location: http://cdn.example/a/b.bin\r\n", NULL, 0);
+    fakenet_add(&t.net, resp2, l1, 0);
+    fakenet_add(&t.net, resp, l2, 0);
+    assert_int_equal(run(), 0);
+    assert_string_equal(t.net.host[1], "cdn.example");
+    assert_int_equal(t.net.port_no[1], 80);
+    assert_memory_equal(t.net.sent[1], "GET /a/b.bin HTTP/1.1\r\nHost: cdn.example\r\n", 42);
+}
+
+static void test_redirect_loop(void **state)
+{
+    (void)state;
+    size_t l1 = response(resp2, sizeof resp2, "307 Temporary Redirect",
+                         "Location: http://fw.example:8080/ota/user2.bin\r\n", NULL, 0);
+    for (unsigned i = 0; i < FAKENET_MAX_CONNS; i++)
+        fakenet_add(&t.net, resp2, l1, 0);
+    assert_int_equal(run(), ABOTA_ERR_HTTP_REDIRECT_LOOP);
+    assert_int_equal(t.net.connects, ABOTA_UPDATE_MAX_REDIRECTS + 1);
+    assert_untouched();
+    assert_nothing_erased();
+}
+
+static void test_redirect_without_location(void **state)
+{
+    (void)state;
+    size_t l1 = response(resp2, sizeof resp2, "302 Found", "", NULL, 0);
+    fakenet_add(&t.net, resp2, l1, 0);
+    assert_int_equal(run(), ABOTA_ERR_HTTP_BAD_REDIRECT);
+    assert_untouched();
+}
+
+/* Bytes after the declared body: a warning, never written; the image is
+ * still judged by verification. */
+static void test_extra_bytes_warn(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 13, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    memcpy(resp + len, "GARBAGE!", 8);
+    fakenet_add(&t.net, resp, len + 8, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+    assert_event_order(n, n);
+    unsigned warnings = 0;
+    for (unsigned i = 0; i < t.nev; i++) {
+        if (t.ev[i].step == ABOTA_EV_WARNING) {
+            warnings++;
+            assert_int_equal(t.ev[i].err, ABOTA_ERR_HTTP_EXTRA_BYTES);
+            assert_int_equal(t.ev[i].done, 8);
+        }
+    }
+    assert_int_equal(warnings, 1);
+    /* Nothing after the image in the slot. */
+    const uint8_t *after = flash_mem + t.layout.slot[1].offset + n;
+    for (unsigned i = 0; i < 16; i++)
+        assert_int_equal(after[i], 0xFF);
+}
+
+static void test_url_template(void **state)
+{
+    (void)state;
+    /* "%%" is a literal '%'; the builder keeps "%20" as it is. */
+    uint32_t n = testimg_build(img, sizeof img, 2000, 14, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    t.cfg.url = "http://fw.example:8080/a%%20b/%d/user%d.bin";
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_sent(0, expected_request("/a%20b/2/user2.bin", ""));
+
+    static const char *bad[] = {"http://h/user%s.bin", "http://h/user%1d.bin", "http://h/%"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        setup(state);
+        t.cfg.url = bad[i];
+        assert_int_equal(run(), ABOTA_ERR_UP_URL_TEMPLATE);
+        assert_int_equal(t.net.connects, 0);
+    }
+
+    /* Too long once expanded. */
+    static char longurl[ABOTA_URL_MAX + 8];
+    memset(longurl, 'a', sizeof longurl - 1);
+    memcpy(longurl, "http://h/%d", 11);
+    longurl[sizeof longurl - 1] = '\0';
+    setup(state);
+    t.cfg.url = longurl;
+    assert_int_equal(run(), ABOTA_ERR_URL_TOO_LONG);
+    assert_int_equal(t.net.connects, 0);
+
+    setup(state);
+    t.cfg.url = "ftp://h/x";
+    assert_int_equal(run(), ABOTA_ERR_URL_SCHEME);
+    assert_untouched();
+}
+
+/* --- the footer probe --- */
+
+static size_t partial_footer(uint8_t *out, size_t cap, uint32_t total)
+{
+    char hdr[160];
+    snprintf(hdr, sizeof hdr,
+             "Content-Type: application/octet-stream\r\nContent-Range: bytes %u-%u/%u\r\n",
+             (unsigned)(total - 256u), (unsigned)(total - 1u), (unsigned)total);
+    return response(out, cap, "206 Partial Content", hdr, img + total - 256u, 256);
+}
+
+static void test_probe_then_download(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 15, ABOTA_SLOT_ANY, V_NEW);
+    size_t l1 = partial_footer(resp2, sizeof resp2, n);
+    size_t l2 = ok_image(resp, sizeof resp, img, n);
+    t.cfg.no_footer_probe = false;
+    fakenet_add(&t.net, resp2, l1, 1);
+    fakenet_add(&t.net, resp, l2, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+    assert_event_order(n, n);
+    assert_sent(0, expected_request("/ota/user2.bin", "Range: bytes=-256\r\n"));
+    assert_sent(1, expected_request("/ota/user2.bin", ""));
+    assert_int_equal(t.up.bytes_received, l1 + l2);
+}
+
+/* A server that ignores Range answers 200: that is the download. */
+static void test_probe_ignored(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 16, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    t.cfg.no_footer_probe = false;
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+    assert_event_order(n, n);
+    assert_int_equal(t.net.connects, 1);
+    assert_sent(0, expected_request("/ota/user2.bin", "Range: bytes=-256\r\n"));
+}
+
+/* The probe refuses early, before anything is erased. */
+static void test_probe_refusals(void **state)
+{
+    t.cfg.no_footer_probe = false;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 17, ABOTA_SLOT_ANY, V_RUNNING);
+    size_t l1 = partial_footer(resp2, sizeof resp2, n);
+    fakenet_add(&t.net, resp2, l1, 0);
+    assert_int_equal(run(), ABOTA_ERR_UP_TO_DATE);
+    assert_int_equal(t.net.connects, 1);
+    assert_nothing_erased();
+    assert_untouched();
+
+    setup(state);
+    t.cfg.no_footer_probe = false;
+    n = testimg_build(img, sizeof img, PAYLOAD_LEN, 18, ABOTA_SLOT_1, V_NEW);
+    l1 = partial_footer(resp2, sizeof resp2, n);
+    fakenet_add(&t.net, resp2, l1, 0);
+    assert_int_equal(run(), ABOTA_ERR_IMG_SLOT);
+    assert_int_equal(t.net.connects, 1);
+    assert_nothing_erased();
+    assert_untouched();
+
+    /* Too big by Content-Range's total. */
+    setup(state);
+    t.cfg.no_footer_probe = false;
+    l1 = response(resp2, sizeof resp2, "206 Partial Content",
+                  "Content-Type: application/octet-stream\r\n"
+                  "Content-Range: bytes 99744-99999/100000\r\n",
+                  img, 256);
+    fakenet_add(&t.net, resp2, l1, 0);
+    assert_int_equal(run(), ABOTA_ERR_SLOT_TOO_BIG);
+    assert_nothing_erased();
+    assert_untouched();
+}
+
+/* A 206 that is not an abota footer (a plain Espressif bin, say) teaches
+ * nothing: the full download decides. */
+static void test_probe_not_a_footer(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 19, ABOTA_SLOT_ANY, V_NEW);
+    /* Not the tail of the file (and not a footer). */
+    size_t l1 = response(resp2, sizeof resp2, "206 Partial Content",
+                         "Content-Type: application/octet-stream\r\n"
+                         "Content-Range: bytes 0-255/300\r\n",
+                         img, 256);
+    size_t l2 = ok_image(resp, sizeof resp, img, n);
+    t.cfg.no_footer_probe = false;
+    fakenet_add(&t.net, resp2, l1, 0);
+    fakenet_add(&t.net, resp, l2, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+}
+
+static void test_init_checks(void **state)
+{
+    (void)state;
+    struct abota_update u;
+    uint8_t small[ABOTA_UPDATE_BUF_MIN - 1];
+    assert_int_equal(abota_update_init(&u, &t.cfg, &t.rf.port, &t.layout, &t.net.port,
+                                       &t.clock.port, small, sizeof small),
+                     ABOTA_ERR_ARG);
+    struct abota_update_config c = t.cfg;
+    c.url = NULL;
+    assert_int_equal(abota_update_init(&u, &c, &t.rf.port, &t.layout, &t.net.port,
+                                       &t.clock.port, rxbuf, sizeof rxbuf),
+                     ABOTA_ERR_ARG);
+    assert_int_equal(abota_update_init(&u, &t.cfg, &t.rf.port, &t.layout, &t.net.port,
+                                       &t.clock.port, rxbuf, sizeof rxbuf),
+                     0);
+    /* Defaults filled in. */
+    assert_int_equal(u.cfg.connect_timeout_ms, 10000);
+    assert_int_equal(u.cfg.idle_timeout_ms, 15000);
+    assert_int_equal(u.cfg.deadline_ms, 300000);
+    assert_int_equal(u.cfg.trial_attempts, 3);
+    assert_string_equal(u.cfg.content_type, "application/octet-stream");
+    assert_int_equal(abota_update_run(&u, 3), ABOTA_ERR_SLOT_INVALID);
+    assert_int_equal(t.net.connects, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_success_exact_request, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_success_any_split, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_success_chunked, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_content_type_rules, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_wrong_content_type, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_http_status_errors, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_no_length, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_too_big, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_too_big_chunked, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_truncated, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_corrupted_byte, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_image_for_other_slot, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_same_version, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_no_boot_record, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_stall_times_out, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_deadline, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_connect_failures, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_redirect_followed, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_redirect_loop, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_redirect_without_location, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_extra_bytes_warn, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_url_template, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_probe_then_download, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_probe_ignored, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_probe_refusals, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_probe_not_a_footer, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_init_checks, setup, NULL),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
