@@ -3,7 +3,8 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all build test demo clean deps-build deps-test deps-cross test-lx106 test-cortex-m size
+.PHONY: all build test demo clean deps-build deps-test deps-cross test-lx106 test-cortex-m size \
+	esp8266
 
 all: build
 
@@ -44,9 +45,16 @@ test-cortex-m: deps-cross $(BUILD_CM3)/CMakeCache.txt
 	cmake --build $(BUILD_CM3) -j $(JOBS)
 	cd $(BUILD_CM3) && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
 
-# Code size of the core per object file, for lx106 and Cortex-M3 at -Os.
+# Footprint for lx106 and Cortex-M3 at -Os: code per module, what an update
+# links, RAM of an update, peak stack, the ESP8266 loader (docs/FOOTPRINT.md).
 size: deps-cross
 	@scripts/size.sh
 
+# The ESP8266 port library and the loader image for flash 0x0
+# ($(BUILD_LX106)/src/loader/esp8266/abota_loader.bin).
+esp8266: deps-cross $(BUILD_LX106)/CMakeCache.txt
+	cmake --build $(BUILD_LX106) -j $(JOBS) --target abota_esp8266 abota_esp8266_example \
+		abota_loader_esp8266
+
 clean:
-	rm -rf $(BUILD) $(BUILD_LX106) $(BUILD_CM3)
+	rm -rf $(BUILD) $(BUILD_LX106) $(BUILD_CM3) build-stack-lx106

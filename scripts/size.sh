@@ -19,8 +19,6 @@ cd "$(dirname "$0")/.."
 
 # Modules of the client core (object names without .c).
 CLIENT="http_parse http_request url update update_http slot bootrec crc32 flash error"
-# What the update path links besides (image verification, layouts, SHA-256).
-PULLED="image_verify footer esp_image version layout bufflash sha256_builtin"
 
 configure() { # dir toolchain [extra cmake args]
   local dir=$1 toolchain=$2
@@ -44,28 +42,46 @@ table() { # size-tool archive
          END { printf "%8d %8d %8d  %s\n", t, d, b, "(all)" }'
 }
 
-subtotal() { # size-tool archive label modules...
-  local size=$1 lib=$2 label=$3
-  shift 3
-  objsizes "$size" "$lib" |
-    awk -v want="$*" -v label="$label" '
-      BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) keep[w[i]] = 1 }
-      ($4 in keep) { t += $1; d += $2; b += $3; seen[$4] = 1 }
-      END { for (m in keep) if (!seen[m]) missing = missing " " m
-            printf "%8d %8d %8d  %s%s\n", t, d, b, label,
-                   missing ? " (not built:" missing ")" : "" }'
+# What an update really links: a relocatable link of the core kept from the
+# update API with --gc-sections (unused functions dropped), split by object
+# from the map file (scripts/linked_sizes.py).
+linked() { # cc archive
+  local map
+  map=$(mktemp)
+  "$1" -nostdlib -r -Wl,--gc-sections -Wl,-u,abota_update_init -Wl,-u,abota_update_run \
+    -Wl,-u,abota_update_set_callback -Wl,-Map="$map" -o "$map.o" "$2"
+  python3 scripts/linked_sizes.py "$map" | grep -v "(linked total)"
+  rm -f "$map" "$map.o"
 }
 
-report() { # build-dir toolchain-file size-tool label
-  local dir=$1 toolchain=$2 size=$3 label=$4
+subtotal_of() { # label modules... (reads "text data bss name" lines)
+  local label=$1
+  shift
+  awk -v want="$*" -v label="$label" '
+    BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) keep[w[i]] = 1 }
+    ($4 in keep) { t += $1; d += $2; b += $3 }
+    END { printf "%8d %8d %8d  %s\n", t, d, b, label }'
+}
+
+report() { # build-dir toolchain-file size-tool cc label
+  local dir=$1 toolchain=$2 size=$3 cc=$4 label=$5
   configure "$dir" "$toolchain"
   cmake --build "$dir" --target abota_core footprint_sizes >/dev/null
   local lib=$dir/src/libabota_core.a
-  echo "== $label: $lib (-Os)"
+  echo "== $label: $lib (-Os), every function of each object"
   table "$size" "$lib"
   echo
-  subtotal "$size" "$lib" "client core: $CLIENT" $CLIENT
-  subtotal "$size" "$lib" "also linked by an update: $PULLED" $PULLED
+  echo "== $label: linked by an update (abota_update_init/run/set_callback, --gc-sections)"
+  local l
+  l=$(linked "$cc" "$lib")
+  printf "%8s %8s %8s  %s\n" text data bss module
+  echo "$l"
+  echo "$l" | subtotal_of "client core: $CLIENT" $CLIENT
+  echo "$l" | subtotal_of "verification: image_verify footer esp_image version layout bufflash" \
+    image_verify footer esp_image version layout bufflash
+  echo "$l" | subtotal_of "SHA-256: sha256_builtin" sha256_builtin
+  echo "$l" | awk '{ t += $1; d += $2; b += $3 }
+                   END { printf "%8d %8d %8d  %s\n", t, d, b, "everything an update links" }'
   echo
 }
 
@@ -76,7 +92,8 @@ sizes() { # build-dir qemu...
     -kernel "$dir/bench/footprint/footprint_sizes.elf"
 }
 
-report build-lx106 cmake/toolchain-lx106.cmake xtensa-lx106-elf-size "lx106 (ESP8266)"
+report build-lx106 cmake/toolchain-lx106.cmake xtensa-lx106-elf-size xtensa-lx106-elf-gcc \
+  "lx106 (ESP8266)"
 cmake --build build-lx106 --target abota_esp8266 abota_loader_esp8266 \
   abota_loader_esp8266_full >/dev/null
 echo "== lx106: ESP8266 port, build-lx106/src/port/esp8266/libabota_esp8266.a (-Os)"
@@ -86,7 +103,7 @@ echo "== lx106: RAM of one update (bench/footprint/sizes.c under qemu-system-xte
 sizes build-lx106 qemu-system-xtensa -M sim -cpu lx106
 echo
 
-report build-cm3 cmake/toolchain-cortex-m3.cmake arm-none-eabi-size "Cortex-M3"
+report build-cm3 cmake/toolchain-cortex-m3.cmake arm-none-eabi-size arm-none-eabi-gcc "Cortex-M3"
 echo "== Cortex-M3: RAM of one update (bench/footprint/sizes.c under qemu-system-arm)"
 sizes build-cm3 qemu-system-arm -M mps2-an385 -cpu cortex-m3
 echo
