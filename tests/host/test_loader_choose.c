@@ -125,6 +125,32 @@ static void test_trial_counts_down_then_rolls_back(void **state)
     assert_int_equal(r.failed_slot, 2);
 }
 
+static void test_rollback_target_gone_keeps_trial_image(void **state)
+{
+    (void)state;
+    uint32_t c1 = put_image(1, 1);
+    uint32_t c2 = put_image(2, 2);
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 1, IMG_LEN, c1, 1, 1), 0);
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 2, IMG_LEN, c2, 2, 1), 0);
+    int slot = 0;
+    enum abota_boot_reason why;
+    assert_int_equal(abota_loader_choose(&rf.port, &small, &slot, &why), 0);
+    assert_int_equal(why, ABOTA_BOOT_TRIAL);
+    memset(mem + small.slot[0].offset, 0xFF, 0x1000); /* the old image is gone */
+    unsigned erases = rf.erases;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(abota_loader_choose(&rf.port, &small, &slot, &why), 0);
+        assert_int_equal(slot, 2);
+        assert_int_equal(why, ABOTA_BOOT_NO_ROLLBACK);
+    }
+    assert_int_equal(rf.erases, erases); /* TESTING already: nothing to write */
+    struct abota_bootrec r;
+    read_rec(&r);
+    assert_int_equal(r.active, 2);
+    assert_int_equal(r.trial, ABOTA_TRIAL_TESTING);
+    assert_int_equal(r.flags, 0);
+}
+
 static void test_bad_crc_falls_back(void **state)
 {
     (void)state;
@@ -182,6 +208,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_record_first_slot_with_header, setup, NULL),
         cmocka_unit_test_setup_teardown(test_nothing_bootable, setup, NULL),
         cmocka_unit_test_setup_teardown(test_trial_counts_down_then_rolls_back, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_rollback_target_gone_keeps_trial_image, setup, NULL),
         cmocka_unit_test_setup_teardown(test_bad_crc_falls_back, setup, NULL),
         cmocka_unit_test_setup_teardown(test_normal_boot_writes_nothing, setup, NULL),
     };

@@ -45,46 +45,64 @@ static int slot_ok(const struct abota_flash *f, const struct abota_layout *l, in
 int abota_loader_choose(const struct abota_flash *f, const struct abota_layout *l, int *slot,
                         enum abota_boot_reason *reason)
 {
+    /* Candidates in order, as abota_boot_choose() (boot.c) has them:
+     *   no record            1 NO_RECORD, 2 NO_RECORD
+     *   NONE                 A NORMAL,    O FALLBACK
+     *   in trial, attempts   A TRIAL,     O FALLBACK
+     *   in trial, none left  O ROLLBACK,  A NO_ROLLBACK */
     struct abota_bootrec rec;
-    int write = 1;
-    if (abota_bootrec_read(f, l, &rec, NULL) < 0) {
-        /* No record: the first slot with a header, and a record for it. */
-        int s = header_ok(f, l->slot[0].offset) == 0   ? ABOTA_SLOT_1
-                : header_ok(f, l->slot[1].offset) == 0 ? ABOTA_SLOT_2
-                                                        : 0;
-        if (!s)
-            return ABOTA_ERR_BOOT_NOTHING;
-        struct abota_bootrec fresh = {.active = (uint8_t)s};
-        rec = fresh;
-        *reason = ABOTA_BOOT_NO_RECORD;
-    } else if (rec.trial != ABOTA_TRIAL_NONE && rec.attempts_left == 0) {
-        rec.failed_slot = rec.active;
-        rec.active = (uint8_t)abota_slot_other(rec.active);
-        rec.trial = ABOTA_TRIAL_NONE;
-        rec.flags |= ABOTA_BOOTREC_ROLLED_BACK;
-        *reason = ABOTA_BOOT_ROLLBACK;
-    } else if (rec.trial != ABOTA_TRIAL_NONE) {
-        rec.attempts_left--;
-        rec.trial = ABOTA_TRIAL_TESTING;
-        *reason = ABOTA_BOOT_TRIAL;
+    int has_rec = abota_bootrec_read(f, l, &rec, NULL) == 0;
+    int cand[2];
+    enum abota_boot_reason why[2];
+    if (!has_rec) {
+        cand[0] = ABOTA_SLOT_1, why[0] = ABOTA_BOOT_NO_RECORD;
+        cand[1] = ABOTA_SLOT_2, why[1] = ABOTA_BOOT_NO_RECORD;
     } else {
-        write = 0;
-        *reason = ABOTA_BOOT_NORMAL;
+        int a = rec.active, o = abota_slot_other(a);
+        if (rec.trial != ABOTA_TRIAL_NONE && rec.attempts_left == 0) {
+            cand[0] = o, why[0] = ABOTA_BOOT_ROLLBACK;
+            cand[1] = a, why[1] = ABOTA_BOOT_NO_ROLLBACK;
+        } else {
+            cand[0] = a;
+            why[0] = rec.trial == ABOTA_TRIAL_NONE ? ABOTA_BOOT_NORMAL : ABOTA_BOOT_TRIAL;
+            cand[1] = o, why[1] = ABOTA_BOOT_FALLBACK;
+        }
     }
-
-    int s = rec.active;
-    if (slot_ok(f, l, s, &rec.slot[s - 1]) < 0) {
-        int o = abota_slot_other(s);
-        if (slot_ok(f, l, o, &rec.slot[o - 1]) < 0)
+    int i = 0;
+    while (slot_ok(f, l, cand[i], has_rec ? &rec.slot[cand[i] - 1] : NULL) < 0)
+        if (++i == 2)
             return ABOTA_ERR_BOOT_NOTHING;
-        rec.failed_slot = (uint8_t)s;
-        rec.active = (uint8_t)o;
+
+    int chosen = cand[i], active = has_rec ? rec.active : 0;
+    int write = 1;
+    switch (why[i]) {
+    case ABOTA_BOOT_NO_RECORD: {
+        struct abota_bootrec fresh = {.active = (uint8_t)chosen};
+        rec = fresh; /* slot lengths 0: "not known", checked by header */
+        break;
+    }
+    case ABOTA_BOOT_NORMAL:
+        write = 0;
+        break;
+    case ABOTA_BOOT_TRIAL:
+        rec.trial = ABOTA_TRIAL_TESTING;
+        rec.attempts_left--;
+        break;
+    case ABOTA_BOOT_NO_ROLLBACK:
+        /* The old image is gone: the trial image keeps booting, in trial. */
+        write = rec.trial != ABOTA_TRIAL_TESTING;
+        rec.trial = ABOTA_TRIAL_TESTING;
+        break;
+    default: /* ROLLBACK, FALLBACK */
+        rec.active = (uint8_t)chosen;
         rec.trial = ABOTA_TRIAL_NONE;
         rec.attempts_left = 0;
-        rec.flags |= ABOTA_BOOTREC_FELL_BACK;
-        *reason = ABOTA_BOOT_FALLBACK;
-        write = 1;
+        rec.flags |= why[i] == ABOTA_BOOT_ROLLBACK ? ABOTA_BOOTREC_ROLLED_BACK
+                                                   : ABOTA_BOOTREC_FELL_BACK;
+        rec.failed_slot = (uint8_t)active;
+        break;
     }
-    *slot = rec.active;
+    *slot = chosen;
+    *reason = why[i];
     return write ? abota_bootrec_write(f, l, &rec) : 0;
 }

@@ -8,11 +8,16 @@
  * (docs/FOOTPRINT.md has the numbers).
  *
  *   record in trial, attempts left  -> attempts - 1, TESTING, boot it
- *   record in trial, none left      -> ROLLBACK to the other slot
+ *   record in trial, none left      -> ROLLBACK to the other slot; if that
+ *                                      does not verify, NO_ROLLBACK: the
+ *                                      trial image keeps booting, in trial
  *   active slot does not verify     -> FALLBACK to the other slot if it does
  *   no valid record                 -> the first slot with a valid header;
  *                                      a record naming it is written
- * A slot whose record length is 0 ("not known") is checked by header only. */
+ * A slot whose record length is 0 ("not known") is checked by header only.
+ * Unlike boot.c there is no second pass that probes a slot whose record
+ * does not match (a record update lost to a power cut): the loader cannot
+ * verify an image without its record's CRC, and a header alone is no proof. */
 #ifndef ABOTA_LOADER_CHOOSE_H
 #define ABOTA_LOADER_CHOOSE_H
 
