@@ -5,6 +5,7 @@
 #include "abota/boot.h"
 #include "abota/layout.h"
 #include "choose.h"
+#include "handoff.h"
 #include "loader_config.h"
 #include "rom_flash.h"
 #include "stage2.h"
@@ -35,7 +36,10 @@ void call_user_start(void)
         volatile uint32_t *dst = _stage2_vma;
         for (const uint32_t *src = _stage2_lma; dst < _stage2_vma_end;)
             *dst++ = *src++;
-        abota_loader_stage2(loader_layout.slot[slot - 1].offset);
+        uint32_t image = loader_layout.slot[slot - 1].offset;
+        *(volatile uint32_t *)ABOTA_HANDOFF_IMAGE_ADDR = image;
+        *(volatile uint32_t *)ABOTA_HANDOFF_MAGIC_ADDR = ABOTA_HANDOFF_MAGIC;
+        abota_loader_stage2(image);
     }
     for (;;) /* nothing bootable: the watchdog resets and the ROM tries again */
         ;

@@ -1,8 +1,12 @@
-# Links LIBS into one relocatable object starting from ENTRY (what a firmware
-# would pull in: -u ENTRY, --whole-archive is not used), then fails when `nm -u`
+# Links LIBS into one relocatable object starting from the ENTRY symbols (what
+# a firmware would pull in: -u each, no --whole-archive), then fails when `nm -u`
 # lists a symbol that is not in ALLOW (one name per line, # comments).
 # cmake -DCC=... -DNM=... -DLIBS="a.a;b.a" -DOUT=x.o -DALLOW=list -DENTRY=sym -P this
-execute_process(COMMAND ${CC} -nostdlib -r -Wl,-u,${ENTRY} -Wl,--start-group ${LIBS}
+set(undef_opts "")
+foreach(e ${ENTRY})
+  list(APPEND undef_opts -Wl,-u,${e})
+endforeach()
+execute_process(COMMAND ${CC} -nostdlib -r ${undef_opts} -Wl,--start-group ${LIBS}
                         -Wl,--end-group -o ${OUT}
                 RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -24,11 +28,13 @@ foreach(u ${undef})
     list(APPEND bad ${sym})
   endif()
 endforeach()
-# The entry itself must be defined, else the link pulled in nothing.
+# The entries must be defined, else the link pulled in nothing.
 execute_process(COMMAND ${NM} --defined-only ${OUT} OUTPUT_VARIABLE defs)
-if(NOT defs MATCHES " T ${ENTRY}\n")
-  message(FATAL_ERROR "${ENTRY} is not defined in the linked object")
-endif()
+foreach(e ${ENTRY})
+  if(NOT defs MATCHES " T ${e}\n")
+    message(FATAL_ERROR "${e} is not defined in the linked object")
+  endif()
+endforeach()
 if(bad)
   foreach(b ${bad})
     message("not allowed: ${b}")
