@@ -15,15 +15,16 @@
 
 #define BOUNCE_BYTES (4u * ABOTA_ESP8266_BOUNCE_WORDS)
 
-/* RAM on the ESP8266 lies below 0x40200000; the flash-mapped irom0 window
- * starts there and only allows aligned 32-bit loads, which the SDK's copy
- * from a caller's buffer would not honour. */
+/* The flash-mapped irom0 window (constant data placed in flash) only allows
+ * aligned 32-bit loads, which the SDK's copy from a caller's buffer would
+ * not honour: such buffers go through the bounce buffer too. */
 #define FLASH_MAP_START 0x40200000u
+#define FLASH_MAP_END 0x40300000u
 
 static int direct_ok(const void *buf, uint32_t addr, size_t len)
 {
     uintptr_t b = (uintptr_t)buf;
-    return ((b | addr | len) & 3u) == 0 && b < FLASH_MAP_START;
+    return ((b | addr | len) & 3u) == 0 && (b < FLASH_MAP_START || b >= FLASH_MAP_END);
 }
 
 static int sdk_result(struct abota_esp8266_flash *f, SpiFlashOpResult r, int err)
