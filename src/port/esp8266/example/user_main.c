@@ -1,9 +1,11 @@
 /* The OTA example on the ESP8266 (RTOS SDK): an SDK user's user_init that
- * starts one update task. The task waits for an IP address, runs
- * abota_update_run() into the slot that is not running, and restarts into
- * the new image. Settings: ota_config.h. */
+ * starts one update task. The task waits for an IP address, confirms the
+ * running image (with abota's loader), runs abota_update_run() into the slot
+ * that is not running, and restarts into the new image. Settings:
+ * ota_config.h. */
 #include <stdio.h>
 
+#include "abota/boot.h"
 #include "abota/error.h"
 #include "abota/layout.h"
 #include "abota/port_esp8266.h"
@@ -47,6 +49,12 @@ static int ota_run(void)
     int running = abota_esp8266_running_slot(&ota_flash.port, l);
     if (running < 0)
         return running;
+    /* Reaching the network is this example's self-test: end the trial so
+     * the loader does not roll back. A real firmware confirms after its
+     * own checks. */
+    r = abota_confirm(&ota_flash.port, l);
+    if (r < 0)
+        return r;
 #endif
     const struct abota_update_config cfg = {
         .url = OTA_URL,
