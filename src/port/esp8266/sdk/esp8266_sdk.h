@@ -16,7 +16,8 @@
 
 #ifdef ABOTA_ESP8266_REAL_SDK
 
-#include "esp_common.h" /* c_types, spi_flash, upgrade, esp_system, os_random */
+#include "esp_common.h" /* c_types, spi_flash, esp_system, esp_sta, os_random */
+#include "upgrade.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
 #include "lwip/netdb.h"
