@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
 .PHONY: all build test fault demo clean deps-build deps-test deps-cross test-lx106 test-cortex-m size \
-        test-asan valgrind fuzz fuzz-build
+        test-asan valgrind fuzz fuzz-build esp8266
 
 all: build
 
@@ -51,7 +51,8 @@ test-cortex-m: deps-cross $(BUILD_CM3)/CMakeCache.txt
 	cmake --build $(BUILD_CM3) -j $(JOBS)
 	cd $(BUILD_CM3) && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
 
-# Code size of the core per object file, for lx106 and Cortex-M3 at -Os.
+# Footprint for lx106 and Cortex-M3 at -Os: code per module, what an update
+# links, RAM of an update, peak stack, the ESP8266 loader (docs/FOOTPRINT.md).
 size: deps-cross
 	@scripts/size.sh
 
@@ -104,5 +105,12 @@ fuzz-build: deps-build
 fuzz: fuzz-build
 	scripts/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# The ESP8266 port library and the loader image for flash 0x0
+# ($(BUILD_LX106)/src/loader/esp8266/abota_loader.bin).
+esp8266: deps-cross $(BUILD_LX106)/CMakeCache.txt
+	cmake --build $(BUILD_LX106) -j $(JOBS) --target abota_esp8266 abota_esp8266_example \
+		abota_loader_esp8266
+
 clean:
-	rm -rf $(BUILD) $(BUILD_LX106) $(BUILD_CM3) $(BUILD_ASAN) $(BUILD_VALGRIND) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_LX106) $(BUILD_CM3) $(BUILD_ASAN) $(BUILD_VALGRIND) $(BUILD_FUZZ) \
+	  build-stack-lx106

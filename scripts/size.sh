@@ -1,27 +1,137 @@
 #!/usr/bin/env bash
-# Code and data size of the core (libabota_core.a), per object file, as
-# built for the ESP8266 CPU (lx106) and a Cortex-M3 at -Os: what the
-# library costs a device. Reuses build-lx106/ and build-cm3/ (the trees of
-# make test-lx106 / test-cortex-m), configuring them when missing.
+# What abota costs a device, for the ESP8266 CPU (lx106) and a Cortex-M3,
+# both at -Os:
+#   1. text/data/bss per module of the core (libabota_core.a) and, on the
+#      lx106, of the ESP8266 port; the "client core" total (what an update
+#      needs apart from SHA-256 and TLS: http + url + update + slot writer +
+#      boot record + crc32 + flash + error) and what else its link pulls in;
+#   2. the RAM of one update (struct abota_update, the receive buffer, the
+#      port's objects), printed by bench/footprint/sizes.c run under QEMU;
+#   3. the peak stack of abota_update_run on the lx106 (GCC's
+#      -fcallgraph-info=su, summed over the call graph by
+#      scripts/stack_usage.py), with the deepest path;
+#   4. the size of the ESP8266 loader image (flash 0x0, one 4 KiB sector).
+# Reuses build-lx106/ and build-cm3/ (the trees of make test-lx106 /
+# test-cortex-m) and build-stack-lx106/, configuring them when missing.
 # Usage: scripts/size.sh   (or: make size)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-report() { # build-dir toolchain-file size-tool label
-  local dir=$1 toolchain=$2 size=$3 label=$4
+# Modules of the client core (object names without .c).
+CLIENT="http_parse http_request url update update_http slot bootrec crc32 flash error"
+
+configure() { # dir toolchain [extra cmake args]
+  local dir=$1 toolchain=$2
+  shift 2
   if [[ ! -f $dir/CMakeCache.txt ]]; then
-    cmake -S . -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$toolchain" >/dev/null
+    cmake -S . -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$toolchain" "$@" >/dev/null
   fi
-  cmake --build "$dir" --target abota_core >/dev/null
-  echo "== $label: $dir/src/libabota_core.a (-Os)"
-  # size -t (Berkeley format: text includes read-only data): one line per
-  # object, then the total
-  "$size" -t "$dir/src/libabota_core.a" |
-    sed -e 's/ (ex [^)]*)$//' -e 's/\.c\.obj$//' |
-    awk 'NR == 1 { printf "%8s %8s %8s  %s\n", "text", "data", "bss", "object"; next }
-         { printf "%8s %8s %8s  %s\n", $1, $2, $3, $6 }'
+}
+
+# size -t in Berkeley format (text includes read-only data), one line per
+# object: "text data bss name".
+objsizes() {
+  "$1" "$2" | sed -e 's/ (ex [^)]*)$//' -e 's/\.c\.obj$//' |
+    awk 'NR > 1 && $6 != "(TOTALS)" { print $1, $2, $3, $6 }'
+}
+
+table() { # size-tool archive
+  objsizes "$1" "$2" |
+    awk 'BEGIN { printf "%8s %8s %8s  %s\n", "text", "data", "bss", "module" }
+         { printf "%8d %8d %8d  %s\n", $1, $2, $3, $4; t += $1; d += $2; b += $3 }
+         END { printf "%8d %8d %8d  %s\n", t, d, b, "(all)" }'
+}
+
+# What an update really links: a relocatable link of the core kept from the
+# update API with --gc-sections (unused functions dropped), split by object
+# from the map file (scripts/linked_sizes.py).
+linked() { # cc archive
+  local map
+  map=$(mktemp)
+  "$1" -nostdlib -r -Wl,--gc-sections -Wl,-u,abota_update_init -Wl,-u,abota_update_run \
+    -Wl,-u,abota_update_set_callback -Wl,-Map="$map" -o "$map.o" "$2"
+  python3 scripts/linked_sizes.py "$map" | grep -v "(linked total)"
+  rm -f "$map" "$map.o"
+}
+
+subtotal_of() { # label modules... (reads "text data bss name" lines)
+  local label=$1
+  shift
+  awk -v want="$*" -v label="$label" '
+    BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) keep[w[i]] = 1 }
+    ($4 in keep) { t += $1; d += $2; b += $3 }
+    END { printf "%8d %8d %8d  %s\n", t, d, b, label }'
+}
+
+report() { # build-dir toolchain-file size-tool cc label
+  local dir=$1 toolchain=$2 size=$3 cc=$4 label=$5
+  configure "$dir" "$toolchain"
+  cmake --build "$dir" --target abota_core footprint_sizes >/dev/null
+  local lib=$dir/src/libabota_core.a
+  echo "== $label: $lib (-Os), every function of each object"
+  table "$size" "$lib"
+  echo
+  echo "== $label: linked by an update (abota_update_init/run/set_callback, --gc-sections)"
+  local l
+  l=$(linked "$cc" "$lib")
+  printf "%8s %8s %8s  %s\n" text data bss module
+  echo "$l"
+  echo "$l" | subtotal_of "client core: $CLIENT" $CLIENT
+  echo "$l" | subtotal_of "verification: image_verify footer esp_image version layout bufflash" \
+    image_verify footer esp_image version layout bufflash
+  echo "$l" | subtotal_of "SHA-256: sha256_builtin" sha256_builtin
+  echo "$l" | awk '{ t += $1; d += $2; b += $3 }
+                   END { printf "%8d %8d %8d  %s\n", t, d, b, "everything an update links" }'
   echo
 }
 
-report build-lx106 cmake/toolchain-lx106.cmake xtensa-lx106-elf-size "lx106 (ESP8266)"
-report build-cm3 cmake/toolchain-cortex-m3.cmake arm-none-eabi-size "Cortex-M3"
+sizes() { # build-dir qemu...
+  local dir=$1
+  shift
+  timeout 120 "$@" -semihosting -display none -serial none -monitor none \
+    -kernel "$dir/bench/footprint/footprint_sizes.elf"
+}
+
+report build-lx106 cmake/toolchain-lx106.cmake xtensa-lx106-elf-size xtensa-lx106-elf-gcc \
+  "lx106 (ESP8266)"
+cmake --build build-lx106 --target abota_esp8266 abota_loader_esp8266 \
+  abota_loader_esp8266_full >/dev/null
+echo "== lx106: ESP8266 port, build-lx106/src/port/esp8266/libabota_esp8266.a (-Os)"
+table xtensa-lx106-elf-size build-lx106/src/port/esp8266/libabota_esp8266.a
+echo
+echo "== lx106: RAM of one update (bench/footprint/sizes.c under qemu-system-xtensa)"
+sizes build-lx106 qemu-system-xtensa -M sim -cpu lx106
+echo
+
+report build-cm3 cmake/toolchain-cortex-m3.cmake arm-none-eabi-size arm-none-eabi-gcc "Cortex-M3"
+echo "== Cortex-M3: RAM of one update (bench/footprint/sizes.c under qemu-system-arm)"
+sizes build-cm3 qemu-system-arm -M mps2-an385 -cpu cortex-m3
+echo
+
+# Stack: a separate tree built with -fcallgraph-info=su. Calls through the
+# port's function pointers count as the deepest ESP8266 port function; the
+# flash wrappers only reach the matching flash function. The SDK's own
+# frames (lwIP, spi_flash) are not in the graph: add them on the device.
+configure build-stack-lx106 cmake/toolchain-lx106.cmake "-DCMAKE_C_FLAGS=-fcallgraph-info=su"
+cmake --build build-stack-lx106 --target abota_core abota_esp8266 >/dev/null
+echo "== lx106: stack (GCC -fcallgraph-info=su, scripts/stack_usage.py)"
+port="esp_read esp_write esp_erase esp_connect esp_send esp_recv esp_close esp_now_ms esp_sleep_ms esp_random"
+args=()
+for f in $port; do args+=(--indirect "$f"); done
+python3 scripts/stack_usage.py abota_update_run "${args[@]}" \
+  --map abota_flash_read=esp_read --map abota_flash_write=esp_write \
+  --map abota_flash_erase=esp_erase \
+  $(find build-stack-lx106/src -name '*.ci' | sort)
+echo
+
+echo "== lx106: ESP8266 loader (flash 0x0; Espressif's boot_v1.7.bin is 4080 bytes)"
+loader() { # elf bin label
+  xtensa-lx106-elf-size -A "$1" |
+    awk -v l="$3" '$1 ~ /^\.(text|stage2|data)$/ { s = s sprintf(" %s %d", $1, $2) }
+                   END { printf "%-44s%s\n", l, s }'
+  printf "%8d  bytes flashable (limit 4096)\n" "$(stat -c %s "$2")"
+}
+d=build-lx106/src/loader/esp8266
+loader $d/abota_loader_esp8266.elf $d/abota_loader.bin "CRC-32 against the boot record (flashed):"
+loader $d/abota_loader_esp8266_full.elf $d/abota_loader_full.bin \
+  "core boot choice, SHA-256 (measured only):"

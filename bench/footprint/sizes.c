@@ -1,0 +1,34 @@
+/* Prints the RAM an update needs on the target CPU: the engine's struct (and
+ * its biggest parts), the receive buffer, and the ESP8266 port's objects.
+ * Run under QEMU by scripts/size.sh (make size) and by ctest. */
+#include <stdio.h>
+
+#include "abota/port_esp8266.h"
+#include "abota/update.h"
+
+#define RX_BUF 1460u
+
+static void row(const char *what, unsigned long n)
+{
+    printf("%8lu  %s\n", n, what);
+}
+
+int main(void)
+{
+    struct abota_update u;
+    unsigned long port = sizeof(struct abota_esp8266_flash) + sizeof(struct abota_esp8266_net) +
+                         sizeof(struct abota_esp8266_clock);
+    printf("   bytes  RAM of one update (static; the stack is listed separately)\n");
+    row("struct abota_update", sizeof u);
+    row("  .url_ (struct abota_url)", sizeof u.url_);
+    row("  .writer_ (struct abota_slot_writer, SHA-256 state inside)", sizeof u.writer_);
+    row("  .tmp_ (union: struct abota_http | struct abota_image_info)", sizeof u.tmp_);
+    row("    struct abota_http", sizeof(struct abota_http));
+    row("    struct abota_image_info", sizeof(struct abota_image_info));
+    row("  .cfg (struct abota_update_config)", sizeof u.cfg);
+    row("receive buffer", RX_BUF);
+    row("ESP8266 port objects (flash + net + clock)", port);
+    row("total: update + buffer", sizeof u + RX_BUF);
+    row("total: update + buffer + port objects", sizeof u + RX_BUF + port);
+    return 0;
+}

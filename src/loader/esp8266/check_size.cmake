@@ -1,0 +1,16 @@
+# Fails when IMAGE is missing or larger than LIMIT bytes; also checks the
+# image's 0xE9 magic so that an empty or wrong file does not pass.
+if(NOT EXISTS ${IMAGE})
+  message(FATAL_ERROR "${IMAGE} not built")
+endif()
+file(SIZE ${IMAGE} size)
+file(READ ${IMAGE} head LIMIT 1 HEX)
+if(NOT head STREQUAL "e9")
+  message(FATAL_ERROR "${IMAGE} does not start with 0xE9 (got ${head})")
+endif()
+math(EXPR room "${LIMIT} - ${size}")
+if(size GREATER LIMIT)
+  math(EXPR over "${size} - ${LIMIT}")
+  message(FATAL_ERROR "loader image is ${size} bytes, over the ${LIMIT}-byte limit by ${over}")
+endif()
+message("loader image: ${size} bytes of ${LIMIT} (${room} to spare)")

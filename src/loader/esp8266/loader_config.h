@@ -1,0 +1,35 @@
+/* Build-time settings of the loader: which flash layout it boots. The values
+ * must match the built-in layout the firmware's updater uses
+ * (src/core/layout.c); -DABOTA_LOADER_MAP=2 selects "esp8266-512+512". */
+#ifndef ABOTA_LOADER_CONFIG_H
+#define ABOTA_LOADER_CONFIG_H
+
+/* The SDK's flash size map: 5 (2 MB, 1024+1024) or 2 (1 MB, 512+512). */
+#ifndef ABOTA_LOADER_MAP
+#define ABOTA_LOADER_MAP 5
+#endif
+
+/* Verification. 1: CRC-32 against the boot record (choose.c), which fits
+ * the 4 KiB sector at 0x0. 0: the core's full boot choice
+ * (abota_boot_choose/abota_boot_apply: footer, SHA-256, Espressif checks),
+ * which does not fit one sector (docs/FOOTPRINT.md has the numbers); it is
+ * built as abota_loader_esp8266_full to measure it. */
+#ifndef ABOTA_LOADER_VERIFY_CRC32
+#define ABOTA_LOADER_VERIFY_CRC32 1
+#endif
+
+#if ABOTA_LOADER_MAP == 5
+#define ABOTA_LOADER_LAYOUT_INIT                                                   \
+    {.name = "esp8266-1024+1024", .flash_size = 0x200000u, .sector_size = 0x1000u, \
+     .write_align = 4u, .slot = {{0x001000u, 0x0FA000u}, {0x101000u, 0x0FA000u}}, \
+     .bootrec = {0x0FB000u, 0x0FC000u}}
+#elif ABOTA_LOADER_MAP == 2
+#define ABOTA_LOADER_LAYOUT_INIT                                                  \
+    {.name = "esp8266-512+512", .flash_size = 0x100000u, .sector_size = 0x1000u,  \
+     .write_align = 4u, .slot = {{0x001000u, 0x07A000u}, {0x081000u, 0x07A000u}}, \
+     .bootrec = {0x07B000u, 0x07C000u}}
+#else
+#error "ABOTA_LOADER_MAP must be 5 (1024+1024) or 2 (512+512)"
+#endif
+
+#endif

@@ -1,0 +1,173 @@
+/* The ESP8266 SDK declarations the port uses, and nothing else.
+ *
+ * Written from the SDK's documented API (ESP8266_RTOS_SDK v2.x headers
+ * espressif/{c_types,spi_flash,upgrade,esp_system}.h, lwip/sockets.h,
+ * lwip/netdb.h), with the same names, types and values, so the port
+ * compiles in CI without the SDK and links against the SDK's libraries on
+ * the device. Build with -DABOTA_ESP8266_REAL_SDK to use the SDK's own
+ * headers instead (the port then sees exactly the SDK's declarations).
+ *
+ * The socket calls are the RTOS SDK's lwIP (BSD sockets over FreeRTOS);
+ * the NONOS SDK has no sockets (only espconn callbacks), see docs/PORTING.md.
+ * lwIP names its functions lwip_*; lwIP's LWIP_COMPAT_SOCKETS maps the BSD
+ * names onto them with macros, as done here. */
+#ifndef ABOTA_ESP8266_SDK_H
+#define ABOTA_ESP8266_SDK_H
+
+#ifdef ABOTA_ESP8266_REAL_SDK
+
+#include "esp_common.h" /* c_types, spi_flash, esp_system, esp_sta, os_random */
+#include "upgrade.h"
+#include "freertos/FreeRTOS.h"
+#include "freertos/task.h"
+#include "lwip/netdb.h"
+#include "lwip/sockets.h"
+#include <errno.h>
+
+#define ABOTA_LWIP_EAGAIN EAGAIN
+#define ABOTA_LWIP_ECONNRESET ECONNRESET
+#define ABOTA_LWIP_EISCONN EISCONN
+#define ABOTA_LWIP_ETIMEDOUT ETIMEDOUT
+#define ABOTA_LWIP_ECONNREFUSED ECONNREFUSED
+#define ABOTA_LWIP_EALREADY EALREADY
+#define ABOTA_LWIP_EINPROGRESS EINPROGRESS
+
+#else
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* c_types.h */
+typedef unsigned char uint8;
+typedef unsigned short uint16;
+typedef unsigned int uint32;
+typedef signed int sint32;
+
+/* spi_flash.h */
+typedef enum {
+    SPI_FLASH_RESULT_OK,
+    SPI_FLASH_RESULT_ERR,
+    SPI_FLASH_RESULT_TIMEOUT
+} SpiFlashOpResult;
+
+#define SPI_FLASH_SEC_SIZE 4096
+
+SpiFlashOpResult spi_flash_erase_sector(uint16 sec);
+SpiFlashOpResult spi_flash_write(uint32 des_addr, uint32 *src_addr, uint32 size);
+SpiFlashOpResult spi_flash_read(uint32 src_addr, uint32 *des_addr, uint32 size);
+
+/* upgrade.h */
+#define UPGRADE_FLAG_IDLE 0x00
+#define UPGRADE_FLAG_START 0x01
+#define UPGRADE_FLAG_FINISH 0x02
+#define UPGRADE_FW_BIN1 0x00
+#define UPGRADE_FW_BIN2 0x01
+
+void system_upgrade_flag_set(uint8 flag);
+uint8 system_upgrade_flag_check(void);
+void system_upgrade_reboot(void);
+uint8 system_upgrade_userbin_check(void);
+
+/* esp_system.h */
+void system_restart(void);
+uint32 system_get_time(void);
+uint32 os_random(void);
+
+/* FreeRTOS: the tick period (the SDK's configTICK_RATE_HZ is 100). */
+typedef uint32 portTickType;
+#define portTICK_RATE_MS ((portTickType)10)
+void vTaskDelay(portTickType ticks);
+
+/* FreeRTOS 7.5 as in the RTOS SDK v2: xTaskCreate is a macro. */
+typedef void (*pdTASK_CODE)(void *);
+typedef void *xTaskHandle;
+typedef uint32 portSTACK_TYPE;
+typedef struct xMEMORY_REGION xMemoryRegion;
+signed long xTaskGenericCreate(pdTASK_CODE pxTaskCode, const signed char *const pcName,
+                               unsigned short usStackDepth, void *pvParameters,
+                               unsigned long uxPriority, xTaskHandle *pxCreatedTask,
+                               portSTACK_TYPE *puxStackBuffer,
+                               const xMemoryRegion *const xRegions);
+#define xTaskCreate(code, name, depth, params, prio, handle) \
+    xTaskGenericCreate((code), (name), (depth), (params), (prio), (handle), NULL, NULL)
+void vTaskDelete(xTaskHandle xTaskToDelete);
+
+/* esp_sta.h: station status (only the value the example waits for). */
+#define STATION_GOT_IP 5
+uint8 wifi_station_get_connect_status(void);
+
+/* lwip/sockets.h (values as lwIP defines them) */
+typedef uint8 u8_t;
+typedef uint16 u16_t;
+typedef uint32 u32_t;
+typedef u32_t socklen_t;
+
+struct in_addr {
+    u32_t s_addr;
+};
+struct sockaddr_in {
+    u8_t sin_len;
+    u8_t sin_family;
+    u16_t sin_port;
+    struct in_addr sin_addr;
+    char sin_zero[8];
+};
+struct sockaddr {
+    u8_t sa_len;
+    u8_t sa_family;
+    char sa_data[14];
+};
+
+#define AF_INET 2
+#define SOCK_STREAM 1
+#define IPPROTO_TCP 6
+#define SOL_SOCKET 0xfff
+#define SO_SNDTIMEO 0x1005
+#define SO_RCVTIMEO 0x1006
+#define SO_ERROR 0x1007
+#define TCP_NODELAY 0x01
+#define F_GETFL 3
+#define F_SETFL 4
+#define O_NONBLOCK 1
+
+int lwip_socket(int domain, int type, int protocol);
+int lwip_connect(int s, const struct sockaddr *name, socklen_t namelen);
+int lwip_send(int s, const void *dataptr, size_t size, int flags);
+int lwip_recv(int s, void *mem, size_t len, int flags);
+int lwip_close(int s);
+int lwip_setsockopt(int s, int level, int optname, const void *optval, socklen_t optlen);
+int lwip_getsockopt(int s, int level, int optname, void *optval, socklen_t *optlen);
+int lwip_fcntl(int s, int cmd, int val);
+
+#define socket(a, b, c) lwip_socket(a, b, c)
+#define connect(a, b, c) lwip_connect(a, b, c)
+#define send(a, b, c, d) lwip_send(a, b, c, d)
+#define recv(a, b, c, d) lwip_recv(a, b, c, d)
+#define closesocket(s) lwip_close(s)
+#define setsockopt(a, b, c, d, e) lwip_setsockopt(a, b, c, d, e)
+#define getsockopt(a, b, c, d, e) lwip_getsockopt(a, b, c, d, e)
+#define fcntl(a, b, c) lwip_fcntl(a, b, c)
+
+/* lwip/netdb.h */
+struct hostent {
+    char *h_name;
+    char **h_aliases;
+    int h_addrtype;
+    int h_length;
+    char **h_addr_list;
+};
+struct hostent *lwip_gethostbyname(const char *name);
+#define gethostbyname(name) lwip_gethostbyname(name)
+
+/* lwIP's errno values (lwip/arch.h, LWIP_PROVIDE_ERRNO; the same as Linux). */
+#define ABOTA_LWIP_EAGAIN 11
+#define ABOTA_LWIP_ECONNRESET 104
+#define ABOTA_LWIP_EISCONN 106
+#define ABOTA_LWIP_ETIMEDOUT 110
+#define ABOTA_LWIP_ECONNREFUSED 111
+#define ABOTA_LWIP_EALREADY 114
+#define ABOTA_LWIP_EINPROGRESS 115
+
+#endif /* ABOTA_ESP8266_REAL_SDK */
+
+#endif
