@@ -340,6 +340,29 @@ half = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 half.sendall(b"GET /notes.txt HT")
 t0 = time.monotonic()
 assert half.recv(100) == b"" and time.monotonic() - t0 < 5
+# A slowloris client: one byte of its head every 0.3 s never looks idle, but
+# its head must be complete within the timeout of its first byte.
+drip = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+drip.setblocking(True)
+t0 = time.monotonic()
+closed = False
+for b in b"GET /notes.txt HTTP/1.1\r\nX-Slow: " + b"a" * 200:
+    try:
+        drip.sendall(bytes([b]))
+    except OSError:
+        closed = True
+        break
+    time.sleep(0.3)
+    if time.monotonic() - t0 > 6:
+        break
+if not closed:
+    drip.settimeout(3)
+    try:
+        closed = drip.recv(100) == b""
+    except ConnectionResetError:
+        closed = True
+took = time.monotonic() - t0
+assert closed and took < 6, (closed, took)
 PY
 
 # --- Clean shutdown

@@ -45,6 +45,7 @@ struct conn {
     uint32_t events;           /* current epoll interest */
     struct conn *prev, *next;  /* all clients */
     int64_t active_ms;         /* last progress */
+    int64_t head_ms;           /* first byte of the request being read */
     char addr[INET6_ADDRSTRLEN];
     char *in;
     size_t in_len, in_cap;
@@ -284,6 +285,7 @@ static void finish_response(struct loop *l, struct conn *c)
     c->in_len -= c->consumed;
     memmove(c->in, c->in + c->consumed, c->in_len);
     memset(&c->scan, 0, sizeof(c->scan));
+    c->head_ms = l->now_ms; /* a pipelined request starts now */
     if (!c->in_len) {
         free(c->in);
         c->in = NULL;
@@ -357,6 +359,8 @@ static void on_readable(struct loop *l, struct conn *c)
     }
     if (n == 0)
         c->peer_eof = true;
+    if (c->in_len == 0)
+        c->head_ms = l->now_ms;
     c->in_len += (size_t)n;
     c->active_ms = l->now_ms;
     process(l, c);
@@ -438,7 +442,11 @@ static void sweep(struct loop *l)
     while (c) {
         struct conn *next = c->next;
         int64_t limit = c->st == C_LINGER ? LINGER_MS : idle_ms;
-        if (l->now_ms - c->active_ms >= limit)
+        /* A request head must be complete within the idle limit of its
+         * first byte: a client dripping one byte at a time (slowloris)
+         * never looks idle, but cannot hold a connection forever. */
+        bool slow_head = c->st == C_READ && c->in_len > 0 && l->now_ms - c->head_ms >= idle_ms;
+        if (l->now_ms - c->active_ms >= limit || slow_head)
             conn_close(l, c);
         c = next;
     }
