@@ -266,9 +266,12 @@ void serve_http_date_fmt(time_t t, char out[30])
         memcpy(out, "Thu, 01 Jan 1970 00:00:00 GMT", 30);
         return;
     }
-    /* Fields are range-checked by gmtime_r, so the text is exactly 29 bytes. */
-    snprintf(out, 30, "%s, %02d %s %04d %02d:%02d:%02d GMT", wdays[tm.tm_wday], tm.tm_mday,
-             months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    /* gmtime_r range-checks every field, so the text is exactly 29 bytes;
+     * the modulos only let the compiler see that too. */
+    snprintf(out, 30, "%s, %02u %s %04u %02u:%02u:%02u GMT", wdays[tm.tm_wday % 7],
+             (unsigned)tm.tm_mday % 100u, months[tm.tm_mon % 12],
+             (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)tm.tm_hour % 100u,
+             (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
 }
 
 bool serve_http_date_parse(struct serve_str v, time_t *out)
