@@ -105,10 +105,11 @@ fuzz-build: deps-build
 fuzz: fuzz-build
 	scripts/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-# The ESP8266 port library and the loader image for flash 0x0
-# ($(BUILD_LX106)/src/loader/esp8266/abota_loader.bin).
+# The ESP8266 port library, the OTA demo as an SDK component
+# ($(BUILD_LX106)/examples/ota_demo/libota_demo_esp8266.a) and the loader
+# image for flash 0x0 ($(BUILD_LX106)/src/loader/esp8266/abota_loader.bin).
 esp8266: deps-cross $(BUILD_LX106)/CMakeCache.txt
-	cmake --build $(BUILD_LX106) -j $(JOBS) --target abota_esp8266 abota_esp8266_example \
+	cmake --build $(BUILD_LX106) -j $(JOBS) --target abota_esp8266 ota_demo_esp8266 \
 		abota_loader_esp8266
 
 clean:

@@ -1,5 +1,6 @@
 /* Espressif's "Simple OTA Demo" rebuilt on abota. The same source builds for
- * the simulator (platform_posix.c) and, later, the ESP8266.
+ * the simulator (platform_posix.c) and the ESP8266 (platform_esp8266.c);
+ * it uses only platform.h, the abota core and printf.
  *
  * The seed's steps: join the AP, connect to the server on port 3344,
  * download the bin for the other slot (user1 fetches user2.bin and back),
@@ -49,7 +50,7 @@ static void progress(struct demo_state *st, uint32_t done, uint32_t total)
            (unsigned long)done, (unsigned long)total);
     if (done == total)
         printf("\n");
-    fflush(stdout);
+    platform_flush();
 }
 
 static void on_event(void *arg, const struct abota_update_event *ev)
@@ -105,7 +106,7 @@ static void on_event(void *arg, const struct abota_update_event *ev)
         printf("warning: %s\n", abota_strerror(ev->err));
         break;
     }
-    fflush(stdout);
+    platform_flush();
 }
 
 /* What a new image checks before it calls itself good: its own bytes in
@@ -189,7 +190,7 @@ _Noreturn void ota_demo_main(void)
     }
 #ifdef OTA_DEMO_CRASH
     printf("this build crashes at start (rollback test)\n");
-    fflush(stdout);
+    platform_flush();
     platform_crash();
 #endif
     if (report_boot(&p)) {
@@ -224,7 +225,7 @@ _Noreturn void ota_demo_main(void)
     if (rc == 0) {
         if (!st.reboot_said)
             printf("rebooting\n");
-        fflush(stdout);
+        platform_flush();
         platform_reboot();
     }
     if (rc == ABOTA_ERR_UP_TO_DATE)

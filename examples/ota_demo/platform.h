@@ -1,6 +1,8 @@
-/* What the demo needs from the board; one implementation per platform
- * (platform_posix.c for the simulator; the ESP8266 one wraps the SDK's
- * spi_flash, Wi-Fi station, lwIP sockets and system_restart). */
+/* What the demo needs from the board; one implementation per platform:
+ * platform_posix.c for the simulator (`abota sim`), platform_esp8266.c for
+ * the ESP8266 (the abota ESP8266 port over the RTOS SDK: spi_flash, Wi-Fi
+ * station, lwIP sockets, system_restart). main.c uses nothing else of the
+ * board. */
 #ifndef OTA_PLATFORM_H
 #define OTA_PLATFORM_H
 
@@ -25,6 +27,9 @@ int platform_init(struct ota_platform *p);
 
 /* Joins the access point p->ssid. 0, or a negative abota error. */
 int platform_wifi_connect(struct ota_platform *p);
+
+/* Pushes out what printf buffered (the progress line has no newline). */
+void platform_flush(void);
 
 /* The ways the demo ends. Reboot starts the bootloader again; idle keeps
  * the device as it is (nothing left to do). */

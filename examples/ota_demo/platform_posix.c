@@ -54,12 +54,7 @@ int platform_init(struct ota_platform *p)
     p->clock = &clk.port;
 
     const char *url = getenv(ABOTA_SIM_ENV_URL);
-    int n;
-    if (url)
-        n = snprintf(p->url, sizeof p->url, "%s", url);
-    else
-        n = snprintf(p->url, sizeof p->url, "http://%s:%d/%s", OTA_SERVER_IP, OTA_SERVER_PORT,
-                     OTA_PATH_TEMPLATE);
+    int n = snprintf(p->url, sizeof p->url, "%s", url ? url : OTA_URL);
     if (n < 0 || (size_t)n >= sizeof p->url)
         return ABOTA_ERR_URL_TOO_LONG;
     const char *ssid = getenv(ABOTA_SIM_ENV_SSID);
@@ -72,6 +67,11 @@ int platform_wifi_connect(struct ota_platform *p)
     /* The host is always on the network; the AP is only a name here. */
     (void)p;
     return 0;
+}
+
+void platform_flush(void)
+{
+    fflush(stdout);
 }
 
 _Noreturn void platform_reboot(void)

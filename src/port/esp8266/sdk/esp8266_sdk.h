@@ -1,8 +1,8 @@
 /* The ESP8266 SDK declarations the port uses, and nothing else.
  *
  * Written from the SDK's documented API (ESP8266_RTOS_SDK v2.x headers
- * espressif/{c_types,spi_flash,upgrade,esp_system}.h, lwip/sockets.h,
- * lwip/netdb.h), with the same names, types and values, so the port
+ * espressif/{c_types,spi_flash,upgrade,esp_system,esp_wifi,esp_sta}.h,
+ * lwip/sockets.h, lwip/netdb.h), with the same names, types and values, so the port
  * compiles in CI without the SDK and links against the SDK's libraries on
  * the device. Build with -DABOTA_ESP8266_REAL_SDK to use the SDK's own
  * headers instead (the port then sees exactly the SDK's declarations).
@@ -16,7 +16,7 @@
 
 #ifdef ABOTA_ESP8266_REAL_SDK
 
-#include "esp_common.h" /* c_types, spi_flash, esp_system, esp_sta, os_random */
+#include "esp_common.h" /* c_types, spi_flash, esp_system, esp_wifi, esp_sta, os_random */
 #include "upgrade.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
@@ -34,6 +34,7 @@
 
 #else
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -92,9 +93,56 @@ signed long xTaskGenericCreate(pdTASK_CODE pxTaskCode, const signed char *const 
     xTaskGenericCreate((code), (name), (depth), (params), (prio), (handle), NULL, NULL)
 void vTaskDelete(xTaskHandle xTaskToDelete);
 
-/* esp_sta.h: station status (only the value the example waits for). */
-#define STATION_GOT_IP 5
-uint8 wifi_station_get_connect_status(void);
+/* esp_system.h: the flash size map (SPI_SIZE_MAP of the build). */
+typedef enum {
+    FLASH_SIZE_4M_MAP_256_256 = 0,
+    FLASH_SIZE_2M,
+    FLASH_SIZE_8M_MAP_512_512,
+    FLASH_SIZE_16M_MAP_512_512,
+    FLASH_SIZE_32M_MAP_512_512,
+    FLASH_SIZE_16M_MAP_1024_1024,
+    FLASH_SIZE_32M_MAP_1024_1024,
+    FLASH_SIZE_32M_MAP_2048_2048,
+    FLASH_SIZE_64M_MAP_1024_1024,
+    FLASH_SIZE_128M_MAP_1024_1024
+} flash_size_map;
+flash_size_map system_get_flash_size_map(void);
+
+/* esp_wifi.h and esp_sta.h of the RTOS SDK v2: the station calls. The
+ * SDK's bool (c_types.h) is an unsigned char; _Bool has the same size and
+ * register convention, and these calls return only 0 or 1.
+ * NONOS differs: wifi_set_opmode takes a uint8 (STATION_MODE is a #define
+ * 0x01), its struct station_config has more members after bssid (a scan
+ * threshold, and in 3.x open_and_wep_mode_disable and more), and
+ * wifi_station_get_connect_status returns a uint8. */
+typedef enum {
+    NULL_MODE = 0,
+    STATION_MODE,
+    SOFTAP_MODE,
+    STATIONAP_MODE,
+    MAX_MODE
+} WIFI_MODE;
+
+struct station_config {
+    uint8 ssid[32];     /* not NUL-terminated when 32 bytes long */
+    uint8 password[64];
+    uint8 bssid_set;    /* 1: join only the AP with this bssid */
+    uint8 bssid[6];
+};
+
+typedef enum {
+    STATION_IDLE = 0,
+    STATION_CONNECTING,
+    STATION_WRONG_PASSWORD,
+    STATION_NO_AP_FOUND,
+    STATION_CONNECT_FAIL,
+    STATION_GOT_IP
+} STATION_STATUS;
+
+bool wifi_set_opmode(WIFI_MODE opmode);
+bool wifi_station_set_config(struct station_config *config);
+bool wifi_station_connect(void);
+STATION_STATUS wifi_station_get_connect_status(void);
 
 /* lwip/sockets.h (values as lwIP defines them) */
 typedef uint8 u8_t;
