@@ -23,6 +23,9 @@ sim_setup() {
   trap sim_cleanup EXIT
   mkdir -p "$SIM_TMP/www" "$SIM_TMP/img"
   chmod 755 "$SIM_TMP/www"
+  # shellcheck source=valgrind.sh
+  source "$(dirname "${BASH_SOURCE[0]}")/valgrind.sh"
+  ABOTA=$(valgrind_wrap "$ABOTA" "$SIM_TMP")
   # The images every case draws from.
   pack "$DEMO" 1.0.0 1 "$SIM_TMP/img/v1-user1.bin"
   pack "$DEMO" 2.0.0 1 "$SIM_TMP/img/v2-user1.bin"

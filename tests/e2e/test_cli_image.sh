@@ -16,6 +16,9 @@ fi
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# shellcheck source=valgrind.sh
+source "$(dirname "$0")/valgrind.sh"
+ABOTA=$(valgrind_wrap "$ABOTA" "$TMP")
 fails=0
 
 fail() {

@@ -6,6 +6,9 @@ ABOTA=$1/abota
 WORK=$(mktemp -d)
 ROOT=$WORK/root
 mkdir -p "$ROOT"
+# shellcheck source=../e2e/valgrind.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../e2e/valgrind.sh"
+ABOTA=$(valgrind_wrap "$ABOTA" "$WORK")
 SERVER_PID=
 SERVER_LOG=$WORK/server.log
 

@@ -5,12 +5,14 @@
  * than resolved, so no spelling of it (%2e%2e, %2e., ..%2f) can climb out.
  * The remaining relative path is opened with openat2(RESOLVE_BENEATH) against
  * the root descriptor: the kernel refuses symlinks and mounts that lead
- * outside DIR. Where openat2 is missing, each component is opened with
- * O_NOFOLLOW, which refuses every symlink. */
+ * outside DIR. Where openat2 is missing (old kernels, valgrind), the path is
+ * resolved with realpath and must still lie under DIR. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -105,29 +107,27 @@ static int normalise(struct serve_str path, char *rel, size_t cap)
     return 0;
 }
 
+/* Without openat2: resolve every symlink, then require that the result is
+ * still under DIR, so links that stay inside are followed and links that
+ * leave are refused, as with RESOLVE_BENEATH. (A local user who swaps a
+ * path between the check and the open could race it; network clients
+ * cannot create links, which is the threat this server faces.) */
 static int open_fallback(int root_fd, const char *rel)
 {
-    char buf[PATH_MAX_REL];
-    snprintf(buf, sizeof(buf), "%s", rel);
-    int dir = dup(root_fd);
-    char *seg = buf;
-    for (;;) {
-        if (dir < 0)
-            return -1;
-        char *slash = strchr(seg, '/');
-        if (slash)
-            *slash = '\0';
-        int fd = openat(dir, seg,
-                        O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-                            (slash ? O_DIRECTORY : 0));
-        int e = errno;
-        close(dir);
-        errno = e;
-        if (!slash || fd < 0)
-            return fd;
-        dir = fd;
-        seg = slash + 1;
+    char via[64 + PATH_MAX_REL], root[PATH_MAX], real[PATH_MAX];
+    snprintf(via, sizeof(via), "/proc/self/fd/%d", root_fd);
+    if (!realpath(via, root))
+        return -1;
+    snprintf(via, sizeof(via), "/proc/self/fd/%d/%s", root_fd, rel);
+    if (!realpath(via, real))
+        return -1;
+    size_t n = strlen(root);
+    bool inside = n == 1 || (strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0'));
+    if (!inside) {
+        errno = EXDEV;
+        return -1;
     }
+    return open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 }
 
 static int open_beneath(int root_fd, const char *rel)

@@ -1,6 +1,7 @@
 /* Runs one firmware under a watchdog: fork, fexecve of the in-memory copy of
  * the slot, and a wait bounded by the watchdog. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,13 @@ static void child(int exe_fd, const struct sim_context *ctx, pid_t parent)
     snprintf(arg0, sizeof arg0, "user%d", ctx->slot);
     char *argv[] = {arg0, NULL};
     fexecve(exe_fd, argv, environ);
+    /* Tools that trace execve (valgrind --trace-children) cannot follow
+     * fexecve's execveat(AT_EMPTY_PATH); the same file by its /proc path
+     * is the same bytes. */
+    char proc_path[32];
+    snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", exe_fd);
+    (void)fcntl(exe_fd, F_SETFD, 0); /* the tracer opens it after the exec */
+    execve(proc_path, argv, environ);
     fprintf(stderr, "abota sim: cannot start the firmware in user%d: %s\n", ctx->slot,
             strerror(errno));
     _exit(SIM_EXIT_EXEC_FAILED);
