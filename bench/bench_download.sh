@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# End-to-end download of a 1000 KiB image: the device client (bench_update:
+# abota_update_run with the POSIX port into a file flash on /dev/shm, timed
+# in-process) against curl (its own %{time_total}, so neither side pays for
+# process startup), same server, same file, same run; nginx and abota serve.
+# Usage: bench/bench_download.sh BUILD_DIR   (BENCH_QUICK=1: a few runs)
+set -euo pipefail
+BUILD=$(cd "${1:?usage: bench_download.sh BUILD_DIR}" && pwd)
+source "$(dirname "$0")/bench_lib.sh"
+bench_setup
+
+RUNS=15
+[[ ${BENCH_QUICK:-0} != 0 ]] && RUNS=3
+UPDATE=$BUILD/bench/bench_update
+[[ -x $UPDATE ]] || { echo "FAIL: $UPDATE not built" >&2; exit 1; }
+command -v curl >/dev/null || { echo "FAIL: curl missing (scripts/deps.sh bench)" >&2; exit 1; }
+
+# A 1000 KiB abota image built for slot 2 (the device runs from slot 1).
+head -c $((1000 * 1024 - 256)) /dev/urandom >"$BENCH_TMP/fw.raw"
+"$ABOTA" pack --version 2.0.0 --slot 2 "$BENCH_TMP/fw.raw" -o "$BENCH_TMP/www/user2.bin" >/dev/null
+chmod 644 "$BENCH_TMP/www/user2.bin"
+IMAGE=$(stat -c %s "$BENCH_TMP/www/user2.bin")
+
+echo "bench_download: $IMAGE-byte image, medians of $RUNS runs each, loopback"
+W=34
+printf "%-6s %-${W}s %9s %9s %13s %11s\n" server client "time ms" "MB/s" "x curl speed" "wire/image"
+
+kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
+
+for server in nginx abota; do
+  start_server "$server"
+  url="http://127.0.0.1:$PORT/user2.bin"
+  curl -s -o /dev/null "$url"   # warm the page cache and the server
+  curl_s=$(for ((i = 0; i < RUNS; i++)); do
+             curl -s -o /dev/null -w '%{time_total}\n' "$url"
+           done | median)
+  curl_ms=$(awk -v s="$curl_s" 'BEGIN { printf "%.3f", s * 1000 }')
+  curl_mbps=$(awk -v s="$curl_s" -v n="$IMAGE" 'BEGIN { printf "%.1f", n / s / 1e6 }')
+  curl_wire=$(curl -s -o /dev/null -w '%{size_header} %{size_download}' "$url" |
+              awk -v n="$IMAGE" '{ printf "%.4f", ($1 + $2) / n }')
+  printf "%-6s %-${W}s %9s %9s %13s %11s\n" "$server" "curl" "$curl_ms" "$curl_mbps" "1.000" "$curl_wire"
+  # The transport alone: same port, buffer and parser, no flash, no hashing.
+  for buf in 1460 16384; do
+    out=$("$UPDATE" --fetch-only --url "$url" --runs "$RUNS" --buf "$buf")
+    [[ $(kv image "$out") == "$IMAGE" ]] || { echo "FAIL: fetch-only got $(kv image "$out") bytes" >&2; exit 1; }
+    awk -v s="$server" -v c="abota fetch-only buf=$buf" -v ms="$(kv fetch_ms "$out")" -v n="$IMAGE" \
+        -v cms="$curl_ms" -v w="$(kv wire "$out")" -v W=$W 'BEGIN {
+      printf "%-6s %-*s %9.3f %9.1f %13.3f %11.4f\n", s, W, c, ms, n / ms / 1000, cms / ms, w / n }'
+  done
+  for variant in "1460" "1460 --no-probe" "16384"; do
+    set -- $variant
+    buf=$1; shift
+    out=$("$UPDATE" --url "http://127.0.0.1:$PORT/user%d.bin" --flash "$BENCH_TMP/flash.img" \
+          --runs "$RUNS" --buf "$buf" "$@")
+    total_ms=$(kv total_ms "$out"); dl_ms=$(kv download_ms "$out")
+    wire=$(kv wire "$out"); img=$(kv image "$out")
+    [[ $img == "$IMAGE" ]] || { echo "FAIL: bench_update saw image $img, not $IMAGE" >&2; exit 1; }
+    probe=probe; [[ $# -gt 0 ]] && probe=no-probe
+    for phase in update download; do
+      ms=$total_ms; [[ $phase == download ]] && ms=$dl_ms
+      awk -v s="$server" -v c="abota $phase buf=$buf $probe" -v ms="$ms" -v n="$IMAGE" \
+          -v cms="$curl_ms" -v w="$wire" -v W=$W 'BEGIN {
+        printf "%-6s %-*s %9.3f %9.1f %13.3f %11.4f\n", s, W, c, ms, n / ms / 1000, cms / ms, w / n }'
+    done
+  done
+  stop_server
+done
+echo "(fetch-only = one GET through the POSIX net port and the HTTP parser, body dropped;"
+echo " update = the whole abota_update_run: download, verification from flash, boot record;"
+echo " download = its part until the last byte is in the slot;"
+echo " x curl speed = curl time / abota time; wire/image = bytes received / image size)"
