@@ -12,7 +12,10 @@ bench_setup
 RUNS=15
 [[ ${BENCH_QUICK:-0} != 0 ]] && RUNS=3
 UPDATE=$BUILD/bench/bench_update
-[[ -x $UPDATE ]] || { echo "FAIL: $UPDATE not built" >&2; exit 1; }
+UPDATE256=$BUILD/bench/bench_update_crc256
+for p in "$UPDATE" "$UPDATE256"; do
+  [[ -x $p ]] || { echo "FAIL: $p not built" >&2; exit 1; }
+done
 command -v curl >/dev/null || { echo "FAIL: curl missing (scripts/deps.sh bench)" >&2; exit 1; }
 
 # A 1000 KiB abota image built for slot 2 (the device runs from slot 1).
@@ -22,7 +25,7 @@ chmod 644 "$BENCH_TMP/www/user2.bin"
 IMAGE=$(stat -c %s "$BENCH_TMP/www/user2.bin")
 
 echo "bench_download: $IMAGE-byte image, medians of $RUNS runs each, loopback"
-W=34
+W=37
 printf "%-6s %-${W}s %9s %9s %13s %11s\n" server client "time ms" "MB/s" "x curl speed" "wire/image"
 
 kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
@@ -47,10 +50,13 @@ for server in nginx abota; do
         -v cms="$curl_ms" -v w="$(kv wire "$out")" -v W=$W 'BEGIN {
       printf "%-6s %-*s %9.3f %9.1f %13.3f %11.4f\n", s, W, c, ms, n / ms / 1000, cms / ms, w / n }'
   done
-  for variant in "1460" "1460 --no-probe" "16384"; do
+  # The last variant swaps in a 256-entry CRC table (bench-only build).
+  for variant in "1460" "1460 --no-probe" "16384" "1460 crc256"; do
     set -- $variant
     buf=$1; shift
-    out=$("$UPDATE" --url "http://127.0.0.1:$PORT/user%d.bin" --flash "$BENCH_TMP/flash.img" \
+    prog=$UPDATE tag=
+    if [[ ${1:-} == crc256 ]]; then prog=$UPDATE256 tag=" crc256"; shift; fi
+    out=$("$prog" --url "http://127.0.0.1:$PORT/user%d.bin" --flash "$BENCH_TMP/flash.img" \
           --runs "$RUNS" --buf "$buf" "$@")
     total_ms=$(kv total_ms "$out"); dl_ms=$(kv download_ms "$out")
     wire=$(kv wire "$out"); img=$(kv image "$out")
@@ -58,7 +64,7 @@ for server in nginx abota; do
     probe=probe; [[ $# -gt 0 ]] && probe=no-probe
     for phase in update download; do
       ms=$total_ms; [[ $phase == download ]] && ms=$dl_ms
-      awk -v s="$server" -v c="abota $phase buf=$buf $probe" -v ms="$ms" -v n="$IMAGE" \
+      awk -v s="$server" -v c="abota $phase buf=$buf $probe$tag" -v ms="$ms" -v n="$IMAGE" \
           -v cms="$curl_ms" -v w="$wire" -v W=$W 'BEGIN {
         printf "%-6s %-*s %9.3f %9.1f %13.3f %11.4f\n", s, W, c, ms, n / ms / 1000, cms / ms, w / n }'
     done
@@ -68,4 +74,33 @@ done
 echo "(fetch-only = one GET through the POSIX net port and the HTTP parser, body dropped;"
 echo " update = the whole abota_update_run: download, verification from flash, boot record;"
 echo " download = its part until the last byte is in the slot;"
+echo " crc256 = the same client built with a 256-entry CRC table instead of the nibble one;"
 echo " x curl speed = curl time / abota time; wire/image = bytes received / image size)"
+
+# Where the client's instructions go in one update (callgrind, repeatable):
+# per image byte, the whole run and the two hashes inside it.
+if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+  start_server abota
+  valgrind -q --tool=callgrind --callgrind-out-file="$BENCH_TMP/cg" "$UPDATE" \
+    --url "http://127.0.0.1:$PORT/user%d.bin" --flash "$BENCH_TMP/flash.img" --runs 1 >/dev/null ||
+    { echo "FAIL: bench_update under callgrind" >&2; exit 1; }
+  stop_server
+  echo
+  echo "bench_download: instructions per image byte in one update (callgrind, buf=1460, probe)"
+  callgrind_annotate --inclusive=yes --threshold=100 "$BENCH_TMP/cg" 2>/dev/null |
+    awk -v n="$IMAGE" '
+      function ir(s) { gsub(/,/, "", s); return s + 0 }
+      / [^ ]*:abota_update_run / && !run { run = ir($1) }
+      / [^ ]*:abota_crc32_update / && !crc { crc = ir($1) }
+      / [^ ]*:abota_sha256_update / && !sha { sha = ir($1) }
+      / [^ ]*:abota_http_feed / && !http { http = ir($1) }
+      END {
+        if (!run) { print "FAIL: no abota_update_run in the profile" > "/dev/stderr"; exit 1 }
+        printf "%-30s %12s %9s %8s\n", "part", "Ir", "Ir/byte", "share"
+        printf "%-30s %12d %9.1f %8.3f\n", "abota_update_run (all)", run, run / n, 1
+        printf "%-30s %12d %9.1f %8.3f\n", "abota_sha256_update", sha, sha / n, sha / run
+        printf "%-30s %12d %9.1f %8.3f\n", "abota_crc32_update", crc, crc / n, crc / run
+        printf "%-30s %12d %9.1f %8.3f\n", "abota_http_feed", http, http / n, http / run
+        printf "%-30s %12d %9.1f %8.3f\n", "the rest (net, flash, engine)", run - sha - crc - http,
+               (run - sha - crc - http) / n, (run - sha - crc - http) / run }'
+fi

@@ -7,8 +7,7 @@
  *   bench_http_parse                   the table
  *   bench_http_parse --once INPUT SEG  parse INPUT (corpus|chunked|length) once
  *                                      in SEG-byte segments (0: whole) and
- *                                      print the byte count, for callgrind
- *   bench_http_parse --once-memcpy INPUT SEG   the same with memcpy */
+ *                                      print the byte count, for callgrind */
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -253,20 +252,12 @@ int main(int argc, char **argv)
     make_chunked(&inputs[1]);
     make_length(&inputs[2]);
 
-    bool once = argc == 4 && strcmp(argv[1], "--once") == 0;
-    bool once_copy = argc == 4 && strcmp(argv[1], "--once-memcpy") == 0;
-    if (once || once_copy) {
+    if (argc == 4 && strcmp(argv[1], "--once") == 0) {
         for (int i = 0; i < 3; i++) {
             if (strcmp(argv[2], inputs[i].name) != 0)
                 continue;
             struct job j = {&inputs[i], (size_t)strtoul(argv[3], NULL, 10), NULL, 0, 0};
-            if (once_copy) {
-                j.dst = xmalloc(largest(&inputs[i]));
-                run_memcpy(&j);
-                free(j.dst);
-            } else {
-                run_parse(&j);
-            }
+            run_parse(&j);
             if (j.err) {
                 fprintf(stderr, "bench_http_parse: %s: %s\n", inputs[i].name,
                         abota_strerror(j.err));
@@ -280,7 +271,7 @@ int main(int argc, char **argv)
     }
     if (argc != 1) {
         fprintf(stderr,
-                "usage: bench_http_parse [--once|--once-memcpy corpus|chunked|length SEG]\n");
+                "usage: bench_http_parse [--once corpus|chunked|length SEG]\n");
         return 2;
     }
 
