@@ -24,48 +24,64 @@ head -c $((1000 * 1024 - 256)) /dev/urandom >"$BENCH_TMP/fw.raw"
 chmod 644 "$BENCH_TMP/www/user2.bin"
 IMAGE=$(stat -c %s "$BENCH_TMP/www/user2.bin")
 
-echo "bench_download: $IMAGE-byte image, medians of $RUNS runs each, loopback"
+echo "bench_download: $IMAGE-byte image, medians of $RUNS interleaved rounds, loopback"
 W=37
 printf "%-6s %-${W}s %9s %9s %13s %11s\n" server client "time ms" "MB/s" "x curl speed" "wire/image"
 
 kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
+# Clients, each run once per round, rounds interleaved so a burst of load
+# from elsewhere hits every client alike; medians over the rounds.
+# NAME|PROGRAM|ARGS ("-" is curl). crc256: the same client built with a
+# 256-entry CRC table (bench-only).
+CLIENTS=(
+  "curl|-|"
+  "abota fetch-only buf=1460|$UPDATE|--fetch-only --buf 1460"
+  "abota fetch-only buf=16384|$UPDATE|--fetch-only --buf 16384"
+  "abota update buf=1460 probe|$UPDATE|--buf 1460"
+  "abota update buf=1460 no-probe|$UPDATE|--buf 1460 --no-probe"
+  "abota update buf=16384 probe|$UPDATE|--buf 16384"
+  "abota update buf=1460 probe crc256|$UPDATE256|--buf 1460"
+)
+
 for server in nginx abota; do
   start_server "$server"
   url="http://127.0.0.1:$PORT/user2.bin"
   curl -s -o /dev/null "$url"   # warm the page cache and the server
-  curl_s=$(for ((i = 0; i < RUNS; i++)); do
-             curl -s -o /dev/null -w '%{time_total}\n' "$url"
-           done | median)
-  curl_ms=$(awk -v s="$curl_s" 'BEGIN { printf "%.3f", s * 1000 }')
-  curl_mbps=$(awk -v s="$curl_s" -v n="$IMAGE" 'BEGIN { printf "%.1f", n / s / 1e6 }')
-  curl_wire=$(curl -s -o /dev/null -w '%{size_header} %{size_download}' "$url" |
-              awk -v n="$IMAGE" '{ printf "%.4f", ($1 + $2) / n }')
-  printf "%-6s %-${W}s %9s %9s %13s %11s\n" "$server" "curl" "$curl_ms" "$curl_mbps" "1.000" "$curl_wire"
-  # The transport alone: same port, buffer and parser, no flash, no hashing.
-  for buf in 1460 16384; do
-    out=$("$UPDATE" --fetch-only --url "$url" --runs "$RUNS" --buf "$buf")
-    [[ $(kv image "$out") == "$IMAGE" ]] || { echo "FAIL: fetch-only got $(kv image "$out") bytes" >&2; exit 1; }
-    awk -v s="$server" -v c="abota fetch-only buf=$buf" -v ms="$(kv fetch_ms "$out")" -v n="$IMAGE" \
-        -v cms="$curl_ms" -v w="$(kv wire "$out")" -v W=$W 'BEGIN {
-      printf "%-6s %-*s %9.3f %9.1f %13.3f %11.4f\n", s, W, c, ms, n / ms / 1000, cms / ms, w / n }'
+  rm -f "$BENCH_TMP"/times.*
+  for ((round = 0; round < RUNS; round++)); do
+    for ((c = 0; c < ${#CLIENTS[@]}; c++)); do
+      IFS='|' read -r name prog args <<<"${CLIENTS[c]}"
+      if [[ $prog == - ]]; then
+        curl -s -o /dev/null -w '%{time_total} %{size_header} %{size_download}\n' "$url" |
+          awk -v n="$IMAGE" '{ printf "fetch_ms=%.4f image=%d wire=%d\n", $1 * 1000, $3, $2 + $3 }' \
+          >>"$BENCH_TMP/times.$c"
+        continue
+      fi
+      case $args in
+        --fetch-only*) target=$url ;;
+        *) target="http://127.0.0.1:$PORT/user%d.bin" ;;
+      esac
+      # shellcheck disable=SC2086
+      "$prog" --url "$target" --flash "$BENCH_TMP/flash.img" --runs 1 $args >>"$BENCH_TMP/times.$c" ||
+        { echo "FAIL: $name against $server" >&2; exit 1; }
+    done
   done
-  # The last variant swaps in a 256-entry CRC table (bench-only build).
-  for variant in "1460" "1460 --no-probe" "16384" "1460 crc256"; do
-    set -- $variant
-    buf=$1; shift
-    prog=$UPDATE tag=
-    if [[ ${1:-} == crc256 ]]; then prog=$UPDATE256 tag=" crc256"; shift; fi
-    out=$("$prog" --url "http://127.0.0.1:$PORT/user%d.bin" --flash "$BENCH_TMP/flash.img" \
-          --runs "$RUNS" --buf "$buf" "$@")
-    total_ms=$(kv total_ms "$out"); dl_ms=$(kv download_ms "$out")
-    wire=$(kv wire "$out"); img=$(kv image "$out")
-    [[ $img == "$IMAGE" ]] || { echo "FAIL: bench_update saw image $img, not $IMAGE" >&2; exit 1; }
-    probe=probe; [[ $# -gt 0 ]] && probe=no-probe
-    for phase in update download; do
-      ms=$total_ms; [[ $phase == download ]] && ms=$dl_ms
-      awk -v s="$server" -v c="abota $phase buf=$buf $probe$tag" -v ms="$ms" -v n="$IMAGE" \
-          -v cms="$curl_ms" -v w="$wire" -v W=$W 'BEGIN {
+  curl_ms=
+  for ((c = 0; c < ${#CLIENTS[@]}; c++)); do
+    IFS='|' read -r name prog args <<<"${CLIENTS[c]}"
+    f=$BENCH_TMP/times.$c
+    img=$(kv image "$(tail -n 1 "$f")"); wire=$(kv wire "$(tail -n 1 "$f")")
+    [[ $img == "$IMAGE" ]] || { echo "FAIL: $name got $img bytes, not $IMAGE" >&2; exit 1; }
+    phases="fetch"; [[ $name == *update* ]] && phases="update download"
+    for phase in $phases; do
+      key=fetch_ms label=$name
+      [[ $phase == update ]] && key=total_ms
+      [[ $phase == download ]] && { key=download_ms; label=${name/update/download}; }
+      ms=$(while read -r line; do kv "$key" "$line"; done <"$f" | median)
+      [[ -n $curl_ms ]] || curl_ms=$ms
+      awk -v s="$server" -v c="$label" -v ms="$ms" -v n="$IMAGE" -v cms="$curl_ms" -v w="$wire" \
+          -v W=$W 'BEGIN {
         printf "%-6s %-*s %9.3f %9.1f %13.3f %11.4f\n", s, W, c, ms, n / ms / 1000, cms / ms, w / n }'
     done
   done
