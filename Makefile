@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
 .PHONY: all build test fault demo clean deps-build deps-test deps-cross test-lx106 test-cortex-m size \
-        test-asan valgrind fuzz fuzz-build esp8266
+        test-asan valgrind fuzz fuzz-build esp8266 bench
 
 all: build
 
@@ -58,6 +58,18 @@ size: deps-cross
 
 demo: build
 	scripts/demo.sh $(BUILD)
+
+# Benchmarks against a reference measured in the same run: CRC-32 vs zlib,
+# SHA-256 built-in vs mbedTLS, the HTTP parser vs memcpy, the device client
+# vs curl, abota serve vs nginx (docs/BENCHMARKS.md). A few minutes;
+# BENCH_QUICK=1 runs each briefly and fails only when one cannot run.
+BENCH_QUICK ?= 0
+bench: deps-test
+	@scripts/deps.sh bench
+	$(MAKE) $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target abota bench_crc32 bench_sha256 bench_http_parse \
+		bench_update bench_update_crc256
+	BENCH_QUICK=$(BENCH_QUICK) bench/run.sh $(BUILD)
 
 # The whole ctest suite under AddressSanitizer + UndefinedBehaviorSanitizer
 # (clang: it also adds a second compiler's warnings); the first report fails.

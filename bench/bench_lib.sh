@@ -1,0 +1,110 @@
+# Shared by the server benchmarks (sourced, not run). The caller sets BUILD
+# (the build dir) and calls bench_setup first. Every server listens on a free
+# 127.0.0.1 port, is polled until it answers, and is stopped by the EXIT
+# trap whatever happens; nothing leaves loopback.
+
+BENCH_TMP=
+SERVER_PID=
+PORT=
+
+bench_setup() {
+  ABOTA=$BUILD/abota
+  [[ -x $ABOTA ]] || { echo "FAIL: $ABOTA not built" >&2; exit 1; }
+  [[ -x /usr/sbin/nginx ]] || { echo "FAIL: /usr/sbin/nginx missing (scripts/deps.sh test)" >&2; exit 1; }
+  # /dev/shm when there is one: the file flash and the served files then
+  # cost no disk I/O, on either side.
+  local base=/tmp
+  [[ -d /dev/shm && -w /dev/shm ]] && base=/dev/shm
+  BENCH_TMP=$(mktemp -d "$base/abota-bench.XXXXXX")
+  chmod 755 "$BENCH_TMP"   # nginx workers may run as another user
+  mkdir -p "$BENCH_TMP/www"
+  chmod 755 "$BENCH_TMP/www"
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+  stop_server
+  [[ -n $BENCH_TMP && -d $BENCH_TMP ]] && rm -rf "$BENCH_TMP"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_ready() {
+  local i
+  for ((i = 0; i < 200; i++)); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "FAIL: $1 exited during start" >&2
+      cat "$BENCH_TMP/server.log" "$BENCH_TMP/nginx/error.log" 2>/dev/null >&2
+      exit 1
+    fi
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/" && return 0
+    sleep 0.05
+  done
+  echo "FAIL: $1 not answering on port $PORT after 10 s" >&2
+  exit 1
+}
+
+# nginx as a plain foreground process, one worker, the usual production
+# settings for static files (sendfile, tcp_nopush), access log on like
+# abota serve's.
+start_nginx() {
+  local d=$BENCH_TMP/nginx
+  mkdir -p "$d"
+  cat >"$d/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events { worker_connections 1024; }
+http {
+  access_log $d/access.log;
+  client_body_temp_path $d/client_body;
+  proxy_temp_path $d/proxy;
+  fastcgi_temp_path $d/fastcgi;
+  uwsgi_temp_path $d/uwsgi;
+  scgi_temp_path $d/scgi;
+  types { application/octet-stream bin; }
+  default_type application/octet-stream;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$PORT;
+    root $BENCH_TMP/www;
+  }
+}
+CONF
+  /usr/sbin/nginx -p "$d" -e "$d/error.log" -c "$d/nginx.conf" >"$BENCH_TMP/server.log" 2>&1 &
+  SERVER_PID=$!
+}
+
+# start_server abota|nginx: serves $BENCH_TMP/www on a free port.
+start_server() {
+  PORT=$(free_port)
+  case $1 in
+    abota)
+      "$ABOTA" serve "$BENCH_TMP/www" --bind 127.0.0.1 --port "$PORT" >"$BENCH_TMP/server.log" 2>&1 &
+      SERVER_PID=$! ;;
+    nginx) start_nginx ;;
+    *) echo "FAIL: unknown server $1" >&2; exit 1 ;;
+  esac
+  wait_ready "$1"
+}
+
+stop_server() {
+  if [[ -n $SERVER_PID ]]; then
+    kill "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=
+  fi
+}
+
+# median of the numbers on stdin
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1;
+    if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}

@@ -1,0 +1,205 @@
+/* The device client end to end: abota_update_run with the POSIX port (real
+ * TCP sockets, the file-backed NOR flash) into a fresh simulated flash for
+ * each run, timed inside the process so no process startup is counted.
+ * bench/bench_download.sh puts the figures beside curl's on the same server.
+ *
+ *   bench_update --url URL --flash FILE [--runs N] [--buf BYTES] [--no-probe]
+ *   bench_update --fetch-only --url URL [--runs N] [--buf BYTES]
+ *
+ * --fetch-only times the transport alone: the same POSIX net port, receive
+ * buffer and HTTP parser, one GET, body bytes dropped (no flash, no hashes),
+ * so the rest of an update's time can be put down to flash and hashing.
+ *
+ * Prints one line of key=value pairs: medians over the runs of the whole
+ * update (download, verification from flash, boot record) and of the
+ * download alone (until the last byte is in the slot), the image size and
+ * the bytes received on the wire. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "abota/error.h"
+#include "abota/port_posix.h"
+#include "abota/update.h"
+#include "bench_util.h"
+
+#define MAX_RUNS 100
+
+struct probe {
+    double t0, downloaded;
+    uint32_t image;
+};
+
+static void on_event(void *arg, const struct abota_update_event *ev)
+{
+    struct probe *p = arg;
+    if (ev->step == ABOTA_EV_PROGRESS && ev->total && ev->done == ev->total) {
+        p->downloaded = bench_now() - p->t0;
+        p->image = ev->total;
+    }
+}
+
+/* One GET of url (no "%d" in it) through the port and the parser; returns
+ * the body length or a negative error. */
+static int64_t fetch_once(struct abota_posix_net *net, const char *url, uint8_t *buf,
+                          size_t buf_size, uint32_t *wire)
+{
+    static struct abota_url u;
+    static struct abota_http p;
+    int rc = abota_url_parse(url, &u);
+    if (rc < 0)
+        return rc;
+    struct abota_http_request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.url = &u;
+    int len = abota_http_request_build(&rq, (char *)buf, buf_size);
+    if (len < 0)
+        return len;
+    rc = net->port.connect(net->port.ctx, u.host, u.port, 5000);
+    if (rc < 0)
+        return rc;
+    for (int sent = 0; sent < len;) {
+        int n = net->port.send(net->port.ctx, buf + sent, (size_t)(len - sent), 5000);
+        if (n < 0) {
+            net->port.close(net->port.ctx);
+            return n;
+        }
+        sent += n;
+    }
+    abota_http_init(&p, false);
+    int64_t body = 0;
+    *wire = 0;
+    while (!abota_http_done(&p)) {
+        int n = net->port.recv(net->port.ctx, buf, buf_size, 5000);
+        if (n <= 0) {
+            net->port.close(net->port.ctx);
+            return n < 0 ? n : abota_http_eof(&p) < 0 ? ABOTA_ERR_HTTP_TRUNCATED : body;
+        }
+        *wire += (uint32_t)n;
+        int stalls = 0;
+        for (int off = 0; off < n && !abota_http_done(&p);) {
+            const uint8_t *b;
+            size_t bl;
+            int c = abota_http_feed(&p, buf + off, (size_t)(n - off), &b, &bl);
+            /* Taking nothing twice in a row means it is stuck. */
+            stalls = c == 0 ? stalls + 1 : 0;
+            if (c < 0 || stalls > 1) {
+                net->port.close(net->port.ctx);
+                return c < 0 ? c : ABOTA_ERR_STATE;
+            }
+            off += c;
+            body += (int64_t)bl;
+        }
+    }
+    net->port.close(net->port.ctx);
+    return p.resp.status == 200 ? body : ABOTA_ERR_HTTP_STATUS;
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: bench_update --url URL --flash FILE [--runs N] [--buf BYTES] [--no-probe]\n"
+            "       bench_update --fetch-only --url URL [--runs N] [--buf BYTES]\n");
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    const char *url = NULL, *path = NULL;
+    int runs = 5;
+    size_t buf_size = 1460;
+    int no_probe = 0, fetch_only = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--url") == 0 && i + 1 < argc)
+            url = argv[++i];
+        else if (strcmp(argv[i], "--flash") == 0 && i + 1 < argc)
+            path = argv[++i];
+        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--buf") == 0 && i + 1 < argc)
+            buf_size = (size_t)strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--no-probe") == 0)
+            no_probe = 1;
+        else if (strcmp(argv[i], "--fetch-only") == 0)
+            fetch_only = 1;
+        else
+            usage();
+    }
+    if (!url || (!path && !fetch_only) || runs < 1 || runs > MAX_RUNS || buf_size < ABOTA_UPDATE_BUF_MIN)
+        usage();
+
+    const struct abota_layout *layout = abota_posix_layout_find("esp8266-2m");
+    uint8_t *buf = malloc(buf_size);
+    if (!layout || !buf)
+        return 1;
+    double total[MAX_RUNS], download[MAX_RUNS];
+    uint32_t wire = 0, image = 0, requests = 0;
+    if (fetch_only) {
+        static struct abota_posix_net net;
+        abota_posix_net_init(&net);
+        for (int r = 0; r < runs; r++) {
+            double t0 = bench_now();
+            int64_t body = fetch_once(&net, url, buf, buf_size, &wire);
+            total[r] = bench_now() - t0;
+            if (body < 0) {
+                fprintf(stderr, "bench_update: fetch: %s\n", abota_strerror((int)body));
+                return 1;
+            }
+            image = (uint32_t)body;
+        }
+        free(buf);
+        double t = bench_median(total, runs);
+        printf("runs=%d buf=%lu image=%lu wire=%lu fetch_ms=%.3f fetch_mbps=%.1f\n", runs,
+               (unsigned long)buf_size, (unsigned long)image, (unsigned long)wire, t * 1e3,
+               image / t / 1e6);
+        return 0;
+    }
+    for (int r = 0; r < runs; r++) {
+        static struct abota_posix_flash flash;
+        static struct abota_posix_net net;
+        static struct abota_posix_clock clk;
+        static struct abota_update up;
+        int rc = abota_posix_flash_open(&flash, path, layout->flash_size, layout->sector_size,
+                                        layout->write_align, ABOTA_POSIX_FLASH_CREATE);
+        if (rc < 0) {
+            fprintf(stderr, "bench_update: %s: %s\n", path, abota_strerror(rc));
+            return 1;
+        }
+        abota_posix_net_init(&net);
+        abota_posix_clock_init(&clk);
+        struct abota_update_config cfg;
+        memset(&cfg, 0, sizeof cfg);
+        cfg.url = url;
+        cfg.no_footer_probe = no_probe != 0;
+        cfg.max_attempts = 1; /* a retry would hide a problem behind its back-off */
+        rc = abota_update_init(&up, &cfg, &flash.port, layout, &net.port, &clk.port, buf,
+                               buf_size);
+        if (rc < 0) {
+            fprintf(stderr, "bench_update: init: %s\n", abota_strerror(rc));
+            return 1;
+        }
+        struct probe pr = {0, 0, 0};
+        abota_update_set_callback(&up, on_event, &pr);
+        pr.t0 = bench_now();
+        rc = abota_update_run(&up, ABOTA_SLOT_1);
+        total[r] = bench_now() - pr.t0;
+        download[r] = pr.downloaded;
+        abota_posix_flash_close(&flash);
+        if (rc < 0) {
+            fprintf(stderr, "bench_update: run %d: %s (%s)\n", r + 1, abota_strerror(rc),
+                    abota_strerror_name(rc));
+            return 1;
+        }
+        wire = up.bytes_received;
+        image = pr.image;
+        requests = up.attempts;
+    }
+    unlink(path);
+    free(buf);
+    double t = bench_median(total, runs), d = bench_median(download, runs);
+    printf("runs=%d buf=%lu probe=%s image=%lu wire=%lu requests=%lu total_ms=%.3f "
+           "download_ms=%.3f total_mbps=%.1f download_mbps=%.1f\n",
+           runs, (unsigned long)buf_size, no_probe ? "no" : "yes", (unsigned long)image,
+           (unsigned long)wire, (unsigned long)requests, t * 1e3, d * 1e3, image / t / 1e6,
+           image / d / 1e6);
+    return 0;
+}
