@@ -11,31 +11,42 @@
 #include "bufflash.h"
 #include "le.h"
 
-/* Payload CRC-32 and SHA-256, and the padding after it. */
+/* Payload CRC-32 and SHA-256 (CRC-32 only without ABOTA_FEATURE_SHA256,
+ * config.h), and the padding after it. */
 static int check_payload(const struct abota_flash *f, uint32_t addr, const struct abota_footer *ft,
                          struct abota_image_info *info)
 {
     uint8_t chunk[ABOTA_VERIFY_CHUNK];
+#if ABOTA_FEATURE_SHA256
     uint8_t digest[ABOTA_SHA256_SIZE];
     struct abota_sha256 sha;
+#endif
     uint32_t crc = 0, done = 0;
     uint32_t pad = abota_image_footer_offset(ft->payload_len) - ft->payload_len;
     int err;
 
+#if ABOTA_FEATURE_SHA256
     abota_sha256_init(&sha);
+#endif
     while (done < ft->payload_len) {
         uint32_t left = ft->payload_len - done;
         uint32_t k = left < sizeof chunk ? left : (uint32_t)sizeof chunk;
         err = abota_flash_read(f, addr + done, chunk, k);
         if (err < 0) {
+#if ABOTA_FEATURE_SHA256
             abota_sha256_finish(&sha, digest);
+#endif
             return err;
         }
         crc = abota_crc32_update(crc, chunk, k);
+#if ABOTA_FEATURE_SHA256
         abota_sha256_update(&sha, chunk, k);
+#endif
         done += k;
     }
+#if ABOTA_FEATURE_SHA256
     abota_sha256_finish(&sha, digest);
+#endif
     info->crc32 = crc;
 
     if (pad) {
@@ -48,8 +59,10 @@ static int check_payload(const struct abota_flash *f, uint32_t addr, const struc
     }
     if (crc != ft->crc32)
         return ABOTA_ERR_IMG_CRC;
+#if ABOTA_FEATURE_SHA256
     if (memcmp(digest, ft->sha256, ABOTA_SHA256_SIZE) != 0)
         return ABOTA_ERR_IMG_SHA256;
+#endif
     return 0;
 }
 

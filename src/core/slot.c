@@ -59,7 +59,9 @@ static int setup(struct abota_slot_writer *w, const struct abota_flash *f,
     w->size_ = r->size;
     w->declared_ = length;
     w->crc_ = 0;
+#if ABOTA_FEATURE_SHA256
     abota_sha256_init(&w->sha_);
+#endif
     return 0;
 }
 
@@ -135,7 +137,9 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
             return rc;
         }
         w->crc_ = abota_crc32_update(w->crc_, p, take);
+#if ABOTA_FEATURE_SHA256
         abota_sha256_update(&w->sha_, p, take);
+#endif
         w->accepted_ += take;
         p += take;
         len -= take;
@@ -281,6 +285,7 @@ int abota_slot_finish(struct abota_slot_writer *w, struct abota_image_info *info
     return 0;
 }
 
+#if ABOTA_FEATURE_RESUME
 int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
                       const struct abota_layout *l, int slot, int running_slot, uint32_t length,
                       uint32_t offset)
@@ -300,7 +305,9 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
         if (rc < 0)
             return rc;
         w->crc_ = abota_crc32_update(w->crc_, c.b, k);
+#if ABOTA_FEATURE_SHA256
         abota_sha256_update(&w->sha_, c.b, k);
+#endif
         done += k;
     }
 
@@ -326,6 +333,7 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
     w->state_ = ST_WRITING;
     return 0;
 }
+#endif
 
 uint32_t abota_slot_written(const struct abota_slot_writer *w)
 {
@@ -337,6 +345,7 @@ uint32_t abota_slot_crc32(const struct abota_slot_writer *w)
     return w ? w->crc_ : 0;
 }
 
+#if ABOTA_FEATURE_SHA256
 void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA256_SIZE])
 {
     /* Finish a copy so the running state goes on. The context is plain
@@ -346,3 +355,4 @@ void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA2
     struct abota_sha256 copy = w->sha_;
     abota_sha256_finish(&copy, out);
 }
+#endif
