@@ -128,7 +128,9 @@ static int probe_footer(const struct abota_flash *f, uint32_t addr, uint32_t reg
 {
     uint8_t chunk[ABOTA_VERIFY_CHUNK];
     uint8_t raw[ABOTA_FOOTER_SIZE];
-    struct abota_footer ft;
+    /* A candidate footer is decoded into info->footer, not a copy on this
+     * frame: verify_flash below starts by clearing info anyway. */
+    struct abota_footer *ft = &info->footer;
     int first_err = 1;
 
     if (region_size < ABOTA_FOOTER_SIZE + ABOTA_FOOTER_ALIGN)
@@ -148,8 +150,8 @@ static int probe_footer(const struct abota_flash *f, uint32_t addr, uint32_t reg
             err = abota_flash_read(f, addr + off, raw, sizeof raw);
             if (err < 0)
                 return err;
-            if (abota_footer_decode(raw, &ft) < 0 ||
-                abota_image_footer_offset(ft.payload_len) != off)
+            if (abota_footer_decode(raw, ft) < 0 ||
+                abota_image_footer_offset(ft->payload_len) != off)
                 continue; /* payload bytes that happen to look like a footer */
             err = abota_image_verify_flash(f, addr, off + ABOTA_FOOTER_SIZE, info);
             if (err == 0)
@@ -172,7 +174,6 @@ static int is_flash_error(int err)
 int abota_image_probe_flash(const struct abota_flash *f, uint32_t addr, uint32_t region_size,
                             struct abota_image_info *info)
 {
-    struct abota_esp_info esp;
     int err, footer_err;
 
     if (!f || !info)
@@ -189,8 +190,7 @@ int abota_image_probe_flash(const struct abota_flash *f, uint32_t addr, uint32_t
      * SDK). Tried even after a footer failed, because a plain bin flashed
      * over a longer abota image leaves that image's stale footer behind. */
     memset(info, 0, sizeof *info);
-    err = abota_esp_verify_flash(f, addr, region_size, &esp);
-    info->esp = esp;
+    err = abota_esp_verify_flash(f, addr, region_size, &info->esp);
     if (err < 0) {
         if (footer_err < 0)
             return footer_err;
@@ -198,7 +198,7 @@ int abota_image_probe_flash(const struct abota_flash *f, uint32_t addr, uint32_t
     }
     info->kind = ABOTA_IMAGE_ESP;
     info->has_esp = true;
-    info->total_len = esp.end;
+    info->total_len = info->esp.end;
     return 0;
 }
 

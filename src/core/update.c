@@ -14,6 +14,8 @@
 
 #include "abota/crc32.h"
 #include "abota/error.h"
+#include "compiler.h"
+#include "slot_priv.h"
 #include "update_priv.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000u
@@ -148,8 +150,9 @@ static int check_footer(const struct abota_update *u, int slot, uint32_t version
  * buffer. When they decode as an abota footer whose length agrees with the
  * total from Content-Range, refuse early what verification would refuse.
  * Anything else (a plain Espressif bin, an odd server) teaches nothing and
- * the full download decides. */
-static int check_probe(struct abota_update *u)
+ * the full download decides. Out of line: its decoded footer must not sit
+ * on the run's frame under the verification, the deepest point. */
+ABOTA_NOINLINE static int check_probe(struct abota_update *u)
 {
     if (u->probe_len_ != ABOTA_FOOTER_SIZE)
         return 0;
@@ -168,7 +171,7 @@ static int verify(struct abota_update *u)
 {
     struct abota_image_info infobuf;
     struct abota_image_info *info = &infobuf;
-    int r = abota_slot_finish(&u->writer_, info);
+    int r = abota_slot_finish_into(&u->writer_, info);
     if (r < 0)
         return r;
     /* The writer checked the target slot already (footer, or the user bin
