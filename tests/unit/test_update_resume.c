@@ -168,7 +168,7 @@ static const struct ev *nth(enum abota_update_step step, unsigned k)
 
 /* --- scripted server --- */
 
-static size_t head(unsigned i, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static size_t head(unsigned i, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
