@@ -10,15 +10,26 @@
 #   3. the peak stack of abota_update_run on the lx106 (GCC's
 #      -fcallgraph-info=su, summed over the call graph by
 #      scripts/stack_usage.py), with the deepest path;
-#   4. the size of the ESP8266 loader image (flash 0x0, one 4 KiB sector).
-# Reuses build-lx106/ and build-cm3/ (the trees of make test-lx106 /
-# test-cortex-m) and build-stack-lx106/, configuring them when missing.
+#   4. the size of the ESP8266 loader image (flash 0x0, one 4 KiB sector);
+#   5. the same code/RAM/stack figures for the small-footprint profile
+#      (ABOTA_PROFILE=small, include/abota/config_small.h) on the lx106, and
+#      a summary of both profiles against the goals: client core <= 8 KiB
+#      of text, <= 2 KiB of RAM including a 1460-byte receive buffer.
+# Reuses build-lx106/, build-lx106-small/ and build-cm3/ (the trees of make
+# test-lx106 / test-lx106-small / test-cortex-m) and build-stack-lx106/,
+# build-stack-lx106-small/, configuring them when missing.
 # Usage: scripts/size.sh   (or: make size)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Modules of the client core (object names without .c).
-CLIENT="http_parse http_request url update update_http slot bootrec crc32 flash error"
+# Modules of the client core (object names without .c): HTTP, URL, the
+# update engine (with its journal), slot writer, boot record, CRC-32, the
+# flash wrappers and their little-endian helpers, error messages (0 unless
+# referenced). Not in it: SHA-256 (and TLS), and the image verification
+# modules (listed on their own line below).
+CLIENT="http_parse http_request url update update_http update_journal slot bootrec crc32 flash le error"
+GOAL_TEXT=8192
+GOAL_RAM=2048
 
 configure() { # dir toolchain [extra cmake args]
   local dir=$1 toolchain=$2
@@ -63,9 +74,13 @@ subtotal_of() { # label modules... (reads "text data bss name" lines)
     END { printf "%8d %8d %8d  %s\n", t, d, b, label }'
 }
 
-report() { # build-dir toolchain-file size-tool cc label
+# Client-core text of the last report() (for the summary).
+CLIENT_TEXT=0
+
+report() { # build-dir toolchain-file size-tool cc label [cmake args]
   local dir=$1 toolchain=$2 size=$3 cc=$4 label=$5
-  configure "$dir" "$toolchain"
+  shift 5
+  configure "$dir" "$toolchain" "$@"
   cmake --build "$dir" --target abota_core footprint_sizes >/dev/null
   local lib=$dir/src/libabota_core.a
   echo "== $label: $lib (-Os), every function of each object"
@@ -77,6 +92,7 @@ report() { # build-dir toolchain-file size-tool cc label
   printf "%8s %8s %8s  %s\n" text data bss module
   echo "$l"
   echo "$l" | subtotal_of "client core: $CLIENT" $CLIENT
+  CLIENT_TEXT=$(echo "$l" | subtotal_of x $CLIENT | awk '{ print $1 }')
   echo "$l" | subtotal_of "verification: image_verify footer esp_image version layout bufflash" \
     image_verify footer esp_image version layout bufflash
   echo "$l" | subtotal_of "SHA-256: sha256_builtin" sha256_builtin
@@ -92,6 +108,30 @@ sizes() { # build-dir qemu...
     -kernel "$dir/bench/footprint/footprint_sizes.elf"
 }
 
+# RAM of an update with the 1460-byte buffer, from the sizes printout.
+ram_of() { # sizes-output
+  echo "$1" | awk '/total: update \+ buffer$/ { print $1 }'
+}
+
+# Stack: a separate tree built with -fcallgraph-info=su. Calls through the
+# port's function pointers count as the deepest ESP8266 port function; the
+# flash wrappers only reach the matching flash function. The SDK's own
+# frames (lwIP, spi_flash) are not in the graph: add them on the device.
+stack() { # stack-build-dir [cmake args]
+  local dir=$1
+  shift
+  configure "$dir" cmake/toolchain-lx106.cmake "-DCMAKE_C_FLAGS=-fcallgraph-info=su" "$@"
+  cmake --build "$dir" --target abota_core abota_esp8266 >/dev/null
+  local port="esp_read esp_write esp_erase esp_connect esp_send esp_recv esp_close esp_now_ms"
+  port="$port esp_sleep_ms esp_random"
+  local args=() f
+  for f in $port; do args+=(--indirect "$f"); done
+  python3 scripts/stack_usage.py abota_update_run "${args[@]}" \
+    --map abota_flash_read=esp_read --map abota_flash_write=esp_write \
+    --map abota_flash_erase=esp_erase \
+    $(find "$dir/src" -name '*.ci' | sort)
+}
+
 report build-lx106 cmake/toolchain-lx106.cmake xtensa-lx106-elf-size xtensa-lx106-elf-gcc \
   "lx106 (ESP8266)"
 cmake --build build-lx106 --target abota_esp8266 abota_loader_esp8266 \
@@ -99,8 +139,11 @@ cmake --build build-lx106 --target abota_esp8266 abota_loader_esp8266 \
 echo "== lx106: ESP8266 port, build-lx106/src/port/esp8266/libabota_esp8266.a (-Os)"
 table xtensa-lx106-elf-size build-lx106/src/port/esp8266/libabota_esp8266.a
 echo
+TEXT_DEFAULT=$CLIENT_TEXT
 echo "== lx106: RAM of one update (bench/footprint/sizes.c under qemu-system-xtensa)"
-sizes build-lx106 qemu-system-xtensa -M sim -cpu lx106
+out=$(sizes build-lx106 qemu-system-xtensa -M sim -cpu lx106)
+echo "$out"
+RAM_DEFAULT=$(ram_of "$out")
 echo
 
 report build-cm3 cmake/toolchain-cortex-m3.cmake arm-none-eabi-size arm-none-eabi-gcc "Cortex-M3"
@@ -108,20 +151,10 @@ echo "== Cortex-M3: RAM of one update (bench/footprint/sizes.c under qemu-system
 sizes build-cm3 qemu-system-arm -M mps2-an385 -cpu cortex-m3
 echo
 
-# Stack: a separate tree built with -fcallgraph-info=su. Calls through the
-# port's function pointers count as the deepest ESP8266 port function; the
-# flash wrappers only reach the matching flash function. The SDK's own
-# frames (lwIP, spi_flash) are not in the graph: add them on the device.
-configure build-stack-lx106 cmake/toolchain-lx106.cmake "-DCMAKE_C_FLAGS=-fcallgraph-info=su"
-cmake --build build-stack-lx106 --target abota_core abota_esp8266 >/dev/null
 echo "== lx106: stack (GCC -fcallgraph-info=su, scripts/stack_usage.py)"
-port="esp_read esp_write esp_erase esp_connect esp_send esp_recv esp_close esp_now_ms esp_sleep_ms esp_random"
-args=()
-for f in $port; do args+=(--indirect "$f"); done
-python3 scripts/stack_usage.py abota_update_run "${args[@]}" \
-  --map abota_flash_read=esp_read --map abota_flash_write=esp_write \
-  --map abota_flash_erase=esp_erase \
-  $(find build-stack-lx106/src -name '*.ci' | sort)
+out=$(stack build-stack-lx106)
+echo "$out"
+STACK_DEFAULT=$(echo "$out" | awk '/^peak stack/ { print $(NF - 3) }')
 echo
 
 echo "== lx106: ESP8266 loader (flash 0x0; Espressif's boot_v1.7.bin is 4080 bytes)"
@@ -135,3 +168,35 @@ d=build-lx106/src/loader/esp8266
 loader $d/abota_loader_esp8266.elf $d/abota_loader.bin "CRC-32 against the boot record (flashed):"
 loader $d/abota_loader_esp8266_full.elf $d/abota_loader_full.bin \
   "core boot choice, SHA-256 (measured only):"
+echo
+
+# --- the small-footprint profile (include/abota/config_small.h) ---
+echo "#### small profile (ABOTA_PROFILE=small, include/abota/config_small.h)"
+echo
+report build-lx106-small cmake/toolchain-lx106.cmake xtensa-lx106-elf-size xtensa-lx106-elf-gcc \
+  "lx106 small profile" -DABOTA_PROFILE=small
+TEXT_SMALL=$CLIENT_TEXT
+echo "== lx106 small profile: RAM of one update (under qemu-system-xtensa)"
+out=$(sizes build-lx106-small qemu-system-xtensa -M sim -cpu lx106)
+echo "$out"
+RAM_SMALL=$(ram_of "$out")
+echo
+echo "== lx106 small profile: stack"
+out=$(stack build-stack-lx106-small -DABOTA_PROFILE=small)
+echo "$out"
+STACK_SMALL=$(echo "$out" | awk '/^peak stack/ { print $(NF - 3) }')
+echo
+
+met() { # value limit
+  if (($1 <= $2)); then echo yes; else echo "no (+$(($1 - $2)))"; fi
+}
+echo "== goals on the lx106 (client core text <= $GOAL_TEXT, RAM incl. the 1460-byte buffer <= $GOAL_RAM)"
+printf "| %-34s | %10s | %-10s | %10s | %-10s |\n" "" default met small met
+printf "| %-34s | %10s | %-10s | %10s | %-10s |\n" "----------------------------------" \
+  "---------:" "----------" "---------:" "----------"
+printf "| %-34s | %10d | %-10s | %10d | %-10s |\n" "client core text (bytes)" "$TEXT_DEFAULT" \
+  "$(met "$TEXT_DEFAULT" $GOAL_TEXT)" "$TEXT_SMALL" "$(met "$TEXT_SMALL" $GOAL_TEXT)"
+printf "| %-34s | %10d | %-10s | %10d | %-10s |\n" "RAM: struct abota_update + 1460" "$RAM_DEFAULT" \
+  "$(met "$RAM_DEFAULT" $GOAL_RAM)" "$RAM_SMALL" "$(met "$RAM_SMALL" $GOAL_RAM)"
+printf "| %-34s | %10d | %-10s | %10d | %-10s |\n" "peak stack of abota_update_run" "$STACK_DEFAULT" \
+  "(no goal)" "$STACK_SMALL" "(no goal)"

@@ -8,6 +8,12 @@
 
 #define RX_BUF 1460u
 
+#if defined(ABOTA_PROFILE_SMALL) && ABOTA_PROFILE_SMALL
+#define ABOTA_PROFILE_NAME "small"
+#else
+#define ABOTA_PROFILE_NAME "default"
+#endif
+
 static void row(const char *what, unsigned long n)
 {
     printf("%8lu  %s\n", n, what);
@@ -18,13 +24,18 @@ int main(void)
     struct abota_update u;
     unsigned long port = sizeof(struct abota_esp8266_flash) + sizeof(struct abota_esp8266_net) +
                          sizeof(struct abota_esp8266_clock);
-    printf("   bytes  RAM of one update (static; the stack is listed separately)\n");
+    printf("   bytes  RAM of one update (static; the stack is listed separately), %s profile\n",
+           ABOTA_PROFILE_NAME);
     row("struct abota_update", sizeof u);
     row("  .url_ (struct abota_url)", sizeof u.url_);
-    row("  .writer_ (struct abota_slot_writer, SHA-256 state inside)", sizeof u.writer_);
-    row("  .tmp_ (union: struct abota_http | struct abota_image_info)", sizeof u.tmp_);
-    row("    struct abota_http", sizeof(struct abota_http));
-    row("    struct abota_image_info", sizeof(struct abota_image_info));
+    row(ABOTA_FEATURE_SHA256 ? "  .writer_ (struct abota_slot_writer, SHA-256 state inside)"
+                             : "  .writer_ (struct abota_slot_writer, no SHA-256)",
+        sizeof u.writer_);
+    row("  .tmp_.http (struct abota_http, the response parser)", sizeof u.tmp_);
+    row("    .resp (struct abota_http_resp, the stored header values)",
+        sizeof u.tmp_.http.resp);
+    row("(on the verification's stack: struct abota_image_info)",
+        sizeof(struct abota_image_info));
     row("  .cfg (struct abota_update_config)", sizeof u.cfg);
     row("receive buffer", RX_BUF);
     row("ESP8266 port objects (flash + net + clock)", port);

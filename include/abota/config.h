@@ -7,6 +7,79 @@
 #include "abota_user_config.h"
 #endif
 
+/* The small-footprint profile (docs/FOOTPRINT.md): smaller buffers and the
+ * optional features below switched off, for a client core of <= 8 KiB text
+ * and <= 2 KiB RAM with a 1460-byte receive buffer on the lx106. Selected
+ * with the CMake option ABOTA_PROFILE=small, which defines
+ * ABOTA_PROFILE_SMALL for every target. It only sets defaults: a -D or the
+ * user config still wins. */
+#if defined(ABOTA_PROFILE_SMALL) && ABOTA_PROFILE_SMALL
+#include "abota/config_small.h"
+#endif
+
+/* --- Optional features (lwIP style: 1 = compiled in, 0 = compiled out).
+ * A feature compiled out costs no code and no RAM; what a device then loses
+ * is said with each switch. Every one is on by default. --- */
+
+/* Redirects (301/302/303/307/308) are followed, up to
+ * ABOTA_UPDATE_MAX_REDIRECTS, resolving Location against the current URL
+ * (abota_url_resolve). Costs about 1.5 KiB of code on the lx106 and the
+ * parser's copy of Location (ABOTA_URL_MAX bytes of RAM).
+ * 0: a redirect ends the update with ABOTA_ERR_UNSUPPORTED and
+ * abota_url_resolve is not built. */
+#ifndef ABOTA_FEATURE_REDIRECT
+#define ABOTA_FEATURE_REDIRECT 1
+#endif
+
+/* Transfer-Encoding: chunked responses (nginx behind some proxies, CDNs).
+ * Costs about 0.8 KiB of code. 0: such a response is refused with
+ * ABOTA_ERR_HTTP_TE_UNSUPPORTED; the server must send Content-Length. */
+#ifndef ABOTA_FEATURE_CHUNKED
+#define ABOTA_FEATURE_CHUNKED 1
+#endif
+
+/* Resume: a download cut short continues with "Range: bytes=N-" and
+ * If-Range (ETag or Last-Modified), and after a reboot from the progress
+ * journal (layout->journal); the parser keeps Content-Range, ETag,
+ * Last-Modified and Accept-Ranges; abota_slot_resume is built. Costs about
+ * 4 KiB of code and ABOTA_HTTP_ETAG_MAX + ABOTA_HTTP_DATE_MAX bytes in the
+ * parser plus the validator (ABOTA_HTTP_ETAG_MAX) in struct abota_update.
+ * 0: every retry downloads from byte 0; a layout's journal sector is left
+ * alone; the request builder ignores has_range, if_range and if_none_match
+ * (it returns ABOTA_ERR_UNSUPPORTED when one is set). */
+#ifndef ABOTA_FEATURE_RESUME
+#define ABOTA_FEATURE_RESUME 1
+#endif
+
+/* The footer probe: before anything is erased, "Range: bytes=-256" fetches
+ * the image's footer, so a wrong slot, the running version or an image
+ * larger than the slot is refused without a download (update.h,
+ * no_footer_probe). Needs ABOTA_FEATURE_RESUME (Content-Range). Costs about
+ * 0.6 KiB of code. 0: those checks happen after the download, as with
+ * no_footer_probe set. */
+#ifndef ABOTA_FEATURE_FOOTER_PROBE
+#define ABOTA_FEATURE_FOOTER_PROBE ABOTA_FEATURE_RESUME
+#endif
+
+/* IPv6 literals in URLs ("http://[fe80::1]/"). Costs about 0.4 KiB of code.
+ * 0: a bracketed host is ABOTA_ERR_URL_HOST (names and IPv4 still work). */
+#ifndef ABOTA_FEATURE_IPV6
+#define ABOTA_FEATURE_IPV6 1
+#endif
+
+/* SHA-256 in the client: the slot writer hashes what it writes and the
+ * verification from flash checks the footer's SHA-256 of the payload.
+ * Costs the SHA-256 code (about 1.2 KiB built in) and 112 bytes of hash
+ * state in the slot writer, plus the time to hash the image twice.
+ * 0: a SECURITY TRADE: images are checked by CRC-32 only (the footer's
+ * payload CRC-32 and the CRC-32 of what was streamed in). CRC-32 catches
+ * transfer and flash corruption but not a deliberately crafted image:
+ * only choose it when the transport is trusted (or a later signature check
+ * covers it); abota_slot_sha256 is then not built. */
+#ifndef ABOTA_FEATURE_SHA256
+#define ABOTA_FEATURE_SHA256 1
+#endif
+
 /* Longest HTTP status or header line the parser buffers (bytes, without CRLF).
  * Lines of headers abota does not use are skipped, not buffered, and are only
  * bounded by ABOTA_HTTP_SKIP_LINE_MAX. */
@@ -51,6 +124,17 @@
 #define ABOTA_VERIFY_CHUNK 256
 #endif
 
+#if ABOTA_FEATURE_FOOTER_PROBE && !ABOTA_FEATURE_RESUME
+#error "ABOTA_FEATURE_FOOTER_PROBE needs ABOTA_FEATURE_RESUME (Content-Range)"
+#endif
+#if (ABOTA_FEATURE_REDIRECT != 0 && ABOTA_FEATURE_REDIRECT != 1) || \
+    (ABOTA_FEATURE_CHUNKED != 0 && ABOTA_FEATURE_CHUNKED != 1) || \
+    (ABOTA_FEATURE_RESUME != 0 && ABOTA_FEATURE_RESUME != 1) || \
+    (ABOTA_FEATURE_FOOTER_PROBE != 0 && ABOTA_FEATURE_FOOTER_PROBE != 1) || \
+    (ABOTA_FEATURE_IPV6 != 0 && ABOTA_FEATURE_IPV6 != 1) || \
+    (ABOTA_FEATURE_SHA256 != 0 && ABOTA_FEATURE_SHA256 != 1)
+#error "ABOTA_FEATURE_* switches must be 0 or 1"
+#endif
 #if ABOTA_HTTP_LINE_MAX < 64
 #error "ABOTA_HTTP_LINE_MAX must be at least 64"
 #endif

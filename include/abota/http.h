@@ -40,7 +40,12 @@
  * - Retry-After: delta seconds (saturating at ABOTA_HTTP_RETRY_AFTER_MAX), an
  *   HTTP date gives ABOTA_HTTP_RETRY_AFTER_DATE, anything else is ignored.
  * - a body neither chunked nor with Content-Length runs until the close;
- *   connection_close is then set too. */
+ *   connection_close is then set too.
+ * Features compiled out (config.h): without ABOTA_FEATURE_CHUNKED a
+ * "Transfer-Encoding: chunked" is ABOTA_ERR_HTTP_TE_UNSUPPORTED; without
+ * ABOTA_FEATURE_RESUME, Content-Range, ETag, Last-Modified and
+ * Accept-Ranges are skipped like unknown headers (the fields do not exist);
+ * without ABOTA_FEATURE_REDIRECT, Location is skipped (no field). */
 
 struct abota_http_resp {
     int status;                 /* 100..599 */
@@ -50,12 +55,18 @@ struct abota_http_resp {
     bool chunked;               /* Transfer-Encoding: chunked */
     bool connection_close;      /* Connection: close, or HTTP/1.0 without keep-alive */
     char content_type[ABOTA_HTTP_CTYPE_MAX]; /* media type as sent, "" when none */
+#if ABOTA_FEATURE_RESUME
     char etag[ABOTA_HTTP_ETAG_MAX];          /* with quotes and W/ as sent */
     char last_modified[ABOTA_HTTP_DATE_MAX];
+#endif
+#if ABOTA_FEATURE_REDIRECT
     char location[ABOTA_URL_MAX];
+#endif
+#if ABOTA_FEATURE_RESUME
     bool has_content_range;     /* Content-Range: bytes first-last/total */
-    uint32_t range_first, range_last, range_total;
     bool accept_ranges;         /* Accept-Ranges: bytes */
+    uint32_t range_first, range_last, range_total;
+#endif
     uint32_t retry_after;       /* seconds (delta form), or ABOTA_HTTP_NO_RETRY_AFTER */
 };
 
@@ -126,7 +137,8 @@ struct abota_http_request {
  * Returns the length (no NUL counted; one is written when it fits) or
  * ABOTA_ERR_NOSPACE, leaving nothing half-usable (buf[0] = NUL).
  * ABOTA_ERR_ARG: no URL, empty host, or a control byte (CR, LF...) in the
- * host, If-Range or If-None-Match. */
+ * host, If-Range or If-None-Match. ABOTA_ERR_UNSUPPORTED: has_range,
+ * if_range or if_none_match set while ABOTA_FEATURE_RESUME is 0. */
 int abota_http_request_build(const struct abota_http_request *rq, char *buf, size_t size);
 
 #endif

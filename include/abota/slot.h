@@ -29,7 +29,9 @@ struct abota_slot_writer {
     uint32_t written_;   /* bytes of those on flash: accepted_ - pend_len_ */
     uint32_t erased_;    /* bytes from base_ whose sectors are erased */
     uint32_t crc_;
+#if ABOTA_FEATURE_SHA256
     struct abota_sha256 sha_;
+#endif
     uint8_t pend_[ABOTA_WRITE_ALIGN_MAX]; /* the partial write unit */
     uint8_t pend_len_;
     uint8_t state_;
@@ -63,8 +65,10 @@ uint32_t abota_slot_written(const struct abota_slot_writer *w);
 uint32_t abota_slot_crc32(const struct abota_slot_writer *w);
 
 /* SHA-256 of the bytes accepted so far (the writer's own state is kept, so
- * it may be called at any time). */
+ * it may be called at any time). Only with ABOTA_FEATURE_SHA256. */
+#if ABOTA_FEATURE_SHA256
 void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA256_SIZE]);
+#endif
 
 /* Verifies the image of length bytes at the start of slot, as it is on
  * flash: an abota image when the bytes end in an abota footer, else a plain
@@ -87,9 +91,11 @@ int abota_slot_verify(const struct abota_flash *f, const struct abota_layout *l,
  * as erased (else ABOTA_ERR_FLASH_NOT_ERASED: resume from that sector's
  * start instead). Bytes a previous writer held in its partial write unit
  * were never written: resume at abota_slot_written() rounded down to the
- * write alignment. */
+ * write alignment. Only with ABOTA_FEATURE_RESUME (config.h). */
+#if ABOTA_FEATURE_RESUME
 int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
                       const struct abota_layout *l, int slot, int running_slot, uint32_t length,
                       uint32_t offset);
+#endif
 
 #endif

@@ -77,7 +77,7 @@ struct abota_update_config {
      * that ignores Range answers 200 with the whole image, which is then
      * simply used as the download (no second request). Set this to skip the
      * probe (one request fewer; checks only after the download). */
-    bool no_footer_probe;
+    bool no_footer_probe;        /* no effect without ABOTA_FEATURE_FOOTER_PROBE */
     /* Retries (docs/UPDATE.md, "Retries"). Only transient failures are
      * retried: connect/resolve errors, timeouts, resets, a connection closed
      * early, 5xx, 429, a Content-Range that does not fit the resume; a
@@ -139,12 +139,13 @@ struct abota_update {
     uint32_t next_progress_;   /* bytes written at which the next PROGRESS is due */
     uint32_t last_progress_;   /* bytes written at the last PROGRESS */
     struct abota_url url_;     /* the URL being fetched (after redirects) */
+    uint32_t retry_after_ms_;  /* from the last 5xx/429, UINT32_MAX when none */
+#if ABOTA_FEATURE_RESUME
     /* resume: the image's identity and what the slot holds of it */
     bool partial_;             /* the writer holds a prefix a Range request can continue */
     uint8_t validator_kind_;   /* UPD_VAL_* (update_priv.h) */
     char validator_[ABOTA_HTTP_ETAG_MAX]; /* strong ETag or Last-Modified, for If-Range */
     uint32_t range_from_;      /* offset asked for by the resume request */
-    uint32_t retry_after_ms_;  /* from the last 5xx/429, UINT32_MAX when none */
     uint32_t url_crc_;         /* CRC-32 of the expanded URL: the journal's binding */
     /* journal (update_journal.c) */
     bool journal_on_;          /* checkpoints are being appended */
@@ -153,13 +154,13 @@ struct abota_update {
     uint32_t journal_crc_;     /* CRC-32 of the slot's first journal_crc_at_ bytes, from flash */
     uint32_t journal_crc_at_;
     uint32_t journal_hdr_crc_; /* the header's CRC, which every entry's CRC covers */
+#endif
     struct abota_slot_writer writer_;
-    /* Never live at the same time, so they share memory: the response
-     * parser during an exchange, what verification found once the body is
-     * in flash (the probe's decoded footer in info.footer). */
-    union {
+    /* The response parser of the current exchange. What verification finds
+     * (struct abota_image_info) lives on the stack of the verification
+     * step instead, which is the deepest point of a run anyway. */
+    struct {
         struct abota_http http;
-        struct abota_image_info info;
     } tmp_;
 };
 

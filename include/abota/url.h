@@ -23,7 +23,8 @@ struct abota_url {
  * host: a DNS name (labels of letters, digits and '-', 1..63 bytes, no
  * leading or trailing '-'), an IPv4 literal (four decimal parts 0..255
  * without leading zeros; a name whose last label is all digits must be
- * one) or an IPv6 literal in brackets (no zone id).
+ * one) or an IPv6 literal in brackets (no zone id; with ABOTA_FEATURE_IPV6
+ * 0 a bracketed host is ABOTA_ERR_URL_HOST).
  * port: ":1".. ":65535"; an empty port (":") is refused.
  * path: any bytes but controls (below 0x20, 0x7F); spaces and non-ASCII are
  * kept as written and escaped by the request builder.
@@ -35,8 +36,11 @@ int abota_url_parse(const char *url, struct abota_url *out);
  * absolute http:// URL, a network-path ("//host/x"), an absolute path
  * ("/x"), a query ("?q"), or a relative path ("x", "../x", against base's
  * directory); "." and ".." segments are removed. Another scheme ("https:")
- * is ABOTA_ERR_URL_SCHEME. out may be base. */
+ * is ABOTA_ERR_URL_SCHEME. out may be base. Only built with
+ * ABOTA_FEATURE_REDIRECT (config.h). */
+#if ABOTA_FEATURE_REDIRECT
 int abota_url_resolve(const struct abota_url *base, const char *location, struct abota_url *out);
+#endif
 
 /* Writes the URL back as text ("http://host:port/path", the port only when
  * it is not 80, IPv6 in brackets); length (a NUL follows) or

@@ -41,6 +41,7 @@
 #include "abota/config.h"
 #include "abota/crc32.h"
 #include "abota/error.h"
+#include "le.h"
 
 #define OFF_MAGIC 0u
 #define OFF_FORMAT 4u
@@ -63,18 +64,6 @@
     (((ABOTA_BOOTREC_SIZE + ABOTA_WRITE_ALIGN_MAX - 1u) / ABOTA_WRITE_ALIGN_MAX) * \
      ABOTA_WRITE_ALIGN_MAX)
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static int fields_ok(const struct abota_bootrec *r)
 {
@@ -85,32 +74,32 @@ static int fields_ok(const struct abota_bootrec *r)
 void abota_bootrec_encode(const struct abota_bootrec *r, uint8_t out[ABOTA_BOOTREC_SIZE])
 {
     memset(out, 0, ABOTA_BOOTREC_SIZE);
-    put32(out + OFF_MAGIC, ABOTA_BOOTREC_MAGIC);
+    abota_le32_put(out + OFF_MAGIC, ABOTA_BOOTREC_MAGIC);
     out[OFF_FORMAT] = (uint8_t)ABOTA_BOOTREC_FORMAT;
     out[OFF_ACTIVE] = r->active;
     out[OFF_TRIAL] = r->trial;
     out[OFF_ATTEMPTS] = r->attempts_left;
-    put32(out + OFF_SEQ, r->seq);
+    abota_le32_put(out + OFF_SEQ, r->seq);
     out[OFF_FLAGS] = r->flags;
     out[OFF_FAILED] = r->failed_slot;
     for (unsigned i = 0; i < 2; i++) {
         uint8_t *s = out + OFF_SLOTS + i * SLOT_REC_SIZE;
-        put32(s, r->slot[i].length);
-        put32(s + 4, r->slot[i].crc32);
-        put32(s + 8, r->slot[i].version);
+        abota_le32_put(s, r->slot[i].length);
+        abota_le32_put(s + 4, r->slot[i].crc32);
+        abota_le32_put(s + 8, r->slot[i].version);
     }
-    put32(out + OFF_CRC, abota_crc32_update(0, out, OFF_CRC));
+    abota_le32_put(out + OFF_CRC, abota_crc32_update(0, out, OFF_CRC));
 }
 
 int abota_bootrec_decode(const uint8_t in[ABOTA_BOOTREC_SIZE], struct abota_bootrec *r)
 {
     if (!in || !r)
         return ABOTA_ERR_ARG;
-    if (get32(in + OFF_MAGIC) != ABOTA_BOOTREC_MAGIC)
+    if (abota_le32_get(in + OFF_MAGIC) != ABOTA_BOOTREC_MAGIC)
         return ABOTA_ERR_BOOTREC_MAGIC;
     /* The CRC before anything else that reads fields: a record with a bad
      * CRC is torn or rotten, whatever its fields say. */
-    if (get32(in + OFF_CRC) != abota_crc32_update(0, in, OFF_CRC))
+    if (abota_le32_get(in + OFF_CRC) != abota_crc32_update(0, in, OFF_CRC))
         return ABOTA_ERR_BOOTREC_CRC;
     if (in[OFF_FORMAT] != ABOTA_BOOTREC_FORMAT)
         return ABOTA_ERR_BOOTREC_VERSION;
@@ -125,14 +114,14 @@ int abota_bootrec_decode(const uint8_t in[ABOTA_BOOTREC_SIZE], struct abota_boot
     t.active = in[OFF_ACTIVE];
     t.trial = in[OFF_TRIAL];
     t.attempts_left = in[OFF_ATTEMPTS];
-    t.seq = get32(in + OFF_SEQ);
+    t.seq = abota_le32_get(in + OFF_SEQ);
     t.flags = in[OFF_FLAGS];
     t.failed_slot = in[OFF_FAILED];
     for (unsigned i = 0; i < 2; i++) {
         const uint8_t *s = in + OFF_SLOTS + i * SLOT_REC_SIZE;
-        t.slot[i].length = get32(s);
-        t.slot[i].crc32 = get32(s + 4);
-        t.slot[i].version = get32(s + 8);
+        t.slot[i].length = abota_le32_get(s);
+        t.slot[i].crc32 = abota_le32_get(s + 4);
+        t.slot[i].version = abota_le32_get(s + 8);
     }
     if (!fields_ok(&t))
         return ABOTA_ERR_BOOTREC_FIELD;

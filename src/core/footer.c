@@ -83,20 +83,20 @@ void abota_footer_encode(const struct abota_footer *f, uint8_t out[ABOTA_FOOTER_
 {
     uint16_t sig_len = f->sig_len <= ABOTA_SIG_MAX ? f->sig_len : (uint16_t)ABOTA_SIG_MAX;
     memset(out, 0, ABOTA_FOOTER_SIZE);
-    le32_put(out + OFF_MAGIC, ABOTA_FOOTER_MAGIC);
+    abota_le32_put(out + OFF_MAGIC, ABOTA_FOOTER_MAGIC);
     le16_put(out + OFF_VERSION, (uint16_t)ABOTA_FOOTER_VERSION);
     le16_put(out + OFF_SIZE, (uint16_t)ABOTA_FOOTER_SIZE);
-    le32_put(out + OFF_PAYLOAD_LEN, f->payload_len);
-    le32_put(out + OFF_FW_VERSION, f->version);
+    abota_le32_put(out + OFF_PAYLOAD_LEN, f->payload_len);
+    abota_le32_put(out + OFF_FW_VERSION, f->version);
     out[OFF_SLOT] = f->target_slot;
     out[OFF_FLAGS] = f->flags;
     out[OFF_PAD_LEN] = pad_len_for(f->payload_len);
     out[OFF_SIG_TYPE] = f->sig_type;
     le16_put(out + OFF_SIG_LEN, sig_len);
-    le32_put(out + OFF_CRC32, f->crc32);
+    abota_le32_put(out + OFF_CRC32, f->crc32);
     memcpy(out + OFF_SHA256, f->sha256, ABOTA_SHA256_SIZE);
     memcpy(out + OFF_SIG, f->sig, sig_len);
-    le32_put(out + OFF_FOOTER_CRC, abota_crc32_update(0, out, OFF_FOOTER_CRC));
+    abota_le32_put(out + OFF_FOOTER_CRC, abota_crc32_update(0, out, OFF_FOOTER_CRC));
 }
 
 static int all_zero(const uint8_t *p, size_t n)
@@ -116,22 +116,22 @@ int abota_footer_decode(const uint8_t in[ABOTA_FOOTER_SIZE], struct abota_footer
     if (!in || !f)
         return ABOTA_ERR_ARG;
     memset(f, 0, sizeof *f);
-    if (le32_get(in + OFF_MAGIC) != ABOTA_FOOTER_MAGIC)
+    if (abota_le32_get(in + OFF_MAGIC) != ABOTA_FOOTER_MAGIC)
         return ABOTA_ERR_IMG_FOOTER_MAGIC;
     if (le16_get(in + OFF_VERSION) != ABOTA_FOOTER_VERSION)
         return ABOTA_ERR_IMG_FOOTER_VERSION;
     if (le16_get(in + OFF_SIZE) != ABOTA_FOOTER_SIZE)
         return ABOTA_ERR_IMG_FOOTER_SIZE;
-    if (le32_get(in + OFF_FOOTER_CRC) != abota_crc32_update(0, in, OFF_FOOTER_CRC))
+    if (abota_le32_get(in + OFF_FOOTER_CRC) != abota_crc32_update(0, in, OFF_FOOTER_CRC))
         return ABOTA_ERR_IMG_FOOTER_CRC;
 
-    f->payload_len = le32_get(in + OFF_PAYLOAD_LEN);
-    f->version = le32_get(in + OFF_FW_VERSION);
+    f->payload_len = abota_le32_get(in + OFF_PAYLOAD_LEN);
+    f->version = abota_le32_get(in + OFF_FW_VERSION);
     f->target_slot = in[OFF_SLOT];
     f->flags = in[OFF_FLAGS];
     f->sig_type = in[OFF_SIG_TYPE];
     f->sig_len = le16_get(in + OFF_SIG_LEN);
-    f->crc32 = le32_get(in + OFF_CRC32);
+    f->crc32 = abota_le32_get(in + OFF_CRC32);
     memcpy(f->sha256, in + OFF_SHA256, ABOTA_SHA256_SIZE);
     memcpy(f->sig, in + OFF_SIG, ABOTA_SIG_MAX);
 

@@ -59,6 +59,8 @@ enum {
     H_CONNECTION,
 };
 
+/* Headers of features compiled out (config.h) are not in the table: they
+ * are skipped like any unknown header. */
 static const struct {
     const char *name;
     uint8_t id;
@@ -66,11 +68,15 @@ static const struct {
     {"content-length", H_CONTENT_LENGTH},
     {"transfer-encoding", H_TRANSFER_ENCODING},
     {"content-type", H_CONTENT_TYPE},
+#if ABOTA_FEATURE_RESUME
     {"content-range", H_CONTENT_RANGE},
     {"etag", H_ETAG},
     {"last-modified", H_LAST_MODIFIED},
-    {"location", H_LOCATION},
     {"accept-ranges", H_ACCEPT_RANGES},
+#endif
+#if ABOTA_FEATURE_REDIRECT
+    {"location", H_LOCATION},
+#endif
     {"retry-after", H_RETRY_AFTER},
     {"connection", H_CONNECTION},
 };
@@ -96,6 +102,7 @@ static bool is_digit(uint8_t c)
     return c >= '0' && c <= '9';
 }
 
+#if ABOTA_FEATURE_CHUNKED
 static int hex_value(uint8_t c)
 {
     if (is_digit(c))
@@ -105,6 +112,7 @@ static int hex_value(uint8_t c)
         return l - 'a' + 10;
     return -1;
 }
+#endif
 
 static bool is_blank(uint8_t c)
 {
@@ -225,6 +233,7 @@ static int status_byte(struct abota_http *p, uint8_t c)
     return is_value_byte(c) ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
 }
 
+#if ABOTA_FEATURE_RESUME
 /* "bytes first-last/total", "bytes first-last/ *" or "bytes * /total". */
 static int content_range(struct abota_http_resp *r, const char *v, size_t n)
 {
@@ -273,6 +282,7 @@ static int content_range(struct abota_http_resp *r, const char *v, size_t n)
     r->range_total = total;
     return 0;
 }
+#endif
 
 /* Comma-separated tokens of Connection. */
 static void connection(struct abota_http *p, const char *v, size_t n)
@@ -334,7 +344,7 @@ static int header_value(struct abota_http *p)
     case H_TRANSFER_ENCODING:
         /* Only a single "chunked": gzip and friends would need a decoder,
          * "chunked, chunked" is invalid. */
-        if (r->chunked || !equal_nocase(v, n, "chunked"))
+        if (!ABOTA_FEATURE_CHUNKED || r->chunked || !equal_nocase(v, n, "chunked"))
             return ABOTA_ERR_HTTP_TE_UNSUPPORTED;
         if (r->has_content_length)
             return ABOTA_ERR_HTTP_TE_AND_CL;
@@ -348,6 +358,7 @@ static int header_value(struct abota_http *p)
             m--;
         return copy_value(r->content_type, sizeof r->content_type, v, m);
     }
+#if ABOTA_FEATURE_RESUME
     case H_CONTENT_RANGE:
         return content_range(r, v, n);
     case H_ETAG:
@@ -356,11 +367,14 @@ static int header_value(struct abota_http *p)
         return 0;
     case H_LAST_MODIFIED:
         return copy_value(r->last_modified, sizeof r->last_modified, v, n);
-    case H_LOCATION:
-        return copy_value(r->location, sizeof r->location, v, n);
     case H_ACCEPT_RANGES:
         r->accept_ranges = equal_nocase(v, n, "bytes");
         return 0;
+#endif
+#if ABOTA_FEATURE_REDIRECT
+    case H_LOCATION:
+        return copy_value(r->location, sizeof r->location, v, n);
+#endif
     case H_RETRY_AFTER:
         retry_after(r, v, n);
         return 0;
@@ -396,11 +410,13 @@ static int head_end(struct abota_http *p)
         r->connection_close = (p->flags_ & F_CONN_CLOSE) != 0;
     if (p->head_ || r->status == 204 || r->status == 304) {
         p->state_ = S_DONE;
+#if ABOTA_FEATURE_CHUNKED
     } else if (r->chunked) {
         p->state_ = S_CHUNK_SIZE;
         p->body_left_ = 0;
         p->chunk_digits_ = 0;
         p->skip_len_ = 0;
+#endif
     } else if (r->has_content_length) {
         p->body_left_ = r->content_length;
         p->state_ = r->content_length ? S_BODY_CL : S_DONE;
@@ -532,6 +548,7 @@ static int head_byte(struct abota_http *p, uint8_t c)
     }
 }
 
+#if ABOTA_FEATURE_CHUNKED
 /* One byte of chunk framing or trailer. Returns 0, or an error. */
 static int chunk_byte(struct abota_http *p, uint8_t c)
 {
@@ -642,6 +659,7 @@ static int chunk_byte(struct abota_http *p, uint8_t c)
     p->skip_len_++;
     return 0;
 }
+#endif
 
 /* Accounts n body bytes, refusing a total that does not fit in 32 bits. */
 static int body_account(struct abota_http *p, size_t n)
@@ -706,12 +724,16 @@ int abota_http_feed(struct abota_http *p, const uint8_t *in, size_t len,
                 return (int)i;
             break;
         default:
+#if ABOTA_FEATURE_CHUNKED
             rc = chunk_byte(p, in[i++]);
             if (rc < 0)
                 return fail(p, rc);
             if (p->state_ == S_DONE)
                 return (int)i;
             break;
+#else
+            return fail(p, ABOTA_ERR_STATE);
+#endif
         }
     }
     return (int)i;

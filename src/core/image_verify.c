@@ -11,31 +11,42 @@
 #include "bufflash.h"
 #include "le.h"
 
-/* Payload CRC-32 and SHA-256, and the padding after it. */
+/* Payload CRC-32 and SHA-256 (CRC-32 only without ABOTA_FEATURE_SHA256,
+ * config.h), and the padding after it. */
 static int check_payload(const struct abota_flash *f, uint32_t addr, const struct abota_footer *ft,
                          struct abota_image_info *info)
 {
     uint8_t chunk[ABOTA_VERIFY_CHUNK];
+#if ABOTA_FEATURE_SHA256
     uint8_t digest[ABOTA_SHA256_SIZE];
     struct abota_sha256 sha;
+#endif
     uint32_t crc = 0, done = 0;
     uint32_t pad = abota_image_footer_offset(ft->payload_len) - ft->payload_len;
     int err;
 
+#if ABOTA_FEATURE_SHA256
     abota_sha256_init(&sha);
+#endif
     while (done < ft->payload_len) {
         uint32_t left = ft->payload_len - done;
         uint32_t k = left < sizeof chunk ? left : (uint32_t)sizeof chunk;
         err = abota_flash_read(f, addr + done, chunk, k);
         if (err < 0) {
+#if ABOTA_FEATURE_SHA256
             abota_sha256_finish(&sha, digest);
+#endif
             return err;
         }
         crc = abota_crc32_update(crc, chunk, k);
+#if ABOTA_FEATURE_SHA256
         abota_sha256_update(&sha, chunk, k);
+#endif
         done += k;
     }
+#if ABOTA_FEATURE_SHA256
     abota_sha256_finish(&sha, digest);
+#endif
     info->crc32 = crc;
 
     if (pad) {
@@ -48,8 +59,10 @@ static int check_payload(const struct abota_flash *f, uint32_t addr, const struc
     }
     if (crc != ft->crc32)
         return ABOTA_ERR_IMG_CRC;
+#if ABOTA_FEATURE_SHA256
     if (memcmp(digest, ft->sha256, ABOTA_SHA256_SIZE) != 0)
         return ABOTA_ERR_IMG_SHA256;
+#endif
     return 0;
 }
 
@@ -115,7 +128,9 @@ static int probe_footer(const struct abota_flash *f, uint32_t addr, uint32_t reg
 {
     uint8_t chunk[ABOTA_VERIFY_CHUNK];
     uint8_t raw[ABOTA_FOOTER_SIZE];
-    struct abota_footer ft;
+    /* A candidate footer is decoded into info->footer, not a copy on this
+     * frame: verify_flash below starts by clearing info anyway. */
+    struct abota_footer *ft = &info->footer;
     int first_err = 1;
 
     if (region_size < ABOTA_FOOTER_SIZE + ABOTA_FOOTER_ALIGN)
@@ -135,8 +150,8 @@ static int probe_footer(const struct abota_flash *f, uint32_t addr, uint32_t reg
             err = abota_flash_read(f, addr + off, raw, sizeof raw);
             if (err < 0)
                 return err;
-            if (abota_footer_decode(raw, &ft) < 0 ||
-                abota_image_footer_offset(ft.payload_len) != off)
+            if (abota_footer_decode(raw, ft) < 0 ||
+                abota_image_footer_offset(ft->payload_len) != off)
                 continue; /* payload bytes that happen to look like a footer */
             err = abota_image_verify_flash(f, addr, off + ABOTA_FOOTER_SIZE, info);
             if (err == 0)
@@ -159,7 +174,6 @@ static int is_flash_error(int err)
 int abota_image_probe_flash(const struct abota_flash *f, uint32_t addr, uint32_t region_size,
                             struct abota_image_info *info)
 {
-    struct abota_esp_info esp;
     int err, footer_err;
 
     if (!f || !info)
@@ -176,8 +190,7 @@ int abota_image_probe_flash(const struct abota_flash *f, uint32_t addr, uint32_t
      * SDK). Tried even after a footer failed, because a plain bin flashed
      * over a longer abota image leaves that image's stale footer behind. */
     memset(info, 0, sizeof *info);
-    err = abota_esp_verify_flash(f, addr, region_size, &esp);
-    info->esp = esp;
+    err = abota_esp_verify_flash(f, addr, region_size, &info->esp);
     if (err < 0) {
         if (footer_err < 0)
             return footer_err;
@@ -185,7 +198,7 @@ int abota_image_probe_flash(const struct abota_flash *f, uint32_t addr, uint32_t
     }
     info->kind = ABOTA_IMAGE_ESP;
     info->has_esp = true;
-    info->total_len = esp.end;
+    info->total_len = info->esp.end;
     return 0;
 }
 

@@ -13,6 +13,8 @@
 
 #include "abota/crc32.h"
 #include "abota/error.h"
+#include "compiler.h"
+#include "slot_priv.h"
 
 enum { ST_IDLE = 0, ST_WRITING = 1, ST_DONE = 2, ST_FAILED = 3 };
 
@@ -59,7 +61,9 @@ static int setup(struct abota_slot_writer *w, const struct abota_flash *f,
     w->size_ = r->size;
     w->declared_ = length;
     w->crc_ = 0;
+#if ABOTA_FEATURE_SHA256
     abota_sha256_init(&w->sha_);
+#endif
     return 0;
 }
 
@@ -135,7 +139,9 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
             return rc;
         }
         w->crc_ = abota_crc32_update(w->crc_, p, take);
+#if ABOTA_FEATURE_SHA256
         abota_sha256_update(&w->sha_, p, take);
+#endif
         w->accepted_ += take;
         p += take;
         len -= take;
@@ -158,47 +164,58 @@ static int flash_crc(const struct abota_flash *f, uint32_t addr, uint32_t n, uin
     return 0;
 }
 
-static int verify_region(const struct abota_flash *f, const struct abota_region *r, int slot,
-                         uint32_t length, struct abota_image_info *info, uint32_t *crc_all)
+static int check_found(const struct abota_flash *f, const struct abota_region *r, int slot,
+                       struct abota_image_info *info, uint32_t *crc_all);
+
+/* The image of a known length (> 0): what the writer just wrote, or what a
+ * boot record describes. Kept apart from the probe of an unknown length
+ * (abota_slot_verify), so the writer's path never reaches the probe's
+ * deeper stack. */
+static int verify_known(const struct abota_flash *f, const struct abota_region *r, int slot,
+                        uint32_t length, struct abota_image_info *info, uint32_t *crc_all)
 {
     if (length > r->size)
         return ABOTA_ERR_SLOT_TOO_BIG;
 
     int rc;
-    if (length == 0) {
-        rc = abota_image_probe_flash(f, r->offset, r->size, info);
+    int abota = 0;
+    /* An abota image ends in its footer; anything else must be a plain
+     * Espressif bin that ends exactly at length. */
+    if (length >= ABOTA_FOOTER_SIZE) {
+        uint8_t m[4];
+        rc = abota_flash_read(f, r->offset + length - ABOTA_FOOTER_SIZE, m, sizeof m);
+        if (rc < 0)
+            return rc;
+        abota = ((uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 |
+                 (uint32_t)m[3] << 24) == ABOTA_FOOTER_MAGIC;
+    }
+    if (abota) {
+        rc = abota_image_verify_flash(f, r->offset, length, info);
     } else {
-        /* An abota image ends in its footer; anything else must be a plain
-         * Espressif bin that ends exactly at length. */
-        int abota = 0;
-        if (length >= ABOTA_FOOTER_SIZE) {
-            uint8_t m[4];
-            rc = abota_flash_read(f, r->offset + length - ABOTA_FOOTER_SIZE, m, sizeof m);
-            if (rc < 0)
-                return rc;
-            abota = ((uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 |
-                     (uint32_t)m[3] << 24) == ABOTA_FOOTER_MAGIC;
-        }
-        if (abota) {
-            rc = abota_image_verify_flash(f, r->offset, length, info);
-        } else {
-            memset(info, 0, sizeof *info);
-            rc = abota_esp_verify_flash(f, r->offset, length, &info->esp);
-            /* Most often an abota image that lost its tail (footer). */
-            if (rc == ABOTA_ERR_ESP_MAGIC)
-                rc = ABOTA_ERR_IMG_NO_FOOTER;
-            if (rc == 0 && info->esp.end != length)
-                rc = ABOTA_ERR_SLOT_TRAILING;
-            if (rc == 0) {
-                info->kind = ABOTA_IMAGE_ESP;
-                info->has_esp = true;
-                info->total_len = length;
-            }
+        memset(info, 0, sizeof *info);
+        rc = abota_esp_verify_flash(f, r->offset, length, &info->esp);
+        /* Most often an abota image that lost its tail (footer). */
+        if (rc == ABOTA_ERR_ESP_MAGIC)
+            rc = ABOTA_ERR_IMG_NO_FOOTER;
+        if (rc == 0 && info->esp.end != length)
+            rc = ABOTA_ERR_SLOT_TRAILING;
+        if (rc == 0) {
+            info->kind = ABOTA_IMAGE_ESP;
+            info->has_esp = true;
+            info->total_len = length;
         }
     }
     if (rc < 0)
         return rc;
+    return check_found(f, r, slot, info, crc_all);
+}
 
+/* What every found image must also pass: built for this slot, and the
+ * CRC-32 of all its bytes (the boot record's value). */
+static int check_found(const struct abota_flash *f, const struct abota_region *r, int slot,
+                       struct abota_image_info *info, uint32_t *crc_all)
+{
+    int rc;
     /* Built for this slot? The footer says so; a plain v2 bin names its
      * user bin (in 512+512 maps it is linked for that slot only). */
     if (info->kind == ABOTA_IMAGE_ABOTA) {
@@ -236,7 +253,11 @@ int abota_slot_verify(const struct abota_flash *f, const struct abota_layout *l,
     const struct abota_region *r = abota_layout_slot(l, slot);
     if (!r)
         return ABOTA_ERR_SLOT_INVALID;
-    return verify_region(f, r, slot, length, info, crc_all);
+    if (length == 0) {
+        int rc = abota_image_probe_flash(f, r->offset, r->size, info);
+        return rc < 0 ? rc : check_found(f, r, slot, info, crc_all);
+    }
+    return verify_known(f, r, slot, length, info, crc_all);
 }
 
 /* The slot's image as it is on flash must verify and be what came in. */
@@ -244,7 +265,7 @@ static int verify(struct abota_slot_writer *w, struct abota_image_info *info)
 {
     struct abota_region r = {w->base_, w->size_};
     uint32_t crc;
-    int rc = verify_region(w->flash_, &r, w->slot_, w->accepted_, info, &crc);
+    int rc = verify_known(w->flash_, &r, w->slot_, w->accepted_, info, &crc);
     if (rc < 0)
         return rc;
     if (crc != w->crc_)
@@ -252,7 +273,22 @@ static int verify(struct abota_slot_writer *w, struct abota_image_info *info)
     return 0;
 }
 
+
+/* Without a caller's info, the verification needs one of its own (424
+ * bytes): kept out of line so that it is only on the stack in that case,
+ * not on every finish (the update engine passes its own). */
+ABOTA_NOINLINE static int finish_local(struct abota_slot_writer *w)
+{
+    struct abota_image_info local;
+    return abota_slot_finish_into(w, &local);
+}
+
 int abota_slot_finish(struct abota_slot_writer *w, struct abota_image_info *info)
+{
+    return info ? abota_slot_finish_into(w, info) : finish_local(w);
+}
+
+int abota_slot_finish_into(struct abota_slot_writer *w, struct abota_image_info *info)
 {
     if (!w)
         return ABOTA_ERR_ARG;
@@ -264,7 +300,12 @@ int abota_slot_finish(struct abota_slot_writer *w, struct abota_image_info *info
     uint32_t align = w->flash_->write_align;
     w->state_ = ST_FAILED;
     if (w->pend_len_ > 0) {
-        union chunk c;
+        /* The last unit, padded with the erased value; word-aligned for
+         * the port like every buffer it gets. */
+        union {
+            uint32_t align_;
+            uint8_t b[ABOTA_WRITE_ALIGN_MAX];
+        } c;
         memset(c.b, 0xFF, align);
         memcpy(c.b, w->pend_, w->pend_len_);
         int rc = put(w, w->written_, c.b, align);
@@ -273,14 +314,14 @@ int abota_slot_finish(struct abota_slot_writer *w, struct abota_image_info *info
         w->written_ += align;
         w->pend_len_ = 0;
     }
-    struct abota_image_info local;
-    int rc = verify(w, info ? info : &local);
+    int rc = verify(w, info);
     if (rc < 0)
         return rc;
     w->state_ = ST_DONE;
     return 0;
 }
 
+#if ABOTA_FEATURE_RESUME
 int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
                       const struct abota_layout *l, int slot, int running_slot, uint32_t length,
                       uint32_t offset)
@@ -300,7 +341,9 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
         if (rc < 0)
             return rc;
         w->crc_ = abota_crc32_update(w->crc_, c.b, k);
+#if ABOTA_FEATURE_SHA256
         abota_sha256_update(&w->sha_, c.b, k);
+#endif
         done += k;
     }
 
@@ -326,6 +369,7 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
     w->state_ = ST_WRITING;
     return 0;
 }
+#endif
 
 uint32_t abota_slot_written(const struct abota_slot_writer *w)
 {
@@ -337,6 +381,7 @@ uint32_t abota_slot_crc32(const struct abota_slot_writer *w)
     return w ? w->crc_ : 0;
 }
 
+#if ABOTA_FEATURE_SHA256
 void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA256_SIZE])
 {
     /* Finish a copy so the running state goes on. The context is plain
@@ -346,3 +391,4 @@ void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA2
     struct abota_sha256 copy = w->sha_;
     abota_sha256_finish(&copy, out);
 }
+#endif

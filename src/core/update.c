@@ -14,6 +14,8 @@
 
 #include "abota/crc32.h"
 #include "abota/error.h"
+#include "compiler.h"
+#include "slot_priv.h"
 #include "update_priv.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000u
@@ -62,11 +64,13 @@ int abota_update_init(struct abota_update *u, const struct abota_update_config *
         u->cfg.retry_max_ms = u->cfg.retry_base_ms;
     if (!u->cfg.journal_every)
         u->cfg.journal_every = DEFAULT_JOURNAL_EVERY;
+#if ABOTA_FEATURE_RESUME
     /* Checkpoints sit on sector boundaries (update_journal.c). */
     uint32_t ss = layout->sector_size;
     u->cfg.journal_every = u->cfg.journal_every > UINT32_MAX - ss
                                ? UINT32_MAX / ss * ss
                                : (u->cfg.journal_every + ss - 1u) / ss * ss;
+#endif
     u->flash = flash;
     u->layout = layout;
     u->net = net;
@@ -141,27 +145,33 @@ static int check_footer(const struct abota_update *u, int slot, uint32_t version
     return 0;
 }
 
+#if ABOTA_FEATURE_FOOTER_PROBE
 /* After a 206 to the probe: the last bytes of the image are in the footer
  * buffer. When they decode as an abota footer whose length agrees with the
  * total from Content-Range, refuse early what verification would refuse.
  * Anything else (a plain Espressif bin, an odd server) teaches nothing and
- * the full download decides. */
-static int check_probe(struct abota_update *u)
+ * the full download decides. Out of line: its decoded footer must not sit
+ * on the run's frame under the verification, the deepest point. */
+ABOTA_NOINLINE static int check_probe(struct abota_update *u)
 {
     if (u->probe_len_ != ABOTA_FOOTER_SIZE)
         return 0;
-    struct abota_footer *f = &u->tmp_.info.footer;
-    if (abota_footer_decode(upd_footer_buf(u), f) < 0 ||
-        abota_image_total_len(f->payload_len) != u->total_)
+    struct abota_footer f;
+    if (abota_footer_decode(upd_footer_buf(u), &f) < 0 ||
+        abota_image_total_len(f.payload_len) != u->total_)
         return 0;
-    return check_footer(u, f->target_slot, f->version, true);
+    return check_footer(u, f.target_slot, f.version, true);
 }
+#endif
 
-/* Verifies the slot from flash and applies the image checks. */
+/* Verifies the slot from flash and applies the image checks. The image
+ * info lives on this frame, not in struct abota_update: it is only needed
+ * here, and the verification below is the deepest stack of a run. */
 static int verify(struct abota_update *u)
 {
-    struct abota_image_info *info = &u->tmp_.info;
-    int r = abota_slot_finish(&u->writer_, info);
+    struct abota_image_info infobuf;
+    struct abota_image_info *info = &infobuf;
+    int r = abota_slot_finish_into(&u->writer_, info);
     if (r < 0)
         return r;
     /* The writer checked the target slot already (footer, or the user bin
@@ -198,10 +208,12 @@ static int prepare(struct abota_update *u, int running_slot)
     u->attempts = 0;
     u->last_err = 0;
     u->resumed_at = 0;
+#if ABOTA_FEATURE_RESUME
     u->partial_ = false;
     u->validator_kind_ = 0;
     u->validator_[0] = '\0';
     u->journal_on_ = false;
+#endif
     u->have_running_version_ = false;
     u->running_version_ = 0;
     u->probe_len_ = 0;
@@ -226,7 +238,9 @@ static int prepare(struct abota_update *u, int running_slot)
     r = expand_url(u->cfg.url, u->target_slot, text, ABOTA_URL_MAX);
     if (r < 0)
         return r;
+#if ABOTA_FEATURE_RESUME
     u->url_crc_ = abota_crc32_update(0, text, (size_t)r);
+#endif
     return abota_url_parse(text, &u->url_);
 }
 
@@ -296,17 +310,26 @@ static uint32_t backoff(const struct abota_update *u, unsigned fails)
  * out. */
 static int download(struct abota_update *u)
 {
-    bool probe = !u->cfg.no_footer_probe && !u->partial_;
+#if ABOTA_FEATURE_FOOTER_PROBE
+    bool probe = !u->cfg.no_footer_probe && !upd_partial(u);
+#endif
     bool scratch_used = false;
     unsigned fails = 0;
     for (;;) {
-        uint32_t before = u->partial_ ? abota_slot_written(&u->writer_) : 0;
-        enum upd_ask ask = probe ? UPD_ASK_FOOTER : u->partial_ ? UPD_ASK_RESUME : UPD_ASK_IMAGE;
+        uint32_t before = upd_partial(u) ? abota_slot_written(&u->writer_) : 0;
+        enum upd_ask ask = upd_partial(u) ? UPD_ASK_RESUME : UPD_ASK_IMAGE;
+#if ABOTA_FEATURE_FOOTER_PROBE
+        if (probe)
+            ask = UPD_ASK_FOOTER;
+#endif
+#if ABOTA_FEATURE_RESUME
         if (ask == UPD_ASK_RESUME)
             u->range_from_ = before;
+#endif
         if (u->attempts < UINT16_MAX)
             u->attempts++;
         int r = abota_update_fetch(u, ask);
+#if ABOTA_FEATURE_FOOTER_PROBE
         if (r == UPD_GOT_FOOTER) {
             r = check_probe(u);
             if (r < 0)
@@ -315,6 +338,7 @@ static int download(struct abota_update *u)
             fails = 0;
             continue;
         }
+#endif
         if (r == UPD_GOT_IMAGE) {
             r = verify(u);
             if (r >= 0)
@@ -322,7 +346,7 @@ static int download(struct abota_update *u)
             if (!corrupted(r) || scratch_used)
                 return r;
             scratch_used = true;
-            u->partial_ = false;
+            upd_set_partial(u, false);
             abota_update_journal_clear(u);
         } else if (r >= 0) {
             return ABOTA_ERR_STATE;
@@ -331,10 +355,10 @@ static int download(struct abota_update *u)
         }
         u->last_err = r;
         if (r == ABOTA_ERR_HTTP_RANGE_MISMATCH)
-            u->partial_ = false; /* never splice: from scratch */
+            upd_set_partial(u, false); /* never splice: from scratch */
 
         /* An attempt that brought new bytes starts a new series. */
-        bool moved = u->partial_ && abota_slot_written(&u->writer_) > before;
+        bool moved = upd_partial(u) && abota_slot_written(&u->writer_) > before;
         fails = moved ? 1u : fails + 1u;
         if (fails >= u->cfg.max_attempts)
             return r;

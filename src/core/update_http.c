@@ -59,6 +59,7 @@ static int connect_server(struct abota_update *u)
     return 0;
 }
 
+#if ABOTA_FEATURE_FOOTER_PROBE
 /* Adds "Range: bytes=-256" (the image's last 256 bytes: its footer) to a
  * built request, before the blank line that ends it. The request builder
  * only knows open-ended ranges ("bytes=N-"), and the total is not known
@@ -76,19 +77,26 @@ static int add_footer_range(char *req, int len, size_t size)
     memcpy(req + n - 2, hdr, hl);
     return (int)(n + hl);
 }
+#endif
 
 static int send_request(struct abota_update *u, enum upd_ask ask)
 {
     struct abota_http_request rq = {.url = &u->url_, .http10 = u->cfg.http10};
+#if ABOTA_FEATURE_RESUME
     if (ask == UPD_ASK_RESUME) {
         rq.has_range = true;
         rq.range_first = u->range_from_;
         rq.if_range = u->validator_kind_ != UPD_VAL_NONE ? u->validator_ : NULL;
     }
+#endif
     char *req = (char *)u->buf;
     int len = abota_http_request_build(&rq, req, u->buf_size);
+#if ABOTA_FEATURE_FOOTER_PROBE
     if (len >= 0 && ask == UPD_ASK_FOOTER)
         len = add_footer_range(req, len, u->buf_size);
+#else
+    (void)ask;
+#endif
     if (len < 0)
         return len;
 
@@ -153,12 +161,21 @@ static uint32_t slot_size(const struct abota_update *u)
  * percent when the size is known, else the next 4 KiB. */
 static uint32_t next_progress(const struct abota_update *u, uint32_t done)
 {
-    if (u->total_ == 0)
+    uint32_t t = u->total_;
+    if (t == 0)
         return done > UINT32_MAX - PROGRESS_STEP_UNKNOWN ? UINT32_MAX
                                                          : done + PROGRESS_STEP_UNKNOWN;
-    uint64_t pct = (uint64_t)done * 100u / u->total_;
-    uint64_t next = ((pct + 1u) * u->total_ + 99u) / 100u;
-    return next > UINT32_MAX ? UINT32_MAX : (uint32_t)next;
+    /* The first mark ceil(p * t / 100) above done, in 32 bits (64-bit
+     * division would pull libgcc helpers into the lx106 build): with
+     * t = 100q + r, p * t / 100 = p*q + p*r/100, and for p <= 100 neither
+     * term can overflow. At most 100 steps, about once per percent. */
+    uint32_t q = t / 100u, r = t % 100u;
+    for (uint32_t p = 1; p <= 100u; p++) {
+        uint32_t mark = p * q + (p * r + 99u) / 100u;
+        if (mark > done)
+            return mark;
+    }
+    return UINT32_MAX; /* done >= t: nothing more to come */
 }
 
 static void progress(struct abota_update *u, bool final)
@@ -171,6 +188,7 @@ static void progress(struct abota_update *u, bool final)
     abota_update_emit(u, ABOTA_EV_PROGRESS, done, u->total_, 0, NULL);
 }
 
+#if ABOTA_FEATURE_FOOTER_PROBE
 /* 206 to the footer probe. When it is not exactly the image's last 256
  * bytes there is nothing to learn: stop (probe_len_ stays 0). */
 static int probe_headers(struct abota_update *u, const struct abota_http_resp *resp)
@@ -187,9 +205,11 @@ static int probe_headers(struct abota_update *u, const struct abota_http_resp *r
     u->sink_ = UPD_SINK_FOOTER;
     return CONTINUE;
 }
+#endif
 
 static int finished(struct abota_update *u);
 
+#if ABOTA_FEATURE_RESUME
 /* Keeps what identifies this version of the image for If-Range: a strong
  * ETag (a weak one may not be used for ranges), else Last-Modified; none
  * when the server sends neither. */
@@ -245,6 +265,7 @@ static int resume_headers(struct abota_update *u, const struct abota_http_resp *
     abota_update_emit(u, ABOTA_EV_RESUMED, u->range_from_, total, 0, NULL);
     return CONTINUE;
 }
+#endif
 
 /* The response headers decide: redirect, error, probe answer or image. */
 static int on_headers(struct abota_update *u, enum upd_ask ask)
@@ -252,7 +273,7 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
     const struct abota_http_resp *resp = &u->tmp_.http.resp;
     int st = resp->status;
     if (st == 301 || st == 302 || st == 303 || st == 307 || st == 308)
-        return UPD_GOT_REDIRECT;
+        return ABOTA_FEATURE_REDIRECT ? UPD_GOT_REDIRECT : ABOTA_ERR_UNSUPPORTED;
     if (st == 404)
         return ABOTA_ERR_HTTP_NOT_FOUND;
     if ((st >= 500 && st <= 599) || st == 429) {
@@ -262,6 +283,7 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
             u->retry_after_ms_ = ra > UINT32_MAX / 1000u ? UINT32_MAX - 1u : ra * 1000u;
         return st == 429 ? ABOTA_ERR_UP_RATE_LIMITED : ABOTA_ERR_HTTP_SERVER_ERROR;
     }
+#if ABOTA_FEATURE_RESUME
     if (st == 416 && ask == UPD_ASK_RESUME) {
         /* Asked from the very end: the slot already holds it all (the drop
          * came after the last body byte, before the end of the message). */
@@ -272,12 +294,19 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
         }
         return ABOTA_ERR_HTTP_RANGE_MISMATCH;
     }
+#endif
     if (st != 200 && !(st == 206 && ask != UPD_ASK_IMAGE))
         return ABOTA_ERR_HTTP_STATUS;
     if (!content_type_ok(u->cfg.content_type, resp->content_type))
         return ABOTA_ERR_HTTP_CONTENT_TYPE;
-    if (st == 206)
-        return ask == UPD_ASK_RESUME ? resume_headers(u, resp) : probe_headers(u, resp);
+#if ABOTA_FEATURE_RESUME
+    if (st == 206) {
+#if ABOTA_FEATURE_FOOTER_PROBE
+        if (ask == UPD_ASK_FOOTER)
+            return probe_headers(u, resp);
+#endif
+        return resume_headers(u, resp);
+    }
 
     /* 200: the whole image, whatever was asked. To a resume request it
      * means the server ignores Range or the image changed (If-Range did not
@@ -285,7 +314,8 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
     if (ask == UPD_ASK_RESUME)
         abota_update_emit(u, ABOTA_EV_WARNING, abota_slot_written(&u->writer_), 0,
                           ABOTA_ERR_UP_RESTART, NULL);
-    u->partial_ = false;
+#endif
+    upd_set_partial(u, false);
     if (resp->chunked)
         u->total_ = 0;
     else if (resp->has_content_length)
@@ -302,7 +332,9 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
     u->sink_ = UPD_SINK_SLOT;
     u->last_progress_ = 0;
     u->next_progress_ = next_progress(u, 0);
+#if ABOTA_FEATURE_RESUME
     take_validator(u, resp);
+#endif
     abota_update_journal_start(u);
     abota_update_emit(u, ABOTA_EV_HEADERS, 0, u->total_, 0, NULL);
     return CONTINUE;
@@ -310,6 +342,7 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
 
 static int on_body(struct abota_update *u, const uint8_t *body, size_t len)
 {
+#if ABOTA_FEATURE_FOOTER_PROBE
     if (u->sink_ == UPD_SINK_FOOTER) {
         if (len > (size_t)(ABOTA_FOOTER_SIZE - u->probe_len_)) {
             u->probe_len_ = 0; /* more than the range said: not trusted */
@@ -319,6 +352,7 @@ static int on_body(struct abota_update *u, const uint8_t *body, size_t len)
         u->probe_len_ = (uint16_t)(u->probe_len_ + len);
         return CONTINUE;
     }
+#endif
     if (u->sink_ != UPD_SINK_SLOT)
         return ABOTA_ERR_STATE;
     int r = abota_slot_write(&u->writer_, body, len);
@@ -326,7 +360,7 @@ static int on_body(struct abota_update *u, const uint8_t *body, size_t len)
         r = ABOTA_ERR_SLOT_TOO_BIG; /* chunked: only the slot's end bounds it */
     if (r < 0)
         return r;
-    u->partial_ = true;
+    upd_set_partial(u, true);
     abota_update_journal_progress(u);
     progress(u, false);
     return CONTINUE;
@@ -386,7 +420,11 @@ static int receive(struct abota_update *u, enum upd_ask ask)
     for (;;) {
         /* The footer buffer at the end of u->buf is kept out of reach of
          * recv until the answer is known to be the image. */
-        size_t room = u->buf_size - (u->sink_ == UPD_SINK_SLOT ? 0 : ABOTA_FOOTER_SIZE);
+        size_t room = u->buf_size;
+#if ABOTA_FEATURE_FOOTER_PROBE
+        if (u->sink_ != UPD_SINK_SLOT)
+            room -= ABOTA_FOOTER_SIZE;
+#endif
         uint32_t t;
         int r = wait_for(u, u->cfg.idle_timeout_ms, &t);
         if (r < 0)
@@ -411,6 +449,7 @@ static int receive(struct abota_update *u, enum upd_ask ask)
     }
 }
 
+#if ABOTA_FEATURE_REDIRECT
 /* Replaces u->url_ by the redirect's Location resolved against it. */
 static int follow(struct abota_update *u)
 {
@@ -419,6 +458,7 @@ static int follow(struct abota_update *u)
         return ABOTA_ERR_HTTP_BAD_REDIRECT;
     return abota_url_resolve(&u->url_, loc, &u->url_);
 }
+#endif
 
 static int exchange(struct abota_update *u, enum upd_ask ask)
 {
@@ -434,6 +474,9 @@ static int exchange(struct abota_update *u, enum upd_ask ask)
 
 int abota_update_fetch(struct abota_update *u, enum upd_ask ask)
 {
+#if !ABOTA_FEATURE_REDIRECT
+    return exchange(u, ask); /* a 3xx is ABOTA_ERR_UNSUPPORTED (on_headers) */
+#else
     for (unsigned hops = 0;; hops++) {
         int r = exchange(u, ask);
         if (r != UPD_GOT_REDIRECT)
@@ -444,4 +487,5 @@ int abota_update_fetch(struct abota_update *u, enum upd_ask ask)
         if (r < 0)
             return r;
     }
+#endif
 }

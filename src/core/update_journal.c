@@ -41,6 +41,8 @@
 #include "le.h"
 #include "update_priv.h"
 
+#if ABOTA_FEATURE_RESUME /* else no journal (update_priv.h) */
+
 #define J_MAGIC 0x4E4A4241u /* "ABJN" */
 #define J_FORMAT 1u
 #define J_VAL_MAX 80u
@@ -240,3 +242,5 @@ void abota_update_journal_clear(struct abota_update *u)
     if (r < 0)
         warn(u, r);
 }
+
+#endif

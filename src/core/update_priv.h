@@ -3,6 +3,7 @@
 #ifndef ABOTA_UPDATE_PRIV_H
 #define ABOTA_UPDATE_PRIV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "abota/update.h"
@@ -53,6 +54,28 @@ void abota_update_emit(struct abota_update *u, enum abota_update_step step, uint
 /* Milliseconds left before the whole-update deadline; 0 when it passed. */
 uint32_t abota_update_time_left(const struct abota_update *u);
 
+/* The writer holds a prefix a Range request can continue (never without
+ * ABOTA_FEATURE_RESUME). */
+static inline bool upd_partial(const struct abota_update *u)
+{
+#if ABOTA_FEATURE_RESUME
+    return u->partial_;
+#else
+    (void)u;
+    return false;
+#endif
+}
+
+static inline void upd_set_partial(struct abota_update *u, bool partial)
+{
+#if ABOTA_FEATURE_RESUME
+    u->partial_ = partial;
+#else
+    (void)u;
+    (void)partial;
+#endif
+}
+
 /* The progress journal (update_journal.c). None of these fail the update:
  * a journal that cannot be written is switched off with a WARNING event,
  * one that does not read back valid is ignored. */
@@ -69,5 +92,12 @@ void abota_update_journal_start(struct abota_update *u);
 void abota_update_journal_progress(struct abota_update *u);
 /* Forgets the journal (after success, or before a retry from scratch). */
 void abota_update_journal_clear(struct abota_update *u);
+#if !ABOTA_FEATURE_RESUME
+/* No journal without resume: nothing to load, write or clear. */
+#define abota_update_journal_load(u) ((void)(u))
+#define abota_update_journal_start(u) ((void)(u))
+#define abota_update_journal_progress(u) ((void)(u))
+#define abota_update_journal_clear(u) ((void)(u))
+#endif
 
 #endif

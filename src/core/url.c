@@ -25,10 +25,12 @@ static bool is_alpha(char c)
     return lower((unsigned char)c) >= 'a' && lower((unsigned char)c) <= 'z';
 }
 
+#if ABOTA_FEATURE_IPV6
 static bool is_hex(char c)
 {
     return is_digit(c) || (lower((unsigned char)c) >= 'a' && lower((unsigned char)c) <= 'f');
 }
+#endif
 
 static bool has_scheme_prefix(const char *s)
 {
@@ -59,6 +61,7 @@ static bool valid_ipv4(const char *h, size_t n)
     return i == n;
 }
 
+#if ABOTA_FEATURE_IPV6
 /* RFC 4291 text form: up to eight groups of 1..4 hex digits, one "::" at
  * most, optionally ending in a dotted quad worth two groups. */
 static bool valid_ipv6(const char *h, size_t n)
@@ -103,6 +106,7 @@ static bool valid_ipv6(const char *h, size_t n)
     }
     return elided ? groups < 8 : groups == 8;
 }
+#endif
 
 /* Labels of [A-Za-z0-9-], 1..63 bytes, no '-' at either end. A name whose
  * last label is all digits must be an IPv4 literal. */
@@ -166,6 +170,9 @@ static int parse_authority_path(const char *s, struct abota_url *out)
     const char *h;
     size_t hn, i;
     if (a > 0 && s[0] == '[') {
+#if !ABOTA_FEATURE_IPV6
+        return ABOTA_ERR_URL_HOST; /* IPv6 literals are compiled out */
+#else
         for (i = 1; i < a && s[i] != ']'; i++)
             ;
         if (i == a)
@@ -176,6 +183,7 @@ static int parse_authority_path(const char *s, struct abota_url *out)
             return hn >= sizeof out->host ? ABOTA_ERR_URL_TOO_LONG : ABOTA_ERR_URL_HOST;
         out->host_is_ipv6 = true;
         i++;
+#endif
     } else {
         for (i = 0; i < a && s[i] != ':'; i++)
             ;
@@ -235,6 +243,7 @@ int abota_url_parse(const char *url, struct abota_url *out)
     return 0;
 }
 
+#if ABOTA_FEATURE_REDIRECT
 /* RFC 3986 5.2.4 on path[0..len) in place (the path starts with '/').
  * Returns the new length; output never grows, so no bound is needed. */
 static size_t remove_dots(char *path, size_t len)
@@ -350,6 +359,7 @@ int abota_url_resolve(const struct abota_url *base, const char *location, struct
     *out = u;
     return 0;
 }
+#endif
 
 int abota_url_format(const struct abota_url *u, char *buf, size_t size)
 {

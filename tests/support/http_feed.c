@@ -110,14 +110,20 @@ bool http_feed_same(const struct http_feed_result *a, const struct http_feed_res
     SAME(resp.chunked);
     SAME(resp.connection_close);
     SAME_STR(resp.content_type);
+#if ABOTA_FEATURE_RESUME
     SAME_STR(resp.etag);
     SAME_STR(resp.last_modified);
+#endif
+#if ABOTA_FEATURE_REDIRECT
     SAME_STR(resp.location);
+#endif
+#if ABOTA_FEATURE_RESUME
     SAME(resp.has_content_range);
     SAME(resp.range_first);
     SAME(resp.range_last);
     SAME(resp.range_total);
     SAME(resp.accept_ranges);
+#endif
     SAME(resp.retry_after);
     size_t n = a->body_len < HTTP_FEED_BODY_MAX ? a->body_len : HTTP_FEED_BODY_MAX;
     if (memcmp(a->body, b->body, n) != 0) {

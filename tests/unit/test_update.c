@@ -344,6 +344,7 @@ static void test_success_any_split(void **state)
     }
 }
 
+#if ABOTA_FEATURE_CHUNKED
 static void test_success_chunked(void **state)
 {
     (void)state;
@@ -360,6 +361,21 @@ static void test_success_chunked(void **state)
     assert_int_equal(nprog, (n + 4095) / 4096);
     assert_int_equal(t.up.bytes_received, len);
 }
+#else
+/* Chunked compiled out (config.h): refused at the headers, nothing erased,
+ * and not retried (the server will not change its mind). */
+static void test_success_chunked(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 3, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = chunked(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len, 3);
+    assert_int_equal(run(), ABOTA_ERR_HTTP_TE_UNSUPPORTED);
+    assert_int_equal(t.net.connects, 1);
+    assert_untouched();
+    assert_nothing_erased();
+}
+#endif
 
 static void test_content_type_rules(void **state)
 {
@@ -458,6 +474,7 @@ static void test_too_big(void **state)
     assert_nothing_erased();
 }
 
+#if ABOTA_FEATURE_CHUNKED
 /* Chunked: the size shows only when the slot's end is passed. */
 static void test_too_big_chunked(void **state)
 {
@@ -468,6 +485,7 @@ static void test_too_big_chunked(void **state)
     assert_int_equal(run(), ABOTA_ERR_SLOT_TOO_BIG);
     assert_untouched();
 }
+#endif
 
 static void test_truncated(void **state)
 {
@@ -482,6 +500,7 @@ static void test_truncated(void **state)
         assert_int_equal(run(), ABOTA_ERR_HTTP_TRUNCATED);
         assert_untouched();
     }
+#if ABOTA_FEATURE_CHUNKED
     /* Chunked, cut before the last chunk. */
     setup(state);
     t.cfg.max_attempts = 1;
@@ -489,6 +508,7 @@ static void test_truncated(void **state)
     fakenet_add(&t.net, resp, len - 5, 0);
     assert_int_equal(run(), ABOTA_ERR_HTTP_TRUNCATED);
     assert_untouched();
+#endif
     /* A reset is reported as such. */
     setup(state);
     t.cfg.max_attempts = 1;
@@ -617,6 +637,7 @@ static void test_connect_failures(void **state)
     }
 }
 
+#if ABOTA_FEATURE_REDIRECT
 static void test_redirect_followed(void **state)
 {
     (void)state;
@@ -667,6 +688,25 @@ static void test_redirect_without_location(void **state)
     assert_int_equal(run(), ABOTA_ERR_HTTP_BAD_REDIRECT);
     assert_untouched();
 }
+#else
+/* Redirects compiled out (config.h): a 3xx ends the update, unfollowed. */
+static void test_redirect_unsupported(void **state)
+{
+    (void)state;
+    static const char *const st[] = {"301 Moved Permanently", "302 Found", "303 See Other",
+                                     "307 Temporary Redirect", "308 Permanent Redirect"};
+    for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) {
+        setup(state);
+        size_t l1 = response(resp2, sizeof resp2, st[i], "Location: /v2/fw.bin\r\n", NULL, 0);
+        fakenet_add(&t.net, resp2, l1, 0);
+        fakenet_add(&t.net, resp2, l1, 0);
+        assert_int_equal(run(), ABOTA_ERR_UNSUPPORTED);
+        assert_int_equal(t.net.connects, 1);
+        assert_untouched();
+        assert_nothing_erased();
+    }
+}
+#endif
 
 /* Bytes after the declared body: a warning, never written; the image is
  * still judged by verification. */
@@ -731,6 +771,7 @@ static void test_url_template(void **state)
 }
 
 /* --- the footer probe --- */
+#if ABOTA_FEATURE_FOOTER_PROBE
 
 static size_t partial_footer(uint8_t *out, size_t cap, uint32_t total)
 {
@@ -826,6 +867,22 @@ static void test_probe_not_a_footer(void **state)
     assert_int_equal(run(), 0);
     assert_installed(n, V_NEW, 3);
 }
+#else
+/* The probe compiled out (config.h): no_footer_probe = false changes
+ * nothing, one plain request fetches the image. */
+static void test_probe_compiled_out(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 16, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    t.cfg.no_footer_probe = false;
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+    assert_int_equal(t.net.connects, 1);
+    assert_sent(0, expected_request("/ota/user2.bin", ""));
+}
+#endif
 
 static void test_init_checks(void **state)
 {
@@ -868,7 +925,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_http_status_errors, setup, NULL),
         cmocka_unit_test_setup_teardown(test_no_length, setup, NULL),
         cmocka_unit_test_setup_teardown(test_too_big, setup, NULL),
+#if ABOTA_FEATURE_CHUNKED
         cmocka_unit_test_setup_teardown(test_too_big_chunked, setup, NULL),
+#endif
         cmocka_unit_test_setup_teardown(test_truncated, setup, NULL),
         cmocka_unit_test_setup_teardown(test_corrupted_byte, setup, NULL),
         cmocka_unit_test_setup_teardown(test_image_for_other_slot, setup, NULL),
@@ -877,15 +936,23 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stall_times_out, setup, NULL),
         cmocka_unit_test_setup_teardown(test_deadline, setup, NULL),
         cmocka_unit_test_setup_teardown(test_connect_failures, setup, NULL),
+#if ABOTA_FEATURE_REDIRECT
         cmocka_unit_test_setup_teardown(test_redirect_followed, setup, NULL),
         cmocka_unit_test_setup_teardown(test_redirect_loop, setup, NULL),
         cmocka_unit_test_setup_teardown(test_redirect_without_location, setup, NULL),
+#else
+        cmocka_unit_test_setup_teardown(test_redirect_unsupported, setup, NULL),
+#endif
         cmocka_unit_test_setup_teardown(test_extra_bytes_warn, setup, NULL),
         cmocka_unit_test_setup_teardown(test_url_template, setup, NULL),
+#if ABOTA_FEATURE_FOOTER_PROBE
         cmocka_unit_test_setup_teardown(test_probe_then_download, setup, NULL),
         cmocka_unit_test_setup_teardown(test_probe_ignored, setup, NULL),
         cmocka_unit_test_setup_teardown(test_probe_refusals, setup, NULL),
         cmocka_unit_test_setup_teardown(test_probe_not_a_footer, setup, NULL),
+#else
+        cmocka_unit_test_setup_teardown(test_probe_compiled_out, setup, NULL),
+#endif
         cmocka_unit_test_setup_teardown(test_init_checks, setup, NULL),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -157,6 +157,13 @@ static void test_five_drops(void **state)
 
 int main(void)
 {
+#if !ABOTA_FEATURE_RESUME
+    /* Without resume every drop refetches the image from byte 0: this
+     * measurement does not apply. 77 makes ctest report it as skipped
+     * (SKIP_RETURN_CODE), never as passed. */
+    printf("skipped: ABOTA_FEATURE_RESUME is 0 (config.h)\n");
+    return 77;
+#endif
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_five_drops),
     };

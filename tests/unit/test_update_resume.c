@@ -168,7 +168,7 @@ static const struct ev *nth(enum abota_update_step step, unsigned k)
 
 /* --- scripted server --- */
 
-static size_t head(unsigned i, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static size_t head(unsigned i, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -195,6 +195,7 @@ static struct fakenet_conn *ok200(const uint8_t *body, uint32_t len, const char 
     return c;
 }
 
+#if ABOTA_FEATURE_RESUME
 /* 206 with bytes first.. of the image. */
 static struct fakenet_conn *part206(const uint8_t *body, uint32_t first, uint32_t len,
                                     const char *etag)
@@ -211,6 +212,7 @@ static struct fakenet_conn *part206(const uint8_t *body, uint32_t first, uint32_
     c->body_len = len - first;
     return c;
 }
+#endif
 
 static void plain(const char *status_and_headers)
 {
@@ -397,6 +399,7 @@ static void test_deadline_wins(void **state)
 
 /* Drops anywhere in the headers or the body of the first answer: the next
  * request continues from exactly what the slot got. */
+#if ABOTA_FEATURE_RESUME
 static void test_drop_anywhere(void **state)
 {
     size_t h0 = 0;
@@ -745,6 +748,32 @@ static void test_journal_needs_validator(void **state)
         assert_int_equal(flash_mem[JOURNAL + i], 0xFF);
 }
 
+#else
+/* Resume compiled out (config.h): a drop anywhere costs a retry of the
+ * whole image, asked without Range, and the journal sector stays erased. */
+static void test_drop_restarts(void **state)
+{
+    for (uint32_t cut = 1; cut < img_len; cut += cut < 130 ? 9 : 1997) {
+        setup(state);
+        struct fakenet_conn *c = ok200(img, img_len, ETAG);
+        c->cut = cut;
+        c->chunk = 300;
+        ok200(img, img_len, ETAG);
+        assert_int_equal(run(), 0);
+        assert_installed(img, img_len);
+        assert_int_equal(t.net.connects, 2);
+        assert_asked(0, -1, NULL);
+        assert_asked(1, -1, NULL);
+        assert_int_equal(t.up.bytes_received,
+                         cut + t.net.conn[1].resp_len + t.net.conn[1].body_len);
+        assert_int_equal(count(ABOTA_EV_RESUMED), 0);
+        assert_int_equal(nth(ABOTA_EV_RETRY, 0)->err, ABOTA_ERR_HTTP_TRUNCATED);
+        for (uint32_t i = 0; i < TESTIMG_SECTOR; i++)
+            assert_int_equal(flash_mem[JOURNAL + i], 0xFF);
+    }
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -754,6 +783,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_permanent_not_retried, setup, NULL),
         cmocka_unit_test_setup_teardown(test_corrupt_retried_once, setup, NULL),
         cmocka_unit_test_setup_teardown(test_deadline_wins, setup, NULL),
+#if ABOTA_FEATURE_RESUME
         cmocka_unit_test_setup_teardown(test_drop_anywhere, setup, NULL),
         cmocka_unit_test_setup_teardown(test_drop_chunked, setup, NULL),
         cmocka_unit_test_setup_teardown(test_server_ignores_range, setup, NULL),
@@ -766,6 +796,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_journal_other_identity, setup, NULL),
         cmocka_unit_test_setup_teardown(test_journal_corrupted, setup, NULL),
         cmocka_unit_test_setup_teardown(test_journal_needs_validator, setup, NULL),
+#else
+        cmocka_unit_test_setup_teardown(test_drop_restarts, setup, NULL),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
