@@ -322,6 +322,36 @@ grep -q '" 414 ' "$SERVER_LOG" || fail "access log: 414 line"
 if "$ABOTA" serve "$ROOT" --port 99999 2>/dev/null; then fail "bad port accepted"; fi
 if "$ABOTA" serve "$WORK/missing" --port 0 2>/dev/null; then fail "missing DIR accepted"; fi
 
+# --- Clients that are gone when their response ends: a FIN right after the
+# request, or a reset (SO_LINGER 0) racing the end of the response. The
+# server must close such a connection without touching it again (a reset
+# arriving between the last write and the shutdown once led to a
+# use-after-free; the race is narrow, so this loops, and under ASan or
+# valgrind any hit fails the run).
+python3 - "$PORT" <<'PY' || fail "clients gone at the end of their response"
+import socket, struct, sys
+port = int(sys.argv[1])
+for i in range(30):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"GET /notes.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    s.shutdown(socket.SHUT_WR)
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    assert data.startswith(b"HTTP/1.1 200"), (i, data[:60])
+for i in range(200):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.sendall(b"GET /notes.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    s.close()
+PY
+kill -0 "$SERVER_PID" 2>/dev/null || fail "server died after clients vanished"
+[[ $(status --max-time 5 "$URL/notes.txt") == 200 ]] || fail "server stopped answering"
+
 # --- Idle clients are closed after --timeout
 stop_server
 start_server --timeout 1

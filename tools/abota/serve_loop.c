@@ -142,7 +142,8 @@ static void conn_close(struct loop *l, struct conn *c)
     free(c);
 }
 
-static void begin_linger(struct loop *l, struct conn *c)
+/* Returns false when the connection was closed (c is freed). */
+static bool begin_linger(struct loop *l, struct conn *c)
 {
     c->st = C_LINGER;
     free(c->in);
@@ -150,10 +151,11 @@ static void begin_linger(struct loop *l, struct conn *c)
     c->in_len = c->in_cap = 0;
     if (c->peer_eof || shutdown(c->fd, SHUT_WR)) {
         conn_close(l, c);
-        return;
+        return false;
     }
     c->active_ms = l->now_ms;
     set_events(l, c, EPOLLIN);
+    return true;
 }
 
 /* The request line as the log shows it: parsed parts, or the raw first line. */
@@ -270,17 +272,17 @@ static int write_some(struct loop *l, struct conn *c)
     return 1;
 }
 
-static void finish_response(struct loop *l, struct conn *c)
+/* Returns false when the connection was closed (c is freed): the caller
+ * must not touch c again. */
+static bool finish_response(struct loop *l, struct conn *c)
 {
     log_request(c);
     if (c->file_fd >= 0) {
         close(c->file_fd);
         c->file_fd = -1;
     }
-    if (!c->resp.keep_alive) {
-        begin_linger(l, c);
-        return;
-    }
+    if (!c->resp.keep_alive)
+        return begin_linger(l, c);
     c->st = C_READ;
     c->in_len -= c->consumed;
     memmove(c->in, c->in + c->consumed, c->in_len);
@@ -291,6 +293,7 @@ static void finish_response(struct loop *l, struct conn *c)
         c->in = NULL;
         c->in_cap = 0;
     }
+    return true;
 }
 
 /* Answers every complete request in the buffer, in order, as far as the
@@ -316,7 +319,8 @@ static void process(struct loop *l, struct conn *c)
             return;
         if (w == 0)
             return;
-        finish_response(l, c);
+        if (!finish_response(l, c))
+            return;
     }
 }
 
@@ -373,8 +377,8 @@ static void on_writable(struct loop *l, struct conn *c)
     int w = write_some(l, c);
     if (w <= 0)
         return;
-    finish_response(l, c);
-    process(l, c);
+    if (finish_response(l, c))
+        process(l, c);
 }
 
 static void pause_accept(struct loop *l, bool pause)
