@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all build test demo clean deps-build deps-test deps-cross test-lx106 test-cortex-m size
+.PHONY: all build test demo netfault clean deps-build deps-test deps-cross test-lx106 test-cortex-m size
 
 all: build
 
@@ -50,6 +50,10 @@ size: deps-cross
 
 demo: build
 	scripts/demo.sh $(BUILD)
+
+# The whole network-fault matrix (docs/RELIABILITY.md); ctest runs a sample.
+netfault: build
+	bash tests/e2e/test_netfault.sh $(BUILD) ../shared full
 
 clean:
 	rm -rf $(BUILD) $(BUILD_LX106) $(BUILD_CM3)

@@ -22,6 +22,7 @@ struct demo_state {
     unsigned requests;   /* requests sent: the engine may ask for the footer first */
     unsigned port;       /* the server's, for the log */
     int reboot_said;
+    int bar_open;        /* a progress bar is drawn without its newline */
 };
 
 #define BAR_WIDTH 40u
@@ -49,12 +50,24 @@ static void progress(struct demo_state *st, uint32_t done, uint32_t total)
            (unsigned long)done, (unsigned long)total);
     if (done == total)
         printf("\n");
+    st->bar_open = done != total;
     fflush(stdout);
+}
+
+/* Whatever is printed next starts on a line of its own, not at the end of
+ * a half-drawn progress bar. */
+static void end_bar(struct demo_state *st)
+{
+    if (st->bar_open)
+        printf("\n");
+    st->bar_open = 0;
 }
 
 static void on_event(void *arg, const struct abota_update_event *ev)
 {
     struct demo_state *st = arg;
+    if (ev->step != ABOTA_EV_PROGRESS)
+        end_bar(st);
     switch (ev->step) {
     case ABOTA_EV_RESOLVE:
         if (st->requests == 0)
@@ -176,7 +189,7 @@ _Noreturn void ota_demo_main(void)
     static struct ota_platform p;
     static uint8_t buf[OTA_BUF_SIZE];
     static struct abota_update up;
-    struct demo_state st = {0, 0, 0, 0};
+    struct demo_state st = {0, 0, 0, 0, 0};
 
     int rc = platform_init(&p);
     if (rc < 0) {
@@ -207,6 +220,9 @@ _Noreturn void ota_demo_main(void)
     memset(&cfg, 0, sizeof cfg);
     cfg.url = p.url;
     cfg.trial_attempts = OTA_TRIAL_ATTEMPTS;
+    cfg.connect_timeout_ms = p.connect_timeout_ms;
+    cfg.idle_timeout_ms = p.idle_timeout_ms;
+    cfg.deadline_ms = p.deadline_ms;
     rc = abota_update_init(&up, &cfg, p.flash, p.layout, p.net, p.clock, buf, sizeof buf);
     if (rc < 0) {
         printf("update setup failed: %s\n", abota_strerror(rc));
@@ -217,6 +233,7 @@ _Noreturn void ota_demo_main(void)
         st.port = server.port;
     abota_update_set_callback(&up, on_event, &st);
     rc = abota_update_run(&up, p.running_slot);
+    end_bar(&st);
     if (rc == 0) {
         if (!st.reboot_said)
             printf("rebooting\n");
