@@ -128,7 +128,9 @@
     X(ABOTA_ERR_UP_TO_DATE,       -171, "server has the running version already") \
     X(ABOTA_ERR_RETRIES,          -172, "gave up after the configured number of retries") \
     X(ABOTA_ERR_UP_URL_TEMPLATE,  -173, "URL template: '%' must be followed by 'd' (slot number) or '%'") \
-    X(ABOTA_ERR_UP_NET_PORT,      -174, "network port broke its contract (send/recv count out of range)")
+    X(ABOTA_ERR_UP_NET_PORT,      -174, "network port broke its contract (send/recv count out of range)") \
+    X(ABOTA_ERR_UP_RATE_LIMITED,  -175, "HTTP 429: the server asks to come back later") \
+    X(ABOTA_ERR_UP_RESTART,       -176, "server sent the whole image instead of the rest: download starts over")
 
 enum abota_err {
     ABOTA_OK = 0,

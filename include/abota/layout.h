@@ -22,11 +22,15 @@ struct abota_layout {
     uint32_t write_align;
     struct abota_region slot[2];   /* slot[0] is slot 1 (user1) */
     uint32_t bootrec[2];           /* sector addresses of the two boot-record copies */
+    /* Optional: sector address of the update engine's progress journal
+     * (resume after a reboot); 0: none. */
+    uint32_t journal;
 };
 
 /* 0, or ABOTA_ERR_LAYOUT_* naming the first problem: geometry not a power of
  * two, a region not sector-aligned, outside the flash, or overlapping another
- * (slots, boot records and sector 0, which holds the bootloader). */
+ * (slots, boot records, the journal sector when there is one, and sector 0,
+ * which holds the bootloader). */
 int abota_layout_check(const struct abota_layout *l);
 
 /* Built-in layouts by name ("esp8266-1024+1024" or its alias "esp8266-2m",

@@ -5,8 +5,11 @@
  *   -> stream the body into the inactive slot -> verify from flash
  *   -> write the boot record (next boot = new slot, in trial) -> ask reboot
  *
- * Every failure returns its own error and leaves the boot record untouched,
- * so the device keeps booting the running image. The engine pulls bytes from
+ * Transient failures (network, 5xx/429, a connection cut short) are retried
+ * with a bounded, jittered back-off; a download cut short continues with a
+ * Range request where the slot stopped, and after a reboot from the progress
+ * journal (layout->journal). Every failure returns its own error and leaves
+ * the boot record untouched, so the device keeps booting the running image. The engine pulls bytes from
  * the net port and pushes them down; it never allocates and never prints:
  * progress goes to the optional event callback. */
 #ifndef ABOTA_UPDATE_H
@@ -37,6 +40,7 @@ enum abota_update_step {
     ABOTA_EV_REBOOT,        /* about to ask the port to reboot */
     ABOTA_EV_RETRY,         /* err: why; done: attempt number; total: delay ms */
     ABOTA_EV_WARNING,       /* err: something odd that did not stop the update */
+    ABOTA_EV_RESUMED,       /* done: offset the download continues at; total: image size */
 };
 
 struct abota_update_event {
@@ -74,6 +78,22 @@ struct abota_update_config {
      * simply used as the download (no second request). Set this to skip the
      * probe (one request fewer; checks only after the download). */
     bool no_footer_probe;
+    /* Retries (docs/UPDATE.md, "Retries"). Only transient failures are
+     * retried: connect/resolve errors, timeouts, resets, a connection closed
+     * early, 5xx, 429, a Content-Range that does not fit the resume; a
+     * verification failure after a complete download gets one retry from
+     * scratch. max_attempts bounds the attempts in a row that bring no new
+     * byte into the slot (1: never retry); 0: default 6. The wait before a
+     * retry doubles from retry_base_ms up to retry_max_ms (0: defaults 1000
+     * and 30000), then is drawn in [wait/2, wait] with clock->random;
+     * Retry-After is honoured up to retry_max_ms. The deadline bounds it
+     * all. */
+    uint8_t max_attempts;
+    uint32_t retry_base_ms;
+    uint32_t retry_max_ms;
+    /* Progress journal (layouts with a journal sector): a checkpoint every
+     * this many bytes written, rounded up to whole sectors; 0: 16 KiB. */
+    uint32_t journal_every;
 };
 
 /* Most redirects followed for one request before ABOTA_ERR_HTTP_REDIRECT_LOOP. */
@@ -105,6 +125,10 @@ struct abota_update {
     int target_slot;
     uint32_t new_version;      /* packed; 0 when the image carries none */
     uint32_t bytes_received;   /* on the wire over all requests, headers included */
+    uint16_t attempts;         /* requests that started an attempt (probe included) */
+    int last_err;              /* the last attempt's error (0: none); the cause when
+                                  the run ends in ABOTA_ERR_DEADLINE */
+    uint32_t resumed_at;       /* slot offset the journal let the run start at, 0: none */
     /* private: state of one run */
     uint32_t start_ms_;        /* clock at the start, for the deadline */
     uint32_t running_version_;
@@ -115,6 +139,20 @@ struct abota_update {
     uint32_t next_progress_;   /* bytes written at which the next PROGRESS is due */
     uint32_t last_progress_;   /* bytes written at the last PROGRESS */
     struct abota_url url_;     /* the URL being fetched (after redirects) */
+    /* resume: the image's identity and what the slot holds of it */
+    bool partial_;             /* the writer holds a prefix a Range request can continue */
+    uint8_t validator_kind_;   /* UPD_VAL_* (update_priv.h) */
+    char validator_[ABOTA_HTTP_ETAG_MAX]; /* strong ETag or Last-Modified, for If-Range */
+    uint32_t range_from_;      /* offset asked for by the resume request */
+    uint32_t retry_after_ms_;  /* from the last 5xx/429, UINT32_MAX when none */
+    uint32_t url_crc_;         /* CRC-32 of the expanded URL: the journal's binding */
+    /* journal (update_journal.c) */
+    bool journal_on_;          /* checkpoints are being appended */
+    uint16_t journal_pos_;     /* byte offset of the next entry in the journal sector */
+    uint32_t journal_next_;    /* slot offset at which the next checkpoint is due */
+    uint32_t journal_crc_;     /* CRC-32 of the slot's first journal_crc_at_ bytes, from flash */
+    uint32_t journal_crc_at_;
+    uint32_t journal_hdr_crc_; /* the header's CRC, which every entry's CRC covers */
     struct abota_slot_writer writer_;
     /* Never live at the same time, so they share memory: the response
      * parser during an exchange, what verification found once the body is
@@ -140,7 +178,9 @@ void abota_update_set_callback(struct abota_update *u, abota_update_cb cb, void 
  * the new image is verified and the boot record says to boot it next (the
  * caller then reboots), ABOTA_ERR_UP_TO_DATE when the server has the running
  * version, or an error; on any error the boot record is untouched (the
- * target slot may hold a partial image, which nothing will boot).
+ * target slot may hold a partial image, which nothing will boot; with a
+ * journal the next run continues it). After retries the error is the last
+ * attempt's, or ABOTA_ERR_DEADLINE with the cause in u->last_err.
  *
  * The running version is the boot record's entry for running_slot; without
  * a record it is unknown and the same-version check is skipped. Images

@@ -10,7 +10,8 @@
  * 1024+1024, 122 in 512+512. That leaves six sectors between user1's end and
  * user2's start, which no SDK area uses in these maps (RF calibration, PHY
  * init and system parameters sit at the end of the chip); the boot records
- * take the first two of them. Sector 0 keeps the bootloader. */
+ * take the first two of them and the update engine's progress journal the
+ * third. Sector 0 keeps the bootloader. */
 static const struct abota_layout builtin[] = {
     {
         .name = "esp8266-1024+1024",
@@ -19,6 +20,7 @@ static const struct abota_layout builtin[] = {
         .write_align = 4u,
         .slot = {{0x001000u, 0x0FA000u}, {0x101000u, 0x0FA000u}},
         .bootrec = {0x0FB000u, 0x0FC000u},
+        .journal = 0x0FD000u,
     },
     {
         .name = "esp8266-512+512",
@@ -27,6 +29,7 @@ static const struct abota_layout builtin[] = {
         .write_align = 4u,
         .slot = {{0x001000u, 0x07A000u}, {0x081000u, 0x07A000u}},
         .bootrec = {0x07B000u, 0x07C000u},
+        .journal = 0x07D000u,
     },
 };
 
@@ -87,23 +90,26 @@ int abota_layout_check(const struct abota_layout *l)
         (l->flash_size % l->sector_size) != 0)
         return ABOTA_ERR_LAYOUT_GEOMETRY;
 
-    /* Sector 0 (the bootloader), both slots, both boot-record sectors. */
-    struct abota_region r[5] = {
+    /* Sector 0 (the bootloader), both slots, both boot-record sectors, the
+     * journal sector when there is one (0: none). */
+    struct abota_region r[6] = {
         {0, l->sector_size},
         l->slot[0],
         l->slot[1],
         {l->bootrec[0], l->sector_size},
         {l->bootrec[1], l->sector_size},
+        {l->journal, l->sector_size},
     };
-    for (int i = 0; i < 5; i++) {
+    const int n = l->journal ? 6 : 5;
+    for (int i = 0; i < n; i++) {
         if (r[i].size == 0 || (r[i].offset % l->sector_size) != 0 ||
             (r[i].size % l->sector_size) != 0)
             return ABOTA_ERR_LAYOUT_ALIGN;
         if (r[i].offset > l->flash_size || r[i].size > l->flash_size - r[i].offset)
             return ABOTA_ERR_LAYOUT_BOUNDS;
     }
-    for (int i = 0; i < 5; i++)
-        for (int j = i + 1; j < 5; j++)
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
             if (overlap(r[i], r[j]))
                 return ABOTA_ERR_LAYOUT_OVERLAP;
     return 0;

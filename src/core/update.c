@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "abota/crc32.h"
 #include "abota/error.h"
 #include "update_priv.h"
 
@@ -19,6 +20,10 @@
 #define DEFAULT_IDLE_TIMEOUT_MS 15000u
 #define DEFAULT_DEADLINE_MS 300000u
 #define DEFAULT_TRIAL_ATTEMPTS 3u
+#define DEFAULT_MAX_ATTEMPTS 6u
+#define DEFAULT_RETRY_BASE_MS 1000u
+#define DEFAULT_RETRY_MAX_MS 30000u
+#define DEFAULT_JOURNAL_EVERY 16384u
 
 int abota_update_init(struct abota_update *u, const struct abota_update_config *cfg,
                       const struct abota_flash *flash, const struct abota_layout *layout,
@@ -47,6 +52,21 @@ int abota_update_init(struct abota_update *u, const struct abota_update_config *
         u->cfg.content_type = "application/octet-stream";
     if (!u->cfg.trial_attempts)
         u->cfg.trial_attempts = DEFAULT_TRIAL_ATTEMPTS;
+    if (!u->cfg.max_attempts)
+        u->cfg.max_attempts = DEFAULT_MAX_ATTEMPTS;
+    if (!u->cfg.retry_base_ms)
+        u->cfg.retry_base_ms = DEFAULT_RETRY_BASE_MS;
+    if (!u->cfg.retry_max_ms)
+        u->cfg.retry_max_ms = DEFAULT_RETRY_MAX_MS;
+    if (u->cfg.retry_max_ms < u->cfg.retry_base_ms)
+        u->cfg.retry_max_ms = u->cfg.retry_base_ms;
+    if (!u->cfg.journal_every)
+        u->cfg.journal_every = DEFAULT_JOURNAL_EVERY;
+    /* Checkpoints sit on sector boundaries (update_journal.c). */
+    uint32_t ss = layout->sector_size;
+    u->cfg.journal_every = u->cfg.journal_every > UINT32_MAX - ss
+                               ? UINT32_MAX / ss * ss
+                               : (u->cfg.journal_every + ss - 1u) / ss * ss;
     u->flash = flash;
     u->layout = layout;
     u->net = net;
@@ -175,6 +195,13 @@ static int prepare(struct abota_update *u, int running_slot)
     u->target_slot = abota_slot_other(running_slot);
     u->new_version = 0;
     u->bytes_received = 0;
+    u->attempts = 0;
+    u->last_err = 0;
+    u->resumed_at = 0;
+    u->partial_ = false;
+    u->validator_kind_ = 0;
+    u->validator_[0] = '\0';
+    u->journal_on_ = false;
     u->have_running_version_ = false;
     u->running_version_ = 0;
     u->probe_len_ = 0;
@@ -199,7 +226,125 @@ static int prepare(struct abota_update *u, int running_slot)
     r = expand_url(u->cfg.url, u->target_slot, text, ABOTA_URL_MAX);
     if (r < 0)
         return r;
+    u->url_crc_ = abota_crc32_update(0, text, (size_t)r);
     return abota_url_parse(text, &u->url_);
+}
+
+/* Failures worth another attempt: the network, the server's load, a
+ * connection cut short, a range that did not fit (then from scratch). */
+static bool transient(int err)
+{
+    switch (err) {
+    case ABOTA_ERR_NET_RESOLVE:
+    case ABOTA_ERR_NET_CONNECT:
+    case ABOTA_ERR_NET_REFUSED:
+    case ABOTA_ERR_NET_TIMEOUT:
+    case ABOTA_ERR_NET_SEND:
+    case ABOTA_ERR_NET_RECV:
+    case ABOTA_ERR_NET_CLOSED:
+    case ABOTA_ERR_NET_RESET:
+    case ABOTA_ERR_HTTP_TRUNCATED:
+    case ABOTA_ERR_HTTP_SERVER_ERROR:
+    case ABOTA_ERR_UP_RATE_LIMITED:
+    case ABOTA_ERR_HTTP_RANGE_MISMATCH:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A complete download that does not verify may be a transfer corrupted on
+ * the way (or an image that changed under a resume without validator):
+ * worth one attempt from scratch. A wrong slot or version is not. */
+static bool corrupted(int err)
+{
+    switch (err) {
+    case ABOTA_ERR_IMG_CRC:
+    case ABOTA_ERR_IMG_SHA256:
+    case ABOTA_ERR_IMG_FOOTER_CRC:
+    case ABOTA_ERR_SLOT_CRC:
+    case ABOTA_ERR_ESP_CHECKSUM:
+    case ABOTA_ERR_ESP_CRC:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The wait before the next attempt after fails failed attempts in a row
+ * (>= 1): Retry-After when the server gave one (capped), else the
+ * exponential back-off with "equal jitter", uniform in [d/2, d]. */
+static uint32_t backoff(const struct abota_update *u, unsigned fails)
+{
+    uint32_t cap = u->cfg.retry_max_ms;
+    if (u->retry_after_ms_ != UINT32_MAX)
+        return u->retry_after_ms_ < cap ? u->retry_after_ms_ : cap;
+    uint32_t d = u->cfg.retry_base_ms;
+    for (unsigned i = 1; i < fails && d < cap; i++)
+        d = d > cap / 2u ? cap : d * 2u;
+    if (d > cap)
+        d = cap;
+    if (u->clock->random) {
+        uint32_t half = d / 2u;
+        d = half + u->clock->random(u->clock->ctx) % (d - half + 1u);
+    }
+    return d;
+}
+
+/* The attempts: probe, download, resumes, until the image is in the slot
+ * and verified, or a permanent error, or the retries or the deadline run
+ * out. */
+static int download(struct abota_update *u)
+{
+    bool probe = !u->cfg.no_footer_probe && !u->partial_;
+    bool scratch_used = false;
+    unsigned fails = 0;
+    for (;;) {
+        uint32_t before = u->partial_ ? abota_slot_written(&u->writer_) : 0;
+        enum upd_ask ask = probe ? UPD_ASK_FOOTER : u->partial_ ? UPD_ASK_RESUME : UPD_ASK_IMAGE;
+        if (ask == UPD_ASK_RESUME)
+            u->range_from_ = before;
+        if (u->attempts < UINT16_MAX)
+            u->attempts++;
+        int r = abota_update_fetch(u, ask);
+        if (r == UPD_GOT_FOOTER) {
+            r = check_probe(u);
+            if (r < 0)
+                return r;
+            probe = false;
+            fails = 0;
+            continue;
+        }
+        if (r == UPD_GOT_IMAGE) {
+            r = verify(u);
+            if (r >= 0)
+                return 0;
+            if (!corrupted(r) || scratch_used)
+                return r;
+            scratch_used = true;
+            u->partial_ = false;
+            abota_update_journal_clear(u);
+        } else if (r >= 0) {
+            return ABOTA_ERR_STATE;
+        } else if (r == ABOTA_ERR_DEADLINE || !transient(r)) {
+            return r;
+        }
+        u->last_err = r;
+        if (r == ABOTA_ERR_HTTP_RANGE_MISMATCH)
+            u->partial_ = false; /* never splice: from scratch */
+
+        /* An attempt that brought new bytes starts a new series. */
+        bool moved = u->partial_ && abota_slot_written(&u->writer_) > before;
+        fails = moved ? 1u : fails + 1u;
+        if (fails >= u->cfg.max_attempts)
+            return r;
+        uint32_t delay = backoff(u, fails);
+        if (delay >= abota_update_time_left(u))
+            return ABOTA_ERR_DEADLINE;
+        abota_update_emit(u, ABOTA_EV_RETRY, u->attempts + 1u, delay, r, NULL);
+        if (delay && u->clock->sleep_ms)
+            u->clock->sleep_ms(u->clock->ctx, delay);
+    }
 }
 
 int abota_update_run(struct abota_update *u, int running_slot)
@@ -207,27 +352,19 @@ int abota_update_run(struct abota_update *u, int running_slot)
     if (!u || !u->buf)
         return ABOTA_ERR_ARG;
     int r = prepare(u, running_slot);
-    if (r < 0)
-        return r;
-
-    r = abota_update_fetch(u, u->cfg.no_footer_probe ? UPD_ASK_IMAGE : UPD_ASK_FOOTER);
-    if (r == UPD_GOT_FOOTER) {
-        r = check_probe(u);
-        if (r < 0)
-            return r;
-        r = abota_update_fetch(u, UPD_ASK_IMAGE);
+    if (r >= 0) {
+        abota_update_journal_load(u);
+        r = download(u);
     }
-    if (r < 0)
+    if (r >= 0)
+        r = write_record(u);
+    if (r < 0) {
+        /* The cause stays visible when the deadline ended the retries. */
+        if (r != ABOTA_ERR_DEADLINE || u->last_err == 0)
+            u->last_err = r;
         return r;
-    if (r != UPD_GOT_IMAGE)
-        return ABOTA_ERR_STATE;
-
-    r = verify(u);
-    if (r < 0)
-        return r;
-    r = write_record(u);
-    if (r < 0)
-        return r;
+    }
+    abota_update_journal_clear(u);
     abota_update_emit(u, ABOTA_EV_RECORD_WRITTEN, 0, 0, 0, NULL);
     abota_update_emit(u, ABOTA_EV_REBOOT, 0, 0, 0, NULL);
     return 0;

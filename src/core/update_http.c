@@ -8,9 +8,12 @@
  * reports ABOTA_ERR_DEADLINE, not a network timeout, so the caller can tell
  * a slow server from a dead one.
  *
- * A retry that resumes a download would be one more exchange with
- * "Range: bytes=<written>-" and a 206 check; the exchange is kept
- * self-contained (state in u, parser re-initialised each time) for that. */
+ * A resumed download is one more exchange: "Range: bytes=<written>-" with
+ * If-Range on the image's validator; only a 206 whose Content-Range starts
+ * exactly there and has the original total continues the slot writer, a
+ * 200 starts the writer over from 0, anything else is refused (never
+ * spliced). The exchange is self-contained (state in u, parser
+ * re-initialised each time). */
 #include <stdbool.h>
 #include <string.h>
 
@@ -21,6 +24,10 @@
 #define CONTINUE 1000 /* keep reading (never returned from the file) */
 
 #define PROGRESS_STEP_UNKNOWN 4096u /* PROGRESS interval when the size is unknown */
+
+#if ABOTA_HTTP_DATE_MAX > ABOTA_HTTP_ETAG_MAX
+#error "validator_ holds a Last-Modified date too: ABOTA_HTTP_DATE_MAX must not exceed ABOTA_HTTP_ETAG_MAX"
+#endif
 
 /* The wait for a call: its own limit, shortened to the deadline. */
 static int wait_for(const struct abota_update *u, uint32_t limit, uint32_t *t)
@@ -73,6 +80,11 @@ static int add_footer_range(char *req, int len, size_t size)
 static int send_request(struct abota_update *u, enum upd_ask ask)
 {
     struct abota_http_request rq = {.url = &u->url_, .http10 = u->cfg.http10};
+    if (ask == UPD_ASK_RESUME) {
+        rq.has_range = true;
+        rq.range_first = u->range_from_;
+        rq.if_range = u->validator_kind_ != UPD_VAL_NONE ? u->validator_ : NULL;
+    }
     char *req = (char *)u->buf;
     int len = abota_http_request_build(&rq, req, u->buf_size);
     if (len >= 0 && ask == UPD_ASK_FOOTER)
@@ -176,6 +188,64 @@ static int probe_headers(struct abota_update *u, const struct abota_http_resp *r
     return CONTINUE;
 }
 
+static int finished(struct abota_update *u);
+
+/* Keeps what identifies this version of the image for If-Range: a strong
+ * ETag (a weak one may not be used for ranges), else Last-Modified; none
+ * when the server sends neither. */
+static void take_validator(struct abota_update *u, const struct abota_http_resp *resp)
+{
+    const char *v = NULL;
+    u->validator_kind_ = UPD_VAL_NONE;
+    u->validator_[0] = '\0';
+    if (resp->etag[0] && !(resp->etag[0] == 'W' && resp->etag[1] == '/')) {
+        v = resp->etag;
+        u->validator_kind_ = UPD_VAL_ETAG;
+    } else if (resp->last_modified[0]) {
+        v = resp->last_modified;
+        u->validator_kind_ = UPD_VAL_DATE;
+    }
+    if (!v)
+        return;
+    size_t n = strlen(v);
+    if (n >= sizeof u->validator_) { /* cannot happen: the fields are no longer */
+        u->validator_kind_ = UPD_VAL_NONE;
+        return;
+    }
+    memcpy(u->validator_, v, n + 1);
+}
+
+/* The response's validator, when it sent one of the kind kept, must be the
+ * one the download started with. */
+static bool same_validator(const struct abota_update *u, const struct abota_http_resp *resp)
+{
+    if (u->validator_kind_ == UPD_VAL_ETAG && resp->etag[0])
+        return strcmp(resp->etag, u->validator_) == 0;
+    if (u->validator_kind_ == UPD_VAL_DATE && resp->last_modified[0])
+        return strcmp(resp->last_modified, u->validator_) == 0;
+    return true;
+}
+
+/* 206 to a resume request: the rest of the same image, from exactly the
+ * first byte the slot lacks, to the end. Anything else is not spliced. */
+static int resume_headers(struct abota_update *u, const struct abota_http_resp *resp)
+{
+    uint32_t total = resp->range_total;
+    if (!resp->has_content_range || total == ABOTA_HTTP_RANGE_TOTAL_UNKNOWN ||
+        resp->range_first != u->range_from_ || resp->range_first > resp->range_last ||
+        resp->range_last >= total || resp->range_last != total - 1u ||
+        (u->total_ != 0 && total != u->total_) || !same_validator(u, resp))
+        return ABOTA_ERR_HTTP_RANGE_MISMATCH;
+    if (total > slot_size(u))
+        return ABOTA_ERR_SLOT_TOO_BIG;
+    /* A download that began chunked learns its size here. */
+    u->total_ = total;
+    u->sink_ = UPD_SINK_SLOT;
+    u->next_progress_ = next_progress(u, abota_slot_written(&u->writer_));
+    abota_update_emit(u, ABOTA_EV_RESUMED, u->range_from_, total, 0, NULL);
+    return CONTINUE;
+}
+
 /* The response headers decide: redirect, error, probe answer or image. */
 static int on_headers(struct abota_update *u, enum upd_ask ask)
 {
@@ -185,16 +255,37 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
         return UPD_GOT_REDIRECT;
     if (st == 404)
         return ABOTA_ERR_HTTP_NOT_FOUND;
-    if (st >= 500 && st <= 599)
-        return ABOTA_ERR_HTTP_SERVER_ERROR;
-    if (st != 200 && !(st == 206 && ask == UPD_ASK_FOOTER))
+    if ((st >= 500 && st <= 599) || st == 429) {
+        /* Delta seconds only; a date or none leaves the back-off to us. */
+        uint32_t ra = resp->retry_after;
+        if (ra <= ABOTA_HTTP_RETRY_AFTER_MAX)
+            u->retry_after_ms_ = ra > UINT32_MAX / 1000u ? UINT32_MAX - 1u : ra * 1000u;
+        return st == 429 ? ABOTA_ERR_UP_RATE_LIMITED : ABOTA_ERR_HTTP_SERVER_ERROR;
+    }
+    if (st == 416 && ask == UPD_ASK_RESUME) {
+        /* Asked from the very end: the slot already holds it all (the drop
+         * came after the last body byte, before the end of the message). */
+        if (resp->range_total == u->range_from_ && u->range_from_ != 0 &&
+            (u->total_ == 0 || u->total_ == u->range_from_)) {
+            u->sink_ = UPD_SINK_SLOT;
+            return finished(u);
+        }
+        return ABOTA_ERR_HTTP_RANGE_MISMATCH;
+    }
+    if (st != 200 && !(st == 206 && ask != UPD_ASK_IMAGE))
         return ABOTA_ERR_HTTP_STATUS;
     if (!content_type_ok(u->cfg.content_type, resp->content_type))
         return ABOTA_ERR_HTTP_CONTENT_TYPE;
     if (st == 206)
-        return probe_headers(u, resp);
+        return ask == UPD_ASK_RESUME ? resume_headers(u, resp) : probe_headers(u, resp);
 
-    /* 200: the whole image, whatever was asked. */
+    /* 200: the whole image, whatever was asked. To a resume request it
+     * means the server ignores Range or the image changed (If-Range did not
+     * match): the download starts over from 0. */
+    if (ask == UPD_ASK_RESUME)
+        abota_update_emit(u, ABOTA_EV_WARNING, abota_slot_written(&u->writer_), 0,
+                          ABOTA_ERR_UP_RESTART, NULL);
+    u->partial_ = false;
     if (resp->chunked)
         u->total_ = 0;
     else if (resp->has_content_length)
@@ -211,6 +302,8 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
     u->sink_ = UPD_SINK_SLOT;
     u->last_progress_ = 0;
     u->next_progress_ = next_progress(u, 0);
+    take_validator(u, resp);
+    abota_update_journal_start(u);
     abota_update_emit(u, ABOTA_EV_HEADERS, 0, u->total_, 0, NULL);
     return CONTINUE;
 }
@@ -233,6 +326,8 @@ static int on_body(struct abota_update *u, const uint8_t *body, size_t len)
         r = ABOTA_ERR_SLOT_TOO_BIG; /* chunked: only the slot's end bounds it */
     if (r < 0)
         return r;
+    u->partial_ = true;
+    abota_update_journal_progress(u);
     progress(u, false);
     return CONTINUE;
 }
@@ -327,6 +422,7 @@ static int follow(struct abota_update *u)
 
 static int exchange(struct abota_update *u, enum upd_ask ask)
 {
+    u->retry_after_ms_ = UINT32_MAX;
     int r = connect_server(u);
     if (r >= 0)
         r = send_request(u, ask);

@@ -18,6 +18,14 @@ enum {
 enum upd_ask {
     UPD_ASK_FOOTER, /* "Range: bytes=-256"; a 200 answer becomes the download */
     UPD_ASK_IMAGE,  /* the whole image */
+    UPD_ASK_RESUME, /* "Range: bytes=<written>-" + If-Range; a 200 starts over */
+};
+
+/* What u->validator_ holds. */
+enum {
+    UPD_VAL_NONE = 0,
+    UPD_VAL_ETAG = 1,  /* a strong ETag */
+    UPD_VAL_DATE = 2,  /* Last-Modified */
 };
 
 /* How an exchange ended (>= 0), besides the negative errors. */
@@ -44,5 +52,22 @@ void abota_update_emit(struct abota_update *u, enum abota_update_step step, uint
 
 /* Milliseconds left before the whole-update deadline; 0 when it passed. */
 uint32_t abota_update_time_left(const struct abota_update *u);
+
+/* The progress journal (update_journal.c). None of these fail the update:
+ * a journal that cannot be written is switched off with a WARNING event,
+ * one that does not read back valid is ignored. */
+
+/* Before the first request: when the journal describes this download
+ * (target slot, URL) and the slot's prefix still matches its last
+ * checkpoint, resumes the slot writer there and sets partial_, the
+ * validator and total_. */
+void abota_update_journal_load(struct abota_update *u);
+/* A fresh download began (a 200): erases the journal and, when the image
+ * has a validator, writes its header. */
+void abota_update_journal_start(struct abota_update *u);
+/* After body bytes reached the slot: appends a checkpoint when one is due. */
+void abota_update_journal_progress(struct abota_update *u);
+/* Forgets the journal (after success, or before a retry from scratch). */
+void abota_update_journal_clear(struct abota_update *u);
 
 #endif

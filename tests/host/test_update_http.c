@@ -40,9 +40,54 @@ static uint8_t snap[2 * TESTIMG_SECTOR];
 static uint8_t rxbuf[1460];
 static uint32_t img_len;
 
+/* The POSIX transport, but the first connection ends after cut received
+ * bytes (a WiFi drop). */
+struct dropnet {
+    struct abota_posix_net in;
+    struct abota_net port;
+    unsigned conns;
+    uint32_t got, cut;
+};
+
+static int dn_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+{
+    struct dropnet *d = ctx;
+    d->conns++;
+    d->got = 0;
+    return d->in.port.connect(d->in.port.ctx, host, port, timeout_ms);
+}
+
+static int dn_send(void *ctx, const void *buf, size_t len, uint32_t timeout_ms)
+{
+    struct dropnet *d = ctx;
+    return d->in.port.send(d->in.port.ctx, buf, len, timeout_ms);
+}
+
+static int dn_recv(void *ctx, void *buf, size_t len, uint32_t timeout_ms)
+{
+    struct dropnet *d = ctx;
+    if (d->conns == 1 && d->cut) {
+        if (d->got >= d->cut)
+            return ABOTA_ERR_NET_RESET;
+        if (len > d->cut - d->got)
+            len = d->cut - d->got;
+    }
+    int r = d->in.port.recv(d->in.port.ctx, buf, len, timeout_ms);
+    if (r > 0)
+        d->got += (uint32_t)r;
+    return r;
+}
+
+static void dn_close(void *ctx)
+{
+    struct dropnet *d = ctx;
+    d->in.port.close(d->in.port.ctx);
+}
+
 static struct {
     struct abota_layout layout;
     struct ramflash rf;
+    struct dropnet drop;
     struct abota_posix_net net;
     struct abota_posix_clock clock;
     struct abota_update up;
@@ -199,6 +244,28 @@ static void test_update_http10_no_probe(void **state)
     assert_installed();
 }
 
+/* http.server ignores Range: after a drop, the resume request is answered
+ * with 200 and the download starts over cleanly. */
+static void test_drop_restarts(void **state)
+{
+    (void)state;
+    struct dropnet *d = &t.drop;
+    abota_posix_net_init(&d->in);
+    d->port = (struct abota_net){d, dn_connect, dn_send, dn_recv, dn_close};
+    d->cut = 6000;
+    t.cfg.no_footer_probe = true;
+    t.cfg.retry_base_ms = 10;
+    assert_int_equal(abota_update_init(&t.up, &t.cfg, &t.rf.port, &t.layout, &d->port,
+                                       &t.clock.port, rxbuf, sizeof rxbuf),
+                     0);
+    assert_int_equal(abota_update_run(&t.up, ABOTA_SLOT_1), 0);
+    assert_int_equal(t.rf.lock_violations, 0);
+    assert_installed();
+    assert_int_equal(d->conns, 2);
+    assert_int_equal(t.up.attempts, 2);
+    assert_int_equal(t.up.bytes_received, 6000 + d->got);
+}
+
 static void test_not_found(void **state)
 {
     (void)state;
@@ -211,7 +278,12 @@ static void test_refused(void **state)
 {
     (void)state;
     snprintf(t.url, sizeof t.url, "http://127.0.0.1:%u/user%%d.bin", (unsigned)free_port());
+    /* Retried with real waits (10, 20, 40 ms + jitter), then the cause. */
+    t.cfg.max_attempts = 4;
+    t.cfg.retry_base_ms = 10;
     assert_int_equal(run(), ABOTA_ERR_NET_REFUSED);
+    assert_int_equal(t.up.attempts, 4);
+    assert_int_equal(t.up.last_err, ABOTA_ERR_NET_REFUSED);
     assert_untouched();
 }
 
@@ -220,6 +292,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_update_with_probe, setup, NULL),
         cmocka_unit_test_setup_teardown(test_update_http10_no_probe, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_drop_restarts, setup, NULL),
         cmocka_unit_test_setup_teardown(test_not_found, setup, NULL),
         cmocka_unit_test_setup_teardown(test_refused, setup, NULL),
     };

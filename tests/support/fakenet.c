@@ -67,7 +67,10 @@ static int fn_recv(void *ctx, void *buf, size_t len, uint32_t timeout_ms)
     if (len > n->max_recv_len)
         n->max_recv_len = len;
     const struct fakenet_conn *c = &n->conn[n->cur];
-    size_t left = c->resp_len - n->pos;
+    size_t all = c->resp_len + c->body_len;
+    if (c->cut && c->cut < all)
+        all = c->cut;
+    size_t left = all - n->pos;
     if (left == 0) {
         if (c->stall) {
             if (n->clock)
@@ -79,7 +82,24 @@ static int fn_recv(void *ctx, void *buf, size_t len, uint32_t timeout_ms)
     size_t k = len < left ? len : left;
     if (c->chunk && k > c->chunk)
         k = c->chunk;
-    memcpy(buf, c->resp + n->pos, k);
+    uint8_t *out = buf;
+    for (size_t done = 0; done < k;) {
+        size_t at = n->pos + done, m;
+        if (at < c->resp_len) {
+            m = c->resp_len - at < k - done ? c->resp_len - at : k - done;
+            memcpy(out + done, c->resp + at, m);
+        } else {
+            size_t boff = at - c->resp_len;
+            m = k - done;
+            if (c->body)
+                memcpy(out + done, c->body + c->body_off + boff, m);
+            else if (c->gen)
+                c->gen(c->gen_arg, c->body_off + boff, out + done, m);
+            else
+                die("body without a source");
+        }
+        done += m;
+    }
     n->pos += k;
     return (int)k;
 }

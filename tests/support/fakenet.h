@@ -19,13 +19,24 @@
 #define FAKENET_SENT_MAX 512
 #define FAKENET_HOST_MAX 64
 
+/* Produces len bytes of a body starting at off into out (a body too big to
+ * keep in RAM on the targets). */
+typedef void (*fakenet_gen)(void *arg, size_t off, uint8_t *out, size_t len);
+
 struct fakenet_conn {
     int connect_err;        /* 0: connect succeeds; else what connect returns */
-    const uint8_t *resp;    /* what the server sends */
+    const uint8_t *resp;    /* what the server sends (e.g. the head)... */
     size_t resp_len;
+    /* ...then body_len bytes of a body from body_off on: from body, or
+     * from gen when body is NULL */
+    const uint8_t *body;
+    fakenet_gen gen;
+    void *gen_arg;
+    size_t body_off, body_len;
+    size_t cut;             /* nonzero: the connection drops after this many bytes */
     size_t chunk;           /* most bytes per recv; 0: as much as fits */
-    bool stall;             /* after resp: recv times out instead of closing */
-    int recv_err;           /* after resp: recv returns this (e.g. _RESET); 0: none */
+    bool stall;             /* at the end: recv times out instead of closing */
+    int recv_err;           /* at the end: recv returns this (e.g. _RESET); 0: none */
 };
 
 struct fakenet {

@@ -35,6 +35,9 @@ static void test_esp8266_addresses(void **state)
     assert_int_equal(l->slot[1].offset, 0x81000);
     assert_int_equal(l->slot[1].size, 122 * 4096);
     assert_int_equal(l->slot[1].offset + l->slot[1].size, 0xFB000);
+    /* The journal takes the sector after the boot records, before user2. */
+    assert_int_equal(l->journal, 0x7D000);
+    assert_int_equal(abota_layout_find("esp8266-1024+1024")->journal, 0xFD000);
     assert_null(abota_layout_find("esp8266-3m"));
     assert_null(abota_layout_find(NULL));
 }
@@ -73,6 +76,18 @@ static void test_check_rejects_each_problem(void **state)
     l = good(); l.slot[0].offset = 0;
     assert_int_equal(abota_layout_check(&l), ABOTA_ERR_LAYOUT_OVERLAP); /* bootloader sector */
     assert_int_equal(abota_layout_check(NULL), ABOTA_ERR_ARG);
+
+    /* The optional journal sector: checked like the others when set. */
+    l = good(); l.journal = 0x23000;
+    assert_int_equal(abota_layout_check(&l), 0);
+    l = good(); l.journal = 0x23800;
+    assert_int_equal(abota_layout_check(&l), ABOTA_ERR_LAYOUT_ALIGN);
+    l = good(); l.journal = 0x40000;
+    assert_int_equal(abota_layout_check(&l), ABOTA_ERR_LAYOUT_BOUNDS);
+    l = good(); l.journal = 0x10000; /* inside slot 1 */
+    assert_int_equal(abota_layout_check(&l), ABOTA_ERR_LAYOUT_OVERLAP);
+    l = good(); l.journal = l.bootrec[1];
+    assert_int_equal(abota_layout_check(&l), ABOTA_ERR_LAYOUT_OVERLAP);
 }
 
 static void test_slot_helpers(void **state)

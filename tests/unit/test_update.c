@@ -401,8 +401,11 @@ static void test_wrong_content_type(void **state)
     assert_int_equal(t.nev, 3);
 }
 
+/* Transient errors are retried (test_update_resume.c); max_attempts 1
+ * shows what a single attempt reports. */
 static void expect_status(const char *status, int err)
 {
+    t.cfg.max_attempts = 1;
     size_t len = response(resp, sizeof resp, status, "Content-Type: text/plain\r\n",
                           (const uint8_t *)"nope", 4);
     fakenet_add(&t.net, resp, len, 0);
@@ -474,18 +477,21 @@ static void test_truncated(void **state)
     const size_t cut[] = {len - 1, len / 2, 30, 0};
     for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
         setup(state);
+        t.cfg.max_attempts = 1; /* one attempt: retries are tested elsewhere */
         fakenet_add(&t.net, resp, cut[i], 100);
         assert_int_equal(run(), ABOTA_ERR_HTTP_TRUNCATED);
         assert_untouched();
     }
     /* Chunked, cut before the last chunk. */
     setup(state);
+    t.cfg.max_attempts = 1;
     len = chunked(resp, sizeof resp, img, n);
     fakenet_add(&t.net, resp, len - 5, 0);
     assert_int_equal(run(), ABOTA_ERR_HTTP_TRUNCATED);
     assert_untouched();
     /* A reset is reported as such. */
     setup(state);
+    t.cfg.max_attempts = 1;
     fakenet_add(&t.net, resp, len / 2, 0)->recv_err = ABOTA_ERR_NET_RESET;
     assert_int_equal(run(), ABOTA_ERR_NET_RESET);
     assert_untouched();
@@ -497,8 +503,13 @@ static void test_corrupted_byte(void **state)
     uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 6, ABOTA_SLOT_ANY, V_NEW);
     size_t len = ok_image(resp, sizeof resp, img, n);
     resp[len - n + 4321] ^= 0x10; /* one payload bit on the wire */
+    /* One retry from scratch (a transfer may have been corrupted); the
+     * same failure again is final. */
+    fakenet_add(&t.net, resp, len, 0);
     fakenet_add(&t.net, resp, len, 0);
     assert_int_equal(run(), ABOTA_ERR_IMG_CRC);
+    assert_int_equal(t.net.connects, 2);
+    assert_int_equal(t.up.attempts, 2);
     assert_untouched();
     for (unsigned i = 0; i < t.nev; i++) {
         assert_int_not_equal(t.ev[i].step, ABOTA_EV_VERIFIED);
@@ -558,6 +569,7 @@ static void test_stall_times_out(void **state)
     uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 10, ABOTA_SLOT_ANY, V_NEW);
     size_t len = ok_image(resp, sizeof resp, img, n);
     t.cfg.idle_timeout_ms = 2000;
+    t.cfg.max_attempts = 1;
     fakenet_add(&t.net, resp, len / 2, 512)->stall = true;
     assert_int_equal(run(), ABOTA_ERR_NET_TIMEOUT);
     assert_int_equal(t.net.last_timeout, 2000);
@@ -593,6 +605,7 @@ static void test_connect_failures(void **state)
                                ABOTA_ERR_NET_CONNECT, ABOTA_ERR_NET_TIMEOUT};
     for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++) {
         setup(state);
+        t.cfg.max_attempts = 1;
         fakenet_add_refusal(&t.net, errs[i]);
         assert_int_equal(run(), errs[i]);
         assert_untouched();
@@ -835,6 +848,10 @@ static void test_init_checks(void **state)
     assert_int_equal(u.cfg.idle_timeout_ms, 15000);
     assert_int_equal(u.cfg.deadline_ms, 300000);
     assert_int_equal(u.cfg.trial_attempts, 3);
+    assert_int_equal(u.cfg.max_attempts, 6);
+    assert_int_equal(u.cfg.retry_base_ms, 1000);
+    assert_int_equal(u.cfg.retry_max_ms, 30000);
+    assert_int_equal(u.cfg.journal_every, 16384);
     assert_string_equal(u.cfg.content_type, "application/octet-stream");
     assert_int_equal(abota_update_run(&u, 3), ABOTA_ERR_SLOT_INVALID);
     assert_int_equal(t.net.connects, 0);
