@@ -110,6 +110,12 @@ static void on_event(void *arg, const struct abota_update_event *ev)
         printf("retry %lu in %lu ms: %s\n", (unsigned long)ev->done, (unsigned long)ev->total,
                abota_strerror(ev->err));
         break;
+    case ABOTA_EV_RESUMED:
+        printf("resuming at %lu of %lu bytes\n", (unsigned long)ev->done,
+               (unsigned long)ev->total);
+        /* The bar continues from here: draw it on the next progress. */
+        st->last_step = BAR_WIDTH + 1;
+        break;
     case ABOTA_EV_WARNING:
         printf("warning: %s\n", abota_strerror(ev->err));
         break;
@@ -223,6 +229,8 @@ _Noreturn void ota_demo_main(void)
     cfg.connect_timeout_ms = p.connect_timeout_ms;
     cfg.idle_timeout_ms = p.idle_timeout_ms;
     cfg.deadline_ms = p.deadline_ms;
+    cfg.retry_base_ms = p.retry_base_ms;
+    cfg.retry_max_ms = p.retry_max_ms;
     rc = abota_update_init(&up, &cfg, p.flash, p.layout, p.net, p.clock, buf, sizeof buf);
     if (rc < 0) {
         printf("update setup failed: %s\n", abota_strerror(rc));
@@ -245,5 +253,8 @@ _Noreturn void ota_demo_main(void)
     else
         printf("update failed: %s (%s); staying on the working image\n", abota_strerror(rc),
                abota_strerror_name(rc));
+    if (rc == ABOTA_ERR_DEADLINE && up.last_err < 0 && up.last_err != rc)
+        printf("last error before the deadline: %s (%s)\n", abota_strerror(up.last_err),
+               abota_strerror_name(up.last_err));
     platform_idle();
 }

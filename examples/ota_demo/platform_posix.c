@@ -85,7 +85,9 @@ int platform_init(struct ota_platform *p)
     snprintf(p->ssid, sizeof p->ssid, "%s", ssid ? ssid : OTA_SSID);
     if (env_ms(ABOTA_SIM_ENV_CONNECT_TIMEOUT_MS, &p->connect_timeout_ms) < 0 ||
         env_ms(ABOTA_SIM_ENV_IDLE_TIMEOUT_MS, &p->idle_timeout_ms) < 0 ||
-        env_ms(ABOTA_SIM_ENV_DEADLINE_MS, &p->deadline_ms) < 0)
+        env_ms(ABOTA_SIM_ENV_DEADLINE_MS, &p->deadline_ms) < 0 ||
+        env_ms(ABOTA_SIM_ENV_RETRY_BASE_MS, &p->retry_base_ms) < 0 ||
+        env_ms(ABOTA_SIM_ENV_RETRY_MAX_MS, &p->retry_max_ms) < 0)
         return ABOTA_ERR_ARG;
     return 0;
 }

@@ -25,6 +25,8 @@ TOOLS=$SRC/tests/tools
 CONNECT_MS=1000
 IDLE_MS=1000
 DEADLINE_MS=5000
+RETRY_BASE_MS=100
+RETRY_MAX_MS=1000
 MARGIN_MS=2500
 JOBS=${NETFAULT_JOBS:-3}
 FILTER=${NETFAULT_FILTER:-}
@@ -296,7 +298,8 @@ run_case() {
   local t0 t1 rc
   t0=$(date +%s%N)
   ABOTA_SIM_CONNECT_TIMEOUT_MS=$CONNECT_MS ABOTA_SIM_IDLE_TIMEOUT_MS=$IDLE_MS \
-    ABOTA_SIM_DEADLINE_MS=$DEADLINE_MS \
+    ABOTA_SIM_DEADLINE_MS=$DEADLINE_MS ABOTA_SIM_RETRY_BASE_MS=$RETRY_BASE_MS \
+    ABOTA_SIM_RETRY_MAX_MS=$RETRY_MAX_MS \
     timeout 40 "$ABOTA" sim --flash "$d/flash.img" --url "http://127.0.0.1:$port/$path" \
     --watchdog 30 --max-boots 6 >"$d/sim.out" 2>&1
   rc=$?
@@ -387,7 +390,8 @@ PY
 SELECTED=()
 mapfile -t SELECTED < <(select_cases)
 echo "netfault: ${#SELECTED[@]} of ${#CASES[@]} cases ($MODE), $JOBS at a time;" \
-  "device timeouts connect $CONNECT_MS ms, idle $IDLE_MS ms, deadline $DEADLINE_MS ms"
+  "device timeouts connect $CONNECT_MS ms, idle $IDLE_MS ms, deadline $DEADLINE_MS ms," \
+  "retry waits $RETRY_BASE_MS..$RETRY_MAX_MS ms"
 T0=$(date +%s)
 running=0
 CASE_PIDS=()

@@ -229,16 +229,19 @@ class Response:
 
     def _frame(self, final):
         out = []
+        at = 0  # consumed from self.pending (slicing it per chunk would be quadratic)
         while self.chunk_no < len(self.plan):
             s = self.plan[self.chunk_no]
-            if len(self.pending) < s and not final:
+            if len(self.pending) - at < s and not final:
                 break
             k = self.chunk_no + 1
-            data, self.pending = self.pending[:s], self.pending[s:]
+            data = self.pending[at:at + s]
+            at += len(data)
             out.append(self._size_line(k, s) + data + self._data_end(k))
             self.chunk_no += 1
-            if final and not self.pending:
+            if final and at >= len(self.pending):
                 break
+        self.pending = self.pending[at:]
         return b"".join(out)
 
     def offset(self, text):
