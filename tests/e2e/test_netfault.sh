@@ -225,6 +225,21 @@ for up in abota nginx; do
   add "probe extra bytes" $up 0 - new "1=append=50"
 done
 
+# Resuming after a drop (abota serve and nginx honour Range): connection 2
+# breaks after 50000 body bytes, then the resumed request (connection 3)
+# meets a fault of its own. Without retries each ends on the first reset.
+for up in abota nginx; do
+  cut="2=reset=b+50000"
+  add "resume: reset again" $up 0 - "tr:$NET" "$cut" "3=reset=b+50000"
+  add "resume: reset in the 206 headers" $up 0 - "tr:$NET" "$cut" "3=reset=17"
+  add "resume: stall 2 s" $up 0 - "tr:$NET" "$cut" "3=stall=b+100:2000"
+  add "resume: corrupted byte" $up 0 - "tr:$NET" "$cut" "3=flip=b+1000"
+  add "resume: Content-Range from 0" $up 0 - "tr:$NET" "$cut" "3=crange=0-99/100"
+  add "resume: no Content-Range" $up 0 - "tr:$NET" "$cut" "3=crange=drop"
+  add "resume: chunked" $up 0 - "tr:$NET" "$cut" "3=chunked=1000"
+  add "resume: truncated, kept open" $up 0 - "tr:$NET" "$cut" "3=drop=b+1000"
+done
+
 # Faults on every connection: retries (when the engine makes them) meet the
 # same fault and the device stays on v1.
 for up in abota nginx fault; do

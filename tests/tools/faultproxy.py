@@ -29,6 +29,9 @@ A spec is a comma-separated list of actions for one connection:
                      remove it, add a second different one, or replace it by
                      TEXT (e.g. "12x", "99999999999")
   te=VALUE           add "Transfer-Encoding: VALUE" (no re-framing)
+  crange=F-L/T | crange=drop
+                     replace the Content-Range value by "bytes F-L/T", or
+                     remove the header
   chunked=S1[:S2...] re-frame the body as chunked, chunk sizes cycling over
                      S1, S2, ... (Content-Length removed)
   chunkbad=K:KIND    make chunk K (from 1) bogus: hex (size not hex), neg
@@ -67,7 +70,7 @@ def parse_spec(text):
         name = name.strip()
         if name not in ("pass", "refuse", "reset", "close", "reqreset", "reqclose", "stall",
                         "drip", "flip", "drop", "append", "endclose", "cl", "te", "chunked",
-                        "chunkbad"):
+                        "chunkbad", "crange"):
             raise ValueError("unknown action %r" % name)
         if name != "pass":
             acts.append((name, val))
@@ -152,6 +155,10 @@ class Response:
             m = re.match(rb"(?i)content-length:\s*(\d+)\s*$", ln)
             if m:
                 self.cl = int(m.group(1))
+                continue
+            if "crange" in self.opts and re.match(rb"(?i)content-range:", ln):
+                if self.opts["crange"] != "drop":
+                    out.append(b"Content-Range: bytes " + self.opts["crange"].encode())
                 continue
             out.append(ln)
         cl = self.opts.get("cl")
