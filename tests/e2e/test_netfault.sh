@@ -209,6 +209,8 @@ for up in abota nginx fault; do
   add "stall 0.4 s in the body" $up 0 - new "$c=stall=b+50000:400"
   add "drip 1 byte/50 ms (past the deadline)" $up 0 - "tr:DEADLINE" "$c=drip=50"
   add "drip 1 byte/10 ms over the headers" $up 0 - new "$c=drip=10:b"
+  # Never idle for the idle timeout, yet never done: the deadline ends it.
+  [[ $up == abota ]] && add "drip 1 byte/900 ms" $up 0 - "tr:DEADLINE" "d=drip=900"
   add "drop after the headers" $up 0 - "tr:$TIMEOUT" "$c=drop=b"
 done
 
@@ -259,6 +261,10 @@ add "503 Retry-After 1" fault 0 s503-1 "old:HTTP_SERVER_ERROR/RETRIES/DEADLINE"
 add "503 Retry-After 3600" fault 0 s503-3600 "old:HTTP_SERVER_ERROR/RETRIES/DEADLINE"
 add "503 Retry-After 1 once" fault 0 once503-1 "tr:HTTP_SERVER_ERROR"
 add "500 once" fault 0 once500-0 "tr:HTTP_SERVER_ERROR"
+add "429 Retry-After 1" fault 0 s429-1 "old:UP_RATE_LIMITED/RETRIES/DEADLINE"
+add "429 once" fault 0 once429-0 "tr:UP_RATE_LIMITED"
+add "3 interim 100 Continue answers" fault 0 interim3 new
+add "100 interim answers" fault 0 interim100 old:HTTP_TOO_MANY_HEADERS
 add "418" fault 0 s418 old:HTTP_STATUS
 add "204" fault 0 s204 old:HTTP_STATUS
 add "redirect loop to itself" fault 0 loop old:HTTP_REDIRECT_LOOP

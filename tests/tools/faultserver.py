@@ -21,6 +21,7 @@ names the file:
   /garbage/FILE      an answer that is no HTTP
   /hugehdr<N>/FILE   the file, with a header line of N bytes
   /manyhdr/FILE      200 header lines
+  /interim<N>/FILE   N interim "100 Continue" answers, then the file
 
   faultserver.py ROOT --port-file P
 Each request is logged to stderr.
@@ -136,6 +137,12 @@ class Handler(socketserver.BaseRequestHandler):
             body = self.file(rest) or b""
             self.send("200 OK", simple + [("X-Big", "a" * (int(mode[7:]) - 7)),
                                           ("Content-Length", str(len(body)))], body)
+        elif mode.startswith("interim") and mode[7:].isdigit():
+            try:
+                self.request.sendall(b"HTTP/1.1 100 Continue\r\n\r\n" * int(mode[7:]))
+            except OSError:
+                return
+            serve(rest)
         elif mode == "manyhdr":
             self.send("200 OK", simple + [("X-H%d" % i, "v") for i in range(200)] +
                       [("Content-Length", "0")])
