@@ -3,9 +3,8 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all build test fault demo clean deps-build deps-test deps-cross test-lx106 test-cortex-m size \
-        test-lx106-small \
-        test-asan valgrind fuzz fuzz-build esp8266 bench
+.PHONY: all build test fault netfault demo clean deps-build deps-test deps-cross test-lx106 \
+        test-cortex-m size test-lx106-small test-asan valgrind fuzz fuzz-build esp8266 bench
 
 all: build
 
@@ -136,6 +135,10 @@ fuzz: fuzz-build
 esp8266: deps-cross $(BUILD_LX106)/CMakeCache.txt
 	cmake --build $(BUILD_LX106) -j $(JOBS) --target abota_esp8266 ota_demo_esp8266 \
 		abota_loader_esp8266
+
+# The whole network-fault matrix (docs/RELIABILITY.md); ctest runs a sample.
+netfault: build
+	bash tests/e2e/test_netfault.sh $(BUILD) ../shared full
 
 clean:
 	rm -rf $(BUILD) $(BUILD_LX106) $(BUILD_LX106_SMALL) $(BUILD_CM3) $(BUILD_ASAN) $(BUILD_VALGRIND) $(BUILD_FUZZ) \

@@ -23,6 +23,7 @@ struct demo_state {
     unsigned requests;   /* requests sent: the engine may ask for the footer first */
     unsigned port;       /* the server's, for the log */
     int reboot_said;
+    int bar_open;        /* a progress bar is drawn without its newline */
 };
 
 #define BAR_WIDTH 40u
@@ -50,12 +51,24 @@ static void progress(struct demo_state *st, uint32_t done, uint32_t total)
            (unsigned long)done, (unsigned long)total);
     if (done == total)
         printf("\n");
+    st->bar_open = done != total;
     platform_flush();
+}
+
+/* Whatever is printed next starts on a line of its own, not at the end of
+ * a half-drawn progress bar. */
+static void end_bar(struct demo_state *st)
+{
+    if (st->bar_open)
+        printf("\n");
+    st->bar_open = 0;
 }
 
 static void on_event(void *arg, const struct abota_update_event *ev)
 {
     struct demo_state *st = arg;
+    if (ev->step != ABOTA_EV_PROGRESS)
+        end_bar(st);
     switch (ev->step) {
     case ABOTA_EV_RESOLVE:
         if (st->requests == 0)
@@ -101,6 +114,8 @@ static void on_event(void *arg, const struct abota_update_event *ev)
     case ABOTA_EV_RESUMED:
         printf("resuming at %lu of %lu bytes\n", (unsigned long)ev->done,
                (unsigned long)ev->total);
+        /* The bar continues from here: draw it on the next progress. */
+        st->last_step = BAR_WIDTH + 1;
         break;
     case ABOTA_EV_WARNING:
         printf("warning: %s\n", abota_strerror(ev->err));
@@ -181,7 +196,7 @@ _Noreturn void ota_demo_main(void)
     static struct ota_platform p;
     static uint8_t buf[OTA_BUF_SIZE];
     static struct abota_update up;
-    struct demo_state st = {0, 0, 0, 0};
+    struct demo_state st = {0, 0, 0, 0, 0};
 
     int rc = platform_init(&p);
     if (rc < 0) {
@@ -212,6 +227,11 @@ _Noreturn void ota_demo_main(void)
     memset(&cfg, 0, sizeof cfg);
     cfg.url = p.url;
     cfg.trial_attempts = OTA_TRIAL_ATTEMPTS;
+    cfg.connect_timeout_ms = p.connect_timeout_ms;
+    cfg.idle_timeout_ms = p.idle_timeout_ms;
+    cfg.deadline_ms = p.deadline_ms;
+    cfg.retry_base_ms = p.retry_base_ms;
+    cfg.retry_max_ms = p.retry_max_ms;
     rc = abota_update_init(&up, &cfg, p.flash, p.layout, p.net, p.clock, buf, sizeof buf);
     if (rc < 0) {
         printf("update setup failed: %s\n", abota_strerror(rc));
@@ -222,6 +242,7 @@ _Noreturn void ota_demo_main(void)
         st.port = server.port;
     abota_update_set_callback(&up, on_event, &st);
     rc = abota_update_run(&up, p.running_slot);
+    end_bar(&st);
     if (rc == 0) {
         if (!st.reboot_said)
             printf("rebooting\n");
@@ -233,5 +254,8 @@ _Noreturn void ota_demo_main(void)
     else
         printf("update failed: %s (%s); staying on the working image\n", abota_strerror(rc),
                abota_strerror_name(rc));
+    if (rc == ABOTA_ERR_DEADLINE && up.last_err < 0 && up.last_err != rc)
+        printf("last error before the deadline: %s (%s)\n", abota_strerror(up.last_err),
+               abota_strerror_name(up.last_err));
     platform_idle();
 }

@@ -19,6 +19,9 @@ struct ota_platform {
     int running_slot;          /* 1 or 2: the slot this firmware runs from */
     char url[ABOTA_URL_MAX];   /* update URL, "%d" for the target slot */
     char ssid[33];
+    /* Update timeouts and retry waits; 0: the engine's defaults. */
+    uint32_t connect_timeout_ms, idle_timeout_ms, deadline_ms;
+    uint32_t retry_base_ms, retry_max_ms;
 };
 
 /* Brings up flash and the console, learns the running slot and the

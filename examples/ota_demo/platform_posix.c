@@ -19,6 +19,24 @@ static struct abota_posix_flash flash;
 static struct abota_posix_net net;
 static struct abota_posix_clock clk;
 
+/* A timeout from the environment: milliseconds in 1..3600000, or 0 (the
+ * engine's default) when unset. */
+static int env_ms(const char *name, uint32_t *out)
+{
+    const char *v = getenv(name);
+    *out = 0;
+    if (!v || !*v)
+        return 0;
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*end || v[0] == '-' || n > 3600000ul) {
+        fprintf(stderr, "ota_demo: %s wants milliseconds in 0..3600000, not '%s'\n", name, v);
+        return ABOTA_ERR_ARG;
+    }
+    *out = (uint32_t)n;
+    return 0;
+}
+
 int platform_init(struct ota_platform *p)
 {
     /* Line by line, so nothing is lost when the firmware crashes. */
@@ -59,6 +77,12 @@ int platform_init(struct ota_platform *p)
         return ABOTA_ERR_URL_TOO_LONG;
     const char *ssid = getenv(ABOTA_SIM_ENV_SSID);
     snprintf(p->ssid, sizeof p->ssid, "%s", ssid ? ssid : OTA_SSID);
+    if (env_ms(ABOTA_SIM_ENV_CONNECT_TIMEOUT_MS, &p->connect_timeout_ms) < 0 ||
+        env_ms(ABOTA_SIM_ENV_IDLE_TIMEOUT_MS, &p->idle_timeout_ms) < 0 ||
+        env_ms(ABOTA_SIM_ENV_DEADLINE_MS, &p->deadline_ms) < 0 ||
+        env_ms(ABOTA_SIM_ENV_RETRY_BASE_MS, &p->retry_base_ms) < 0 ||
+        env_ms(ABOTA_SIM_ENV_RETRY_MAX_MS, &p->retry_max_ms) < 0)
+        return ABOTA_ERR_ARG;
     return 0;
 }
 

@@ -25,4 +25,14 @@
 #define ABOTA_SIM_ENV_URL "ABOTA_SIM_URL"       /* update URL, "%d" = target slot */
 #define ABOTA_SIM_ENV_SSID "ABOTA_SIM_SSID"     /* the access point to join */
 
+/* Optional update timeouts in milliseconds, for tests that need a device
+ * that gives up quickly; unset or 0: the engine's defaults (update.h). The
+ * simulator passes its own environment on, so they are set around
+ * `abota sim`. */
+#define ABOTA_SIM_ENV_CONNECT_TIMEOUT_MS "ABOTA_SIM_CONNECT_TIMEOUT_MS"
+#define ABOTA_SIM_ENV_IDLE_TIMEOUT_MS "ABOTA_SIM_IDLE_TIMEOUT_MS"
+#define ABOTA_SIM_ENV_DEADLINE_MS "ABOTA_SIM_DEADLINE_MS"
+#define ABOTA_SIM_ENV_RETRY_BASE_MS "ABOTA_SIM_RETRY_BASE_MS" /* first wait before a retry */
+#define ABOTA_SIM_ENV_RETRY_MAX_MS "ABOTA_SIM_RETRY_MAX_MS"   /* longest wait */
+
 #endif
