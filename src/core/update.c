@@ -171,6 +171,10 @@ static int verify(struct abota_update *u)
 {
     struct abota_image_info infobuf;
     struct abota_image_info *info = &infobuf;
+    /* An empty body (Content-Length: 0, or a chunked body with no chunk)
+     * declared no length to fall short of: it is simply no image. */
+    if (abota_slot_written(&u->writer_) == 0)
+        return ABOTA_ERR_IMG_TOO_SHORT;
     int r = abota_slot_finish_into(&u->writer_, info);
     if (r < 0)
         return r;
@@ -269,13 +273,20 @@ static bool transient(int err)
 
 /* A complete download that does not verify may be a transfer corrupted on
  * the way (or an image that changed under a resume without validator):
- * worth one attempt from scratch. A wrong slot or version is not. */
+ * worth one attempt from scratch. A wrong slot or version is not. A flipped
+ * byte in the footer's magic, version or size fails before the footer's
+ * CRC is even read, so those count as corruption too. */
 static bool corrupted(int err)
 {
     switch (err) {
     case ABOTA_ERR_IMG_CRC:
     case ABOTA_ERR_IMG_SHA256:
     case ABOTA_ERR_IMG_FOOTER_CRC:
+    case ABOTA_ERR_IMG_FOOTER_MAGIC:
+    case ABOTA_ERR_IMG_FOOTER_VERSION:
+    case ABOTA_ERR_IMG_FOOTER_SIZE:
+    case ABOTA_ERR_IMG_NO_FOOTER:
+    case ABOTA_ERR_IMG_PADDING:
     case ABOTA_ERR_SLOT_CRC:
     case ABOTA_ERR_ESP_CHECKSUM:
     case ABOTA_ERR_ESP_CRC:

@@ -537,6 +537,47 @@ static void test_corrupted_byte(void **state)
     }
 }
 
+/* A 200 with an empty body is no image, whatever framing said so. */
+static void test_empty_body(void **state)
+{
+    size_t len = ok_image(resp, sizeof resp, img, 0);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_IMG_TOO_SHORT);
+    assert_untouched();
+#if ABOTA_FEATURE_CHUNKED
+    setup(state);
+    len = chunked(resp, sizeof resp, img, 0);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_IMG_TOO_SHORT);
+    assert_untouched();
+#else
+    (void)state;
+#endif
+}
+
+/* The footer's magic flipped on the wire: the download no longer ends in a
+ * footer. One retry from scratch, as for any corrupted transfer. */
+static void test_corrupted_footer_magic(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 6, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    uint8_t good[sizeof resp];
+    memcpy(good, resp, len);
+    resp[len - ABOTA_FOOTER_SIZE] ^= 0x01;
+    fakenet_add(&t.net, resp, len, 0);
+    fakenet_add(&t.net, good, len, 0);
+    assert_int_equal(run(), 0);
+    assert_int_equal(t.up.attempts, 2);
+
+    setup(state);
+    fakenet_add(&t.net, resp, len, 0);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_IMG_NO_FOOTER);
+    assert_int_equal(t.up.attempts, 2);
+    assert_untouched();
+}
+
 static void test_image_for_other_slot(void **state)
 {
     (void)state;
@@ -930,6 +971,8 @@ int main(void)
 #endif
         cmocka_unit_test_setup_teardown(test_truncated, setup, NULL),
         cmocka_unit_test_setup_teardown(test_corrupted_byte, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_corrupted_footer_magic, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_empty_body, setup, NULL),
         cmocka_unit_test_setup_teardown(test_image_for_other_slot, setup, NULL),
         cmocka_unit_test_setup_teardown(test_same_version, setup, NULL),
         cmocka_unit_test_setup_teardown(test_no_boot_record, setup, NULL),
