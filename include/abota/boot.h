@@ -25,6 +25,33 @@ enum abota_boot_reason {
                                    abota_confirm can end it) */
 };
 
+/* The boot policy as data, shared by every bootloader (the core's
+ * abota_boot_choose and the ESP8266 loader, which verifies more cheaply):
+ * for a record, the two slots to try in order and what booting each means. */
+struct abota_boot_candidate {
+    int slot;
+    enum abota_boot_reason reason;
+};
+
+/* The candidates for rec (NULL: no valid record), first choice first:
+ *
+ *   record   trial              attempts   candidates, in order
+ *   none     -                  -          1 NO_RECORD, 2 NO_RECORD
+ *   valid    NONE               any        A NORMAL,    O FALLBACK
+ *   valid    PENDING/TESTING    > 0        A TRIAL,     O FALLBACK
+ *   valid    PENDING/TESTING    0          O ROLLBACK,  A NO_ROLLBACK
+ *
+ * (A: the record's active slot, O: the other one.) */
+void abota_boot_candidates(const struct abota_bootrec *rec, struct abota_boot_candidate out[2]);
+
+/* Turns rec into the record that must hold after booting c (rec is
+ * ignored and rebuilt when has_rec is false). found is what the
+ * bootloader verified in c.slot (length, CRC-32, version), or NULL to keep
+ * the record's entry. Returns true when the record changed and must be
+ * written. */
+bool abota_boot_settle(struct abota_bootrec *rec, bool has_rec, struct abota_boot_candidate c,
+                       const struct abota_slot_record *found);
+
 struct abota_boot_decision {
     int slot;                   /* 1 or 2; 0 when nothing is bootable */
     enum abota_boot_reason reason;

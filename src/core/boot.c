@@ -2,18 +2,8 @@
  *
  * The one rule above all others: never leave the device with nothing to
  * boot while some slot holds an image that verifies. So every case is an
- * ordered list of candidates, and the first candidate that verifies wins:
- *
- *   record   trial              attempts   candidates, in order
- *   none     -                  -          1 NO_RECORD, 2 NO_RECORD
- *   valid    NONE               any        A NORMAL,    O FALLBACK
- *   valid    PENDING/TESTING    > 0        A TRIAL,     O FALLBACK
- *   valid    PENDING/TESTING    0          O ROLLBACK,  A NO_ROLLBACK
- *
- * (A: the record's active slot, O: the other one.) A trial whose attempts
- * are used up rolls back only to an image that verifies; if the old image
- * is gone (erased, or damaged), the trial image keeps booting, still in
- * trial, so the firmware can yet confirm it or update again.
+ * ordered list of candidates (abota_boot_candidates, boot_policy.c), and
+ * the first candidate that verifies wins.
  *
  * With a record, a candidate verifies when its image checks out with the
  * length and CRC-32 the record holds for that slot (length 0 there means
@@ -27,11 +17,6 @@
 
 #include "abota/error.h"
 #include "abota/slot.h"
-
-struct candidate {
-    int slot;
-    enum abota_boot_reason reason;
-};
 
 /* Verifies slot against its record entry (strict), or probes it. On
  * success sr_out gets the entry as it must be in the record. */
@@ -56,56 +41,6 @@ static int check(const struct abota_flash *f, const struct abota_layout *l, int 
     return 0;
 }
 
-/* Records compared by their on-flash form (no struct padding involved). */
-static int rec_same(const struct abota_bootrec *a, const struct abota_bootrec *b)
-{
-    uint8_t ea[ABOTA_BOOTREC_SIZE], eb[ABOTA_BOOTREC_SIZE];
-    abota_bootrec_encode(a, ea);
-    abota_bootrec_encode(b, eb);
-    return memcmp(ea, eb, sizeof ea) == 0;
-}
-
-/* Applies the chosen candidate to the record. */
-static void settle(struct abota_boot_decision *d, int has_rec, int chosen,
-                   enum abota_boot_reason reason, const struct abota_slot_record *sr)
-{
-    struct abota_bootrec *r = &d->rec;
-    struct abota_bootrec before = *r;
-    int active = r->active;
-
-    if (!has_rec) {
-        memset(r, 0, sizeof *r);
-        r->active = (uint8_t)chosen;
-        r->trial = ABOTA_TRIAL_NONE;
-    }
-    r->slot[chosen - 1] = *sr; /* fills a slot the record did not know */
-
-    switch (reason) {
-    case ABOTA_BOOT_NORMAL:
-    case ABOTA_BOOT_NO_RECORD:
-        break;
-    case ABOTA_BOOT_TRIAL:
-        r->trial = ABOTA_TRIAL_TESTING;
-        r->attempts_left--;
-        break;
-    case ABOTA_BOOT_ROLLBACK:
-    case ABOTA_BOOT_FALLBACK:
-        r->active = (uint8_t)chosen;
-        r->trial = ABOTA_TRIAL_NONE;
-        r->attempts_left = 0;
-        r->flags |= reason == ABOTA_BOOT_ROLLBACK ? ABOTA_BOOTREC_ROLLED_BACK
-                                                  : ABOTA_BOOTREC_FELL_BACK;
-        r->failed_slot = (uint8_t)active;
-        break;
-    case ABOTA_BOOT_NO_ROLLBACK:
-        r->trial = ABOTA_TRIAL_TESTING;
-        break;
-    }
-    d->slot = chosen;
-    d->reason = reason;
-    d->write_record = !has_rec || !rec_same(&before, r);
-}
-
 int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
                       struct abota_boot_decision *d)
 {
@@ -114,24 +49,10 @@ int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
     memset(d, 0, sizeof *d);
 
     int has_rec = abota_bootrec_read(f, l, &d->rec, NULL) == 0;
-    struct candidate c[2];
-    if (!has_rec) {
+    if (!has_rec)
         memset(&d->rec, 0, sizeof d->rec);
-        c[0] = (struct candidate){ABOTA_SLOT_1, ABOTA_BOOT_NO_RECORD};
-        c[1] = (struct candidate){ABOTA_SLOT_2, ABOTA_BOOT_NO_RECORD};
-    } else {
-        int a = d->rec.active, o = abota_slot_other(a);
-        if (d->rec.trial == ABOTA_TRIAL_NONE) {
-            c[0] = (struct candidate){a, ABOTA_BOOT_NORMAL};
-            c[1] = (struct candidate){o, ABOTA_BOOT_FALLBACK};
-        } else if (d->rec.attempts_left > 0) {
-            c[0] = (struct candidate){a, ABOTA_BOOT_TRIAL};
-            c[1] = (struct candidate){o, ABOTA_BOOT_FALLBACK};
-        } else {
-            c[0] = (struct candidate){o, ABOTA_BOOT_ROLLBACK};
-            c[1] = (struct candidate){a, ABOTA_BOOT_NO_ROLLBACK};
-        }
-    }
+    struct abota_boot_candidate c[2];
+    abota_boot_candidates(has_rec ? &d->rec : NULL, c);
 
     /* Pass 0 trusts the record; pass 1 probes what pass 0 could not. */
     int first_err = 0;
@@ -143,7 +64,9 @@ int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
             struct abota_slot_record found;
             int rc = check(f, l, c[i].slot, sr, pass, &d->image, &found);
             if (rc == 0) {
-                settle(d, has_rec, c[i].slot, c[i].reason, &found);
+                d->write_record = abota_boot_settle(&d->rec, has_rec, c[i], &found);
+                d->slot = c[i].slot;
+                d->reason = c[i].reason;
                 d->active_err = (pass == 0 && i == 0) ? 0 : first_err;
                 return 0;
             }

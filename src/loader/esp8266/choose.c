@@ -1,5 +1,6 @@
 #include "choose.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "abota/bootrec.h"
@@ -45,64 +46,23 @@ static int slot_ok(const struct abota_flash *f, const struct abota_layout *l, in
 int abota_loader_choose(const struct abota_flash *f, const struct abota_layout *l, int *slot,
                         enum abota_boot_reason *reason)
 {
-    /* Candidates in order, as abota_boot_choose() (boot.c) has them:
-     *   no record            1 NO_RECORD, 2 NO_RECORD
-     *   NONE                 A NORMAL,    O FALLBACK
-     *   in trial, attempts   A TRIAL,     O FALLBACK
-     *   in trial, none left  O ROLLBACK,  A NO_ROLLBACK */
+    /* The core's policy (boot_policy.c): the same candidates in the same
+     * order and the same record changes as abota_boot_choose(); only the
+     * verification of a candidate is cheaper here. */
     struct abota_bootrec rec;
-    int has_rec = abota_bootrec_read(f, l, &rec, NULL) == 0;
-    int cand[2];
-    enum abota_boot_reason why[2];
-    if (!has_rec) {
-        cand[0] = ABOTA_SLOT_1, why[0] = ABOTA_BOOT_NO_RECORD;
-        cand[1] = ABOTA_SLOT_2, why[1] = ABOTA_BOOT_NO_RECORD;
-    } else {
-        int a = rec.active, o = abota_slot_other(a);
-        if (rec.trial != ABOTA_TRIAL_NONE && rec.attempts_left == 0) {
-            cand[0] = o, why[0] = ABOTA_BOOT_ROLLBACK;
-            cand[1] = a, why[1] = ABOTA_BOOT_NO_ROLLBACK;
-        } else {
-            cand[0] = a;
-            why[0] = rec.trial == ABOTA_TRIAL_NONE ? ABOTA_BOOT_NORMAL : ABOTA_BOOT_TRIAL;
-            cand[1] = o, why[1] = ABOTA_BOOT_FALLBACK;
-        }
-    }
+    bool has_rec = abota_bootrec_read(f, l, &rec, NULL) == 0;
+    struct abota_boot_candidate cand[2];
+    abota_boot_candidates(has_rec ? &rec : NULL, cand);
+
     int i = 0;
-    while (slot_ok(f, l, cand[i], has_rec ? &rec.slot[cand[i] - 1] : NULL) < 0)
+    while (slot_ok(f, l, cand[i].slot, has_rec ? &rec.slot[cand[i].slot - 1] : NULL) < 0)
         if (++i == 2)
             return ABOTA_ERR_BOOT_NOTHING;
 
-    int chosen = cand[i], active = has_rec ? rec.active : 0;
-    int write = 1;
-    switch (why[i]) {
-    case ABOTA_BOOT_NO_RECORD: {
-        struct abota_bootrec fresh = {.active = (uint8_t)chosen};
-        rec = fresh; /* slot lengths 0: "not known", checked by header */
-        break;
-    }
-    case ABOTA_BOOT_NORMAL:
-        write = 0;
-        break;
-    case ABOTA_BOOT_TRIAL:
-        rec.trial = ABOTA_TRIAL_TESTING;
-        rec.attempts_left--;
-        break;
-    case ABOTA_BOOT_NO_ROLLBACK:
-        /* The old image is gone: the trial image keeps booting, in trial. */
-        write = rec.trial != ABOTA_TRIAL_TESTING;
-        rec.trial = ABOTA_TRIAL_TESTING;
-        break;
-    default: /* ROLLBACK, FALLBACK */
-        rec.active = (uint8_t)chosen;
-        rec.trial = ABOTA_TRIAL_NONE;
-        rec.attempts_left = 0;
-        rec.flags |= why[i] == ABOTA_BOOT_ROLLBACK ? ABOTA_BOOTREC_ROLLED_BACK
-                                                   : ABOTA_BOOTREC_FELL_BACK;
-        rec.failed_slot = (uint8_t)active;
-        break;
-    }
-    *slot = chosen;
-    *reason = why[i];
+    /* No record: the new one names the slot with lengths 0 ("not known",
+     * checked by header), as abota_boot_settle() builds it. */
+    bool write = abota_boot_settle(&rec, has_rec, cand[i], NULL);
+    *slot = cand[i].slot;
+    *reason = cand[i].reason;
     return write ? abota_bootrec_write(f, l, &rec) : 0;
 }

@@ -1,7 +1,7 @@
 /* The loader's boot choice with CRC-32 verification (ABOTA_LOADER_VERIFY_CRC32).
  *
- * Same policy as the core's abota_boot_choose()/abota_boot_apply() (boot.h),
- * but a slot is verified only by the CRC-32 and length the boot record holds
+ * The core's policy (abota_boot_candidates/abota_boot_settle, boot.h), as
+ * abota_boot_choose() applies it, but a slot is verified only by the CRC-32 and length the boot record holds
  * for it (abota_slot_crc32() over the whole image, footer included) plus the
  * Espressif header magic, not by the footer's SHA-256 and the Espressif XOR
  * and trailer checks: that is what fits the 4 KiB sector at 0x0
