@@ -332,7 +332,8 @@ run_case() {
   ABOTA_SIM_CONNECT_TIMEOUT_MS=$CONNECT_MS ABOTA_SIM_IDLE_TIMEOUT_MS=$IDLE_MS \
     ABOTA_SIM_DEADLINE_MS=$DEADLINE_MS ABOTA_SIM_RETRY_BASE_MS=$RETRY_BASE_MS \
     ABOTA_SIM_RETRY_MAX_MS=$RETRY_MAX_MS \
-    timeout 40 "$ABOTA" sim --flash "$d/flash.img" --url "http://127.0.0.1:$port/$path" \
+    timeout 40 "$ABOTA" sim --flash "$d/flash.img" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} \
+    --url "http://127.0.0.1:$port/$path" \
     --watchdog 30 --max-boots 6 >"$d/sim.out" 2>&1
   rc=$?
   t1=$(date +%s%N)
