@@ -7,6 +7,7 @@
  *   - redirects: a 3xx is ABOTA_ERR_UNSUPPORTED; give the final URL;
  *   - chunked responses: the server must send Content-Length;
  *   - resume and the progress journal: a retry starts from byte 0;
+ *   - retries within a run: one attempt, the caller runs it again;
  *   - the footer probe: slot/version checks after the download;
  *   - IPv6 literals in the URL;
  *   - SHA-256 in the client: CRC-32 only (a security trade);
@@ -24,6 +25,9 @@
 #endif
 #ifndef ABOTA_FEATURE_RESUME
 #define ABOTA_FEATURE_RESUME 0
+#endif
+#ifndef ABOTA_FEATURE_RETRY
+#define ABOTA_FEATURE_RETRY 0
 #endif
 #ifndef ABOTA_FEATURE_FOOTER_PROBE
 #define ABOTA_FEATURE_FOOTER_PROBE 0

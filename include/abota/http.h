@@ -45,7 +45,8 @@
  * "Transfer-Encoding: chunked" is ABOTA_ERR_HTTP_TE_UNSUPPORTED; without
  * ABOTA_FEATURE_RESUME, Content-Range, ETag, Last-Modified and
  * Accept-Ranges are skipped like unknown headers (the fields do not exist);
- * without ABOTA_FEATURE_REDIRECT, Location is skipped (no field). */
+ * without ABOTA_FEATURE_REDIRECT, Location is skipped (no field); without
+ * ABOTA_FEATURE_RETRY, Retry-After is skipped (no field). */
 
 struct abota_http_resp {
     int status;                 /* 100..599 */
@@ -67,7 +68,9 @@ struct abota_http_resp {
     bool accept_ranges;         /* Accept-Ranges: bytes */
     uint32_t range_first, range_last, range_total;
 #endif
+#if ABOTA_FEATURE_RETRY
     uint32_t retry_after;       /* seconds (delta form), or ABOTA_HTTP_NO_RETRY_AFTER */
+#endif
 };
 
 struct abota_http {

@@ -77,7 +77,9 @@ static const struct {
 #if ABOTA_FEATURE_REDIRECT
     {"location", H_LOCATION},
 #endif
+#if ABOTA_FEATURE_RETRY
     {"retry-after", H_RETRY_AFTER},
+#endif
     {"connection", H_CONNECTION},
 };
 
@@ -177,7 +179,9 @@ static int copy_value(char *dst, size_t cap, const char *s, size_t n)
 static void resp_reset(struct abota_http_resp *r)
 {
     memset(r, 0, sizeof *r);
+#if ABOTA_FEATURE_RETRY
     r->retry_after = ABOTA_HTTP_NO_RETRY_AFTER;
+#endif
 }
 
 void abota_http_init(struct abota_http *p, bool head)
@@ -301,6 +305,7 @@ static void connection(struct abota_http *p, const char *v, size_t n)
     }
 }
 
+#if ABOTA_FEATURE_RETRY
 static void retry_after(struct abota_http_resp *r, const char *v, size_t n)
 {
     if (n > 0 && is_digit((uint8_t)v[0])) {
@@ -315,6 +320,7 @@ static void retry_after(struct abota_http_resp *r, const char *v, size_t n)
         r->retry_after = ABOTA_HTTP_RETRY_AFTER_DATE;
     }
 }
+#endif
 
 /* A known header's value is in line_[0..line_len_), leading blanks already
  * dropped. */
@@ -375,9 +381,11 @@ static int header_value(struct abota_http *p)
     case H_LOCATION:
         return copy_value(r->location, sizeof r->location, v, n);
 #endif
+#if ABOTA_FEATURE_RETRY
     case H_RETRY_AFTER:
         retry_after(r, v, n);
         return 0;
+#endif
     case H_CONNECTION:
         connection(p, v, n);
         return 0;

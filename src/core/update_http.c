@@ -277,10 +277,12 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
     if (st == 404)
         return ABOTA_ERR_HTTP_NOT_FOUND;
     if ((st >= 500 && st <= 599) || st == 429) {
+#if ABOTA_FEATURE_RETRY
         /* Delta seconds only; a date or none leaves the back-off to us. */
         uint32_t ra = resp->retry_after;
         if (ra <= ABOTA_HTTP_RETRY_AFTER_MAX)
             u->retry_after_ms_ = ra > UINT32_MAX / 1000u ? UINT32_MAX - 1u : ra * 1000u;
+#endif
         return st == 429 ? ABOTA_ERR_UP_RATE_LIMITED : ABOTA_ERR_HTTP_SERVER_ERROR;
     }
 #if ABOTA_FEATURE_RESUME
@@ -462,7 +464,9 @@ static int follow(struct abota_update *u)
 
 static int exchange(struct abota_update *u, enum upd_ask ask)
 {
+#if ABOTA_FEATURE_RETRY
     u->retry_after_ms_ = UINT32_MAX;
+#endif
     int r = connect_server(u);
     if (r >= 0)
         r = send_request(u, ask);

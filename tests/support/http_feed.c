@@ -124,7 +124,9 @@ bool http_feed_same(const struct http_feed_result *a, const struct http_feed_res
     SAME(resp.range_total);
     SAME(resp.accept_ranges);
 #endif
+#if ABOTA_FEATURE_RETRY
     SAME(resp.retry_after);
+#endif
     size_t n = a->body_len < HTTP_FEED_BODY_MAX ? a->body_len : HTTP_FEED_BODY_MAX;
     if (memcmp(a->body, b->body, n) != 0) {
         fprintf(stderr, "%s split %zu step %zu: body differs\n", label, split, step);
