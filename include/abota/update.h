@@ -65,7 +65,8 @@ struct abota_update_config {
     uint32_t idle_timeout_ms;     /* no byte for this long: 0: default 15000 */
     uint32_t deadline_ms;         /* whole update incl. retries: 0: default 300000 */
     /* Required Content-Type, compared case-insensitively without parameters
-     * (";charset=..."); NULL: "application/octet-stream"; "": any. */
+     * (";charset=..."); NULL: "application/octet-stream"; "": any. Ignored
+     * (any type) without ABOTA_FEATURE_CONTENT_TYPE (config.h). */
     const char *content_type;
     uint8_t trial_attempts;       /* boots allowed before rollback; 0: default 3 */
     bool http10;                  /* send HTTP/1.0 requests */

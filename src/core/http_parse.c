@@ -67,7 +67,9 @@ static const struct {
 } known[] = {
     {"content-length", H_CONTENT_LENGTH},
     {"transfer-encoding", H_TRANSFER_ENCODING},
+#if ABOTA_FEATURE_CONTENT_TYPE
     {"content-type", H_CONTENT_TYPE},
+#endif
 #if ABOTA_FEATURE_RESUME
     {"content-range", H_CONTENT_RANGE},
     {"etag", H_ETAG},
@@ -166,6 +168,7 @@ static int parse_u32(const char *s, size_t n, uint32_t *out)
     return 0;
 }
 
+#if ABOTA_FEATURE_CONTENT_TYPE || ABOTA_FEATURE_RESUME || ABOTA_FEATURE_REDIRECT
 /* Copies s[0..n) with a NUL into dst of size cap, or fails. */
 static int copy_value(char *dst, size_t cap, const char *s, size_t n)
 {
@@ -175,6 +178,7 @@ static int copy_value(char *dst, size_t cap, const char *s, size_t n)
     dst[n] = '\0';
     return 0;
 }
+#endif
 
 static void resp_reset(struct abota_http_resp *r)
 {
@@ -356,6 +360,7 @@ static int header_value(struct abota_http *p)
             return ABOTA_ERR_HTTP_TE_AND_CL;
         r->chunked = true;
         return 0;
+#if ABOTA_FEATURE_CONTENT_TYPE
     case H_CONTENT_TYPE: {
         size_t m = 0;
         while (m < n && v[m] != ';')
@@ -364,6 +369,7 @@ static int header_value(struct abota_http *p)
             m--;
         return copy_value(r->content_type, sizeof r->content_type, v, m);
     }
+#endif
 #if ABOTA_FEATURE_RESUME
     case H_CONTENT_RANGE:
         return content_range(r, v, n);

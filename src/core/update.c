@@ -50,8 +50,10 @@ int abota_update_init(struct abota_update *u, const struct abota_update_config *
         u->cfg.idle_timeout_ms = DEFAULT_IDLE_TIMEOUT_MS;
     if (!u->cfg.deadline_ms)
         u->cfg.deadline_ms = DEFAULT_DEADLINE_MS;
+#if ABOTA_FEATURE_CONTENT_TYPE
     if (!u->cfg.content_type)
         u->cfg.content_type = "application/octet-stream";
+#endif
     if (!u->cfg.trial_attempts)
         u->cfg.trial_attempts = DEFAULT_TRIAL_ATTEMPTS;
 #if ABOTA_FEATURE_RETRY

@@ -117,6 +117,7 @@ static int send_request(struct abota_update *u, enum upd_ask ask)
     return 0;
 }
 
+#if ABOTA_FEATURE_CONTENT_TYPE
 static char lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
@@ -151,6 +152,7 @@ static bool content_type_ok(const char *want, const char *got)
             return false;
     return true;
 }
+#endif
 
 static uint32_t slot_size(const struct abota_update *u)
 {
@@ -299,8 +301,10 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
 #endif
     if (st != 200 && !(st == 206 && ask != UPD_ASK_IMAGE))
         return ABOTA_ERR_HTTP_STATUS;
+#if ABOTA_FEATURE_CONTENT_TYPE
     if (!content_type_ok(u->cfg.content_type, resp->content_type))
         return ABOTA_ERR_HTTP_CONTENT_TYPE;
+#endif
 #if ABOTA_FEATURE_RESUME
     if (st == 206) {
 #if ABOTA_FEATURE_FOOTER_PROBE

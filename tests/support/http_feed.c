@@ -109,7 +109,9 @@ bool http_feed_same(const struct http_feed_result *a, const struct http_feed_res
     SAME(resp.content_length);
     SAME(resp.chunked);
     SAME(resp.connection_close);
+#if ABOTA_FEATURE_CONTENT_TYPE
     SAME_STR(resp.content_type);
+#endif
 #if ABOTA_FEATURE_RESUME
     SAME_STR(resp.etag);
     SAME_STR(resp.last_modified);

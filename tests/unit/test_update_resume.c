@@ -348,7 +348,9 @@ static void test_permanent_not_retried(void **state)
     } cases[] = {
         {"404 Not Found", ABOTA_ERR_HTTP_NOT_FOUND},
         {"403 Forbidden", ABOTA_ERR_HTTP_STATUS},
+#if ABOTA_FEATURE_CONTENT_TYPE
         {"200 OK\r\nContent-Type: text/html", ABOTA_ERR_HTTP_CONTENT_TYPE},
+#endif
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         setup(state);
