@@ -43,7 +43,7 @@ enum {
     S_DONE,
 };
 
-/* Known headers (hdr_). H_NONE: the status line is in line_. */
+/* Known headers (hdr_). H_NONE: on the status line. */
 enum {
     H_NONE,
     H_OTHER,
@@ -203,41 +203,41 @@ static int fail(struct abota_http *p, int err)
     return err;
 }
 
-/* The status line is in line_[0..line_len_). The "HTTP/1.x " prefix was
- * checked byte by byte as it arrived (see status_byte). */
+/* The end of the status line: status_byte checked and took every byte
+ * as it arrived; only a line cut short is left to refuse. */
 static int status_line(struct abota_http *p)
 {
-    const char *l = p->line_;
-    size_t n = p->line_len_;
-    if (n < 9)
+    if (p->line_len_ < 9)
         return ABOTA_ERR_HTTP_STATUS_LINE;
-    if (n < 12)
+    if (p->line_len_ < 12)
         return ABOTA_ERR_HTTP_STATUS_CODE;
-    if (l[9] < '1' || l[9] > '5' || !is_digit((uint8_t)l[10]) || !is_digit((uint8_t)l[11]))
-        return ABOTA_ERR_HTTP_STATUS_CODE;
-    if (n > 12 && l[12] != ' ')
-        return ABOTA_ERR_HTTP_STATUS_CODE;
-    p->resp.version_minor = (uint8_t)(l[7] - '0');
-    p->resp.status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
-    if (p->resp.status == 101)
-        return ABOTA_ERR_HTTP_STATUS;
-    return 0;
+    return p->resp.status == 101 ? ABOTA_ERR_HTTP_STATUS : 0;
 }
 
-/* Checks one status line byte as it arrives so a peer that does not speak
- * HTTP/1.x is refused at once, not after a line's worth of bytes. */
+/* Checks one status line byte as it arrives, so a peer that does not speak
+ * HTTP/1.x is refused at once, not after a line's worth of bytes, and
+ * takes the version and the status code from it (the line is not kept):
+ * "HTTP/1." minor SP digit(1..5) digit digit [SP reason]. */
 static int status_byte(struct abota_http *p, uint8_t c)
 {
     static const char prefix[] = "HTTP/1.";
     size_t i = p->line_len_;
     if (i < sizeof prefix - 1)
         return c == (uint8_t)prefix[i] ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
-    if (i == 7)
+    if (i == 7) {
+        p->resp.version_minor = (uint8_t)(c - '0');
         return (c == '0' || c == '1') ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
+    }
     if (i == 8)
         return c == ' ' ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
-    if (i >= 9 && i <= 11)
-        return is_digit(c) ? 0 : ABOTA_ERR_HTTP_STATUS_CODE;
+    if (i <= 11) {
+        if (!is_digit(c) || (i == 9 && (c == '0' || c > '5')))
+            return ABOTA_ERR_HTTP_STATUS_CODE;
+        p->resp.status = p->resp.status * 10 + (c - '0');
+        return 0;
+    }
+    if (i == 12 && c != ' ')
+        return ABOTA_ERR_HTTP_STATUS_CODE;
     return is_value_byte(c) ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
 }
 
@@ -409,13 +409,9 @@ static int head_end(struct abota_http *p)
          * header line so an endless stream of them is refused. */
         if (p->nheaders_ >= ABOTA_HTTP_MAX_HEADERS)
             return ABOTA_ERR_HTTP_TOO_MANY_HEADERS;
-        p->nheaders_++;
-        resp_reset(r);
-        p->flags_ = 0;
-        p->state_ = S_STATUS;
-        p->hdr_ = H_NONE;
-        p->line_len_ = 0;
-        p->skip_len_ = 0;
+        uint16_t nheaders = (uint16_t)(p->nheaders_ + 1u);
+        abota_http_init(p, p->head_);
+        p->nheaders_ = nheaders;
         return 0;
     }
     if (r->version_minor == 0)
@@ -495,7 +491,7 @@ static int head_byte(struct abota_http *p, uint8_t c)
             return rc;
         if (p->line_len_ >= ABOTA_HTTP_LINE_MAX)
             return ABOTA_ERR_HTTP_LINE_TOO_LONG;
-        p->line_[p->line_len_++] = (char)c;
+        p->line_len_++; /* counted, not kept: status_byte took what matters */
         return 0;
     case S_LINE_LF:
         if (c != '\n')
