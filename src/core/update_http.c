@@ -159,25 +159,13 @@ static uint32_t slot_size(const struct abota_update *u)
     return abota_layout_slot(u->layout, u->target_slot)->size;
 }
 
-/* The written count at which the next PROGRESS is due: the next whole
- * percent when the size is known, else the next 4 KiB. */
+/* The written count at which the next PROGRESS is due: steps of
+ * total / 100 + 1 bytes when the size is known (at most 100 events before
+ * the final one, about one per percent), else of 4 KiB. */
 static uint32_t next_progress(const struct abota_update *u, uint32_t done)
 {
-    uint32_t t = u->total_;
-    if (t == 0)
-        return done > UINT32_MAX - PROGRESS_STEP_UNKNOWN ? UINT32_MAX
-                                                         : done + PROGRESS_STEP_UNKNOWN;
-    /* The first mark ceil(p * t / 100) above done, in 32 bits (64-bit
-     * division would pull libgcc helpers into the lx106 build): with
-     * t = 100q + r, p * t / 100 = p*q + p*r/100, and for p <= 100 neither
-     * term can overflow. At most 100 steps, about once per percent. */
-    uint32_t q = t / 100u, r = t % 100u;
-    for (uint32_t p = 1; p <= 100u; p++) {
-        uint32_t mark = p * q + (p * r + 99u) / 100u;
-        if (mark > done)
-            return mark;
-    }
-    return UINT32_MAX; /* done >= t: nothing more to come */
+    uint32_t step = u->total_ ? u->total_ / 100u + 1u : PROGRESS_STEP_UNKNOWN;
+    return done > UINT32_MAX - step ? UINT32_MAX : done + step;
 }
 
 static void progress(struct abota_update *u, bool final)
