@@ -123,12 +123,15 @@ static bool is_blank(uint8_t c)
     return c == ' ' || c == '\t';
 }
 
-/* RFC 9110 tchar. */
+/* RFC 9110 tchar: ALPHA, DIGIT and !#$%&'*+-.^_`|~, one bit per ASCII
+ * code (bit c & 7 of byte c >> 3). */
 static bool is_tchar(uint8_t c)
 {
-    if (is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'z'))
-        return true;
-    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+    static const uint8_t tchar[16] = {
+        0x00, 0x00, 0x00, 0x00, 0xFA, 0x6C, 0xFF, 0x03,
+        0xFE, 0xFF, 0xFF, 0xC7, 0xFF, 0xFF, 0xFF, 0x57,
+    };
+    return c < 128 && ((tchar[c >> 3] >> (c & 7u)) & 1u) != 0;
 }
 
 /* Bytes allowed inside a field value or reason phrase (CR and LF are
