@@ -50,8 +50,9 @@ static int setup(struct abota_slot_writer *w, const struct abota_flash *f,
      * them and lie inside the device. */
     if (f->sector_size == 0 || f->write_align == 0 || f->write_align > ABOTA_WRITE_ALIGN_MAX ||
         f->write_align > f->sector_size || (f->sector_size & (f->sector_size - 1u)) != 0 ||
-        (f->write_align & (f->write_align - 1u)) != 0 || r->offset % f->sector_size != 0 ||
-        r->size % f->sector_size != 0 || r->offset > f->size || r->size > f->size - r->offset)
+        (f->write_align & (f->write_align - 1u)) != 0 ||
+        ((r->offset | r->size) & (f->sector_size - 1u)) != 0 || /* sector_size: a power of 2 */
+        r->offset > f->size || r->size > f->size - r->offset)
         return ABOTA_ERR_LAYOUT_GEOMETRY;
     if (length > r->size)
         return ABOTA_ERR_SLOT_TOO_BIG;
