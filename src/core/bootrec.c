@@ -164,7 +164,7 @@ int abota_bootrec_read(const struct abota_flash *f, const struct abota_layout *l
     if (!layout_ok(f, l) || !r)
         return ABOTA_ERR_ARG;
     struct abota_bootrec rec[2];
-    int ok[2];
+    int pick = -1; /* the newest valid copy so far */
     int io_err = 0;
     for (int i = 0; i < 2; i++) {
         uint8_t buf[ABOTA_BOOTREC_SIZE];
@@ -172,19 +172,13 @@ int abota_bootrec_read(const struct abota_flash *f, const struct abota_layout *l
         if (rc < 0) {
             /* One unreadable copy must not hide the other one. */
             io_err = rc;
-            ok[i] = 0;
             continue;
         }
-        ok[i] = abota_bootrec_decode(buf, &rec[i]) == 0;
+        if (abota_bootrec_decode(buf, &rec[i]) == 0 &&
+            (pick < 0 || abota_bootrec_seq_newer(rec[i].seq, rec[pick].seq)))
+            pick = i;
     }
-    int pick;
-    if (ok[0] && ok[1])
-        pick = abota_bootrec_seq_newer(rec[1].seq, rec[0].seq) ? 1 : 0;
-    else if (ok[0])
-        pick = 0;
-    else if (ok[1])
-        pick = 1;
-    else
+    if (pick < 0)
         return io_err ? io_err : ABOTA_ERR_BOOTREC_NONE;
     *r = rec[pick];
     if (copy)
