@@ -482,31 +482,34 @@ static int name_end(struct abota_http *p)
 static int head_byte(struct abota_http *p, uint8_t c)
 {
     int rc;
-    switch (p->state_) {
-    case S_STATUS:
-        if (c == '\r') {
-            p->state_ = S_LINE_LF;
-            return 0;
-        }
-        if (c == '\n')
+    uint8_t st = p->state_;
+    /* Line ends first: after a CR only an LF may come, and a bare LF is
+     * never a line end. A CR ends the status line, a value or a skipped
+     * line, or (at the start of a header line) the head. */
+    if (st == S_LINE_LF || st == S_HEAD_END_LF) {
+        if (c != '\n')
             return ABOTA_ERR_HTTP_NO_CRLF;
+        if (st == S_LINE_LF)
+            return line_end(p);
+        if ((rc = head_end(p)) < 0)
+            return rc;
+        return p->state_ == S_STATUS ? 0 : 1;
+    }
+    if (c == '\n')
+        return ABOTA_ERR_HTTP_NO_CRLF;
+    if (c == '\r' && st != S_NAME) {
+        p->state_ = st == S_HDR_START ? S_HEAD_END_LF : S_LINE_LF;
+        return 0;
+    }
+    switch (st) {
+    case S_STATUS:
         if ((rc = status_byte(p, c)) < 0)
             return rc;
         if (p->line_len_ >= ABOTA_HTTP_LINE_MAX)
             return ABOTA_ERR_HTTP_LINE_TOO_LONG;
         p->line_len_++; /* counted, not kept: status_byte took what matters */
         return 0;
-    case S_LINE_LF:
-        if (c != '\n')
-            return ABOTA_ERR_HTTP_NO_CRLF;
-        return line_end(p);
     case S_HDR_START:
-        if (c == '\r') {
-            p->state_ = S_HEAD_END_LF;
-            return 0;
-        }
-        if (c == '\n')
-            return ABOTA_ERR_HTTP_NO_CRLF;
         if (is_blank(c))
             return ABOTA_ERR_HTTP_OBS_FOLD;
         p->state_ = S_NAME;
@@ -516,49 +519,32 @@ static int head_byte(struct abota_http *p, uint8_t c)
     case S_NAME:
         if (c == ':')
             return name_end(p);
-        if (c == '\n')
-            return ABOTA_ERR_HTTP_NO_CRLF;
         if (!is_tchar(c))
             return ABOTA_ERR_HTTP_HEADER_SYNTAX;
-        if (p->skip_len_ >= ABOTA_HTTP_SKIP_LINE_MAX)
-            return ABOTA_ERR_HTTP_LINE_TOO_LONG;
         if (p->skip_len_ < NAME_STORE_MAX)
             p->line_[p->line_len_++] = (char)c;
-        p->skip_len_++;
-        return 0;
+        break;
     case S_VALUE:
     case S_SKIP:
-        if (c == '\r') {
-            p->state_ = S_LINE_LF;
-            return 0;
-        }
-        if (c == '\n')
-            return ABOTA_ERR_HTTP_NO_CRLF;
         if (!is_value_byte(c))
             return ABOTA_ERR_HTTP_HEADER_VALUE;
-        if (p->state_ == S_SKIP) {
-            if (p->skip_len_ >= ABOTA_HTTP_SKIP_LINE_MAX)
-                return ABOTA_ERR_HTTP_LINE_TOO_LONG;
-            p->skip_len_++;
-            return 0;
-        }
+        if (st == S_SKIP)
+            break;
         if (p->skip_len_ >= ABOTA_HTTP_LINE_MAX)
             return ABOTA_ERR_HTTP_LINE_TOO_LONG;
-        p->skip_len_++;
-        if (p->line_len_ == 0 && is_blank(c))
-            return 0; /* leading OWS */
-        /* line_len_ < skip_len_ <= ABOTA_HTTP_LINE_MAX: fits in line_ */
-        p->line_[p->line_len_++] = (char)c;
-        return 0;
-    case S_HEAD_END_LF:
-        if (c != '\n')
-            return ABOTA_ERR_HTTP_NO_CRLF;
-        if ((rc = head_end(p)) < 0)
-            return rc;
-        return p->state_ == S_STATUS ? 0 : 1;
+        /* Leading OWS is dropped; line_len_ <= skip_len_ < ABOTA_HTTP_LINE_MAX,
+         * so the byte fits in line_. */
+        if (p->line_len_ > 0 || !is_blank(c))
+            p->line_[p->line_len_++] = (char)c;
+        break;
     default:
         return ABOTA_ERR_STATE;
     }
+    /* Names and values: the whole line is bounded, kept or skipped. */
+    if (p->skip_len_ >= ABOTA_HTTP_SKIP_LINE_MAX)
+        return ABOTA_ERR_HTTP_LINE_TOO_LONG;
+    p->skip_len_++;
+    return 0;
 }
 
 #if ABOTA_FEATURE_CHUNKED
