@@ -106,12 +106,16 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
         return ABOTA_ERR_SLOT_OVERFLOW; /* nothing of data is taken */
 
     const uint8_t *p = data;
-    uint32_t align = w->flash_->write_align;
+    uint32_t align = w->flash_->write_align; /* a power of two (setup) */
     union chunk c;
     while (len > 0) {
-        uint32_t take;
-        int rc = 0;
-        if (w->pend_len_ > 0 || len < align) {
+        uint32_t take, n = 0; /* bytes taken from p; bytes of c to program */
+        if (w->pend_len_ == 0 && len >= align) {
+            /* Whole units straight through the aligned chunk. */
+            take = (uint32_t)(len < sizeof c.b ? len : sizeof c.b) & ~(align - 1u);
+            memcpy(c.b, p, take);
+            n = take;
+        } else {
             /* Complete (or start) the partial unit. */
             take = align - w->pend_len_;
             if (take > len)
@@ -120,24 +124,17 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
             w->pend_len_ = (uint8_t)(w->pend_len_ + take);
             if (w->pend_len_ == align) {
                 memcpy(c.b, w->pend_, align);
-                rc = put(w, w->written_, c.b, align);
-                if (rc == 0) {
-                    w->written_ += align;
-                    w->pend_len_ = 0;
-                }
+                n = align;
+                w->pend_len_ = 0;
             }
-        } else {
-            /* Whole units straight through the aligned chunk. */
-            size_t units = len < sizeof c.b ? len : sizeof c.b;
-            take = (uint32_t)(units / align * align);
-            memcpy(c.b, p, take);
-            rc = put(w, w->written_, c.b, take);
-            if (rc == 0)
-                w->written_ += take;
         }
-        if (rc < 0) {
-            w->state_ = ST_FAILED;
-            return rc;
+        if (n > 0) {
+            int rc = put(w, w->written_, c.b, n);
+            if (rc < 0) {
+                w->state_ = ST_FAILED;
+                return rc;
+            }
+            w->written_ += n;
         }
         w->crc_ = abota_crc32_update(w->crc_, p, take);
 #if ABOTA_FEATURE_SHA256
