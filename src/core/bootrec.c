@@ -189,7 +189,8 @@ int abota_bootrec_read(const struct abota_flash *f, const struct abota_layout *l
 int abota_bootrec_write(const struct abota_flash *f, const struct abota_layout *l,
                         struct abota_bootrec *r)
 {
-    if (!layout_ok(f, l) || !r || f->write_align == 0 || f->write_align > ABOTA_WRITE_ALIGN_MAX)
+    if (!layout_ok(f, l) || !r || f->write_align == 0 || f->write_align > ABOTA_WRITE_ALIGN_MAX ||
+        (f->write_align & (f->write_align - 1u)) != 0)
         return ABOTA_ERR_ARG;
     if (!fields_ok(r))
         return ABOTA_ERR_BOOTREC_FIELD;
@@ -213,8 +214,9 @@ int abota_bootrec_write(const struct abota_flash *f, const struct abota_layout *
     uint8_t buf[WRITE_BUF_SIZE];
     memset(buf, 0xFF, sizeof buf);
     abota_bootrec_encode(r, buf);
-    size_t len = ABOTA_BOOTREC_SIZE;
-    len = (len + f->write_align - 1u) / f->write_align * f->write_align;
+    /* Rounded up to the write unit, a power of two <= ABOTA_WRITE_ALIGN_MAX:
+     * len <= WRITE_BUF_SIZE. */
+    size_t len = (ABOTA_BOOTREC_SIZE + f->write_align - 1u) & ~(size_t)(f->write_align - 1u);
 
     uint32_t addr = l->bootrec[target];
     rc = abota_flash_erase(f, addr);

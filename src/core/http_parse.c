@@ -163,7 +163,8 @@ static int parse_u32(const char *s, size_t n, uint32_t *out)
         if (!is_digit((uint8_t)s[i]))
             return ABOTA_ERR_ARG;
         uint32_t d = (uint32_t)(s[i] - '0');
-        if (v > (UINT32_MAX - d) / 10u)
+        /* v * 10 + d <= UINT32_MAX, with constant bounds (no division) */
+        if (v > UINT32_MAX / 10u || (v == UINT32_MAX / 10u && d > UINT32_MAX % 10u))
             return ABOTA_ERR_NOSPACE;
         v = v * 10u + d;
     }
