@@ -670,45 +670,39 @@ static int body_account(struct abota_http *p, size_t n)
     return 0;
 }
 
-int abota_http_feed(struct abota_http *p, const uint8_t *in, size_t len,
-                    const uint8_t **body, size_t *body_len)
+/* abota_http_feed without the sticky error: the count consumed or an
+ * error, which the caller records. */
+static int feed(struct abota_http *p, const uint8_t *in, size_t len, const uint8_t **body,
+                size_t *body_len)
 {
     size_t i = 0;
     int rc;
-    *body = NULL;
-    *body_len = 0;
-    if (p->err_)
-        return p->err_;
     if (len > 0 && in == NULL)
-        return fail(p, ABOTA_ERR_ARG);
+        return ABOTA_ERR_ARG;
     /* The count consumed is returned as an int. */
     if (len > (size_t)INT_MAX)
         len = (size_t)INT_MAX;
     while (i < len) {
-        switch (p->state_) {
+        uint8_t st = p->state_;
+        switch (st) {
         case S_DONE:
-            return fail(p, ABOTA_ERR_HTTP_EXTRA_BYTES);
+            return ABOTA_ERR_HTTP_EXTRA_BYTES;
         case S_BODY_CL:
-        case S_CHUNK_DATA: {
+        case S_CHUNK_DATA:
+        case S_BODY_CLOSE: {
             size_t n = len - i;
-            if (n > p->body_left_)
+            if (st != S_BODY_CLOSE && n > p->body_left_)
                 n = p->body_left_;
             if ((rc = body_account(p, n)) < 0)
-                return fail(p, rc);
-            p->body_left_ -= (uint32_t)n;
-            if (p->body_left_ == 0)
-                p->state_ = p->state_ == S_BODY_CL ? S_DONE : S_CHUNK_DATA_CR;
+                return rc;
+            if (st != S_BODY_CLOSE) {
+                p->body_left_ -= (uint32_t)n;
+                if (p->body_left_ == 0)
+                    p->state_ = st == S_BODY_CL ? S_DONE : S_CHUNK_DATA_CR;
+            }
             *body = in + i;
             *body_len = n;
             return (int)(i + n);
-        }
-        case S_BODY_CLOSE: {
-            size_t n = len - i;
-            if ((rc = body_account(p, n)) < 0)
-                return fail(p, rc);
-            *body = in + i;
-            *body_len = n;
-            return (int)len;
         }
         case S_STATUS:
         case S_LINE_LF:
@@ -719,7 +713,7 @@ int abota_http_feed(struct abota_http *p, const uint8_t *in, size_t len,
         case S_HEAD_END_LF:
             rc = head_byte(p, in[i++]);
             if (rc < 0)
-                return fail(p, rc);
+                return rc;
             if (rc == 1)
                 return (int)i;
             break;
@@ -727,16 +721,29 @@ int abota_http_feed(struct abota_http *p, const uint8_t *in, size_t len,
 #if ABOTA_FEATURE_CHUNKED
             rc = chunk_byte(p, in[i++]);
             if (rc < 0)
-                return fail(p, rc);
+                return rc;
             if (p->state_ == S_DONE)
                 return (int)i;
             break;
 #else
-            return fail(p, ABOTA_ERR_STATE);
+            return ABOTA_ERR_STATE;
 #endif
         }
     }
     return (int)i;
+}
+
+int abota_http_feed(struct abota_http *p, const uint8_t *in, size_t len,
+                    const uint8_t **body, size_t *body_len)
+{
+    *body = NULL;
+    *body_len = 0;
+    if (p->err_)
+        return p->err_;
+    int rc = feed(p, in, len, body, body_len);
+    if (rc < 0)
+        p->err_ = (int16_t)rc;
+    return rc;
 }
 
 int abota_http_eof(struct abota_http *p)

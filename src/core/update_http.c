@@ -377,7 +377,6 @@ static int feed(struct abota_update *u, enum upd_ask ask, size_t n)
     struct abota_http *p = &u->tmp_.http;
     unsigned idle_calls = 0;
     for (size_t off = 0; off < n;) {
-        bool had_headers = abota_http_headers_done(p);
         const uint8_t *body = NULL;
         size_t blen = 0;
         int c = abota_http_feed(p, u->buf + off, n - off, &body, &blen);
@@ -385,7 +384,9 @@ static int feed(struct abota_update *u, enum upd_ask ask, size_t n)
             return c;
         off += (size_t)c;
         int r = CONTINUE;
-        if (!had_headers && abota_http_headers_done(p))
+        /* on_headers gives CONTINUE only after choosing a sink: a sink
+         * means the headers were handled. */
+        if (u->sink_ == UPD_SINK_NONE && abota_http_headers_done(p))
             r = on_headers(u, ask);
         if (r == CONTINUE && blen)
             r = on_body(u, body, blen);
