@@ -296,20 +296,19 @@ static int content_range(struct abota_http_resp *r, const char *v, size_t n)
 }
 #endif
 
-/* Comma-separated tokens of Connection. */
+/* Comma-separated tokens of Connection: a token ends at a comma, a blank
+ * or the end (empty ones match nothing). */
 static void connection(struct abota_http *p, const char *v, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && (v[i] == ',' || is_blank((uint8_t)v[i])))
-            i++;
-        size_t s = i;
-        while (i < n && v[i] != ',' && !is_blank((uint8_t)v[i]))
-            i++;
+    size_t s = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && v[i] != ',' && !is_blank((uint8_t)v[i]))
+            continue;
         if (equal_nocase(v + s, i - s, "close"))
             p->flags_ |= F_CONN_CLOSE;
         else if (equal_nocase(v + s, i - s, "keep-alive"))
             p->flags_ |= F_CONN_KEEP_ALIVE;
+        s = i + 1;
     }
 }
 
@@ -418,10 +417,9 @@ static int head_end(struct abota_http *p)
         p->nheaders_ = nheaders;
         return 0;
     }
-    if (r->version_minor == 0)
-        r->connection_close = !(p->flags_ & F_CONN_KEEP_ALIVE) || (p->flags_ & F_CONN_CLOSE);
-    else
-        r->connection_close = (p->flags_ & F_CONN_CLOSE) != 0;
+    /* "close" closes; HTTP/1.0 closes too unless it asked for keep-alive. */
+    r->connection_close = (p->flags_ & F_CONN_CLOSE) != 0 ||
+                          (r->version_minor == 0 && !(p->flags_ & F_CONN_KEEP_ALIVE));
     if (p->head_ || r->status == 204 || r->status == 304) {
         p->state_ = S_DONE;
 #if ABOTA_FEATURE_CHUNKED
