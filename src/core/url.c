@@ -160,11 +160,9 @@ static int set_path(struct abota_url *u, const char *s, size_t n)
 /* Parses "host[:port][/path][?query][#fragment]" (what follows "http://"). */
 static int parse_authority_path(const char *s, struct abota_url *out)
 {
-    size_t a = 0;
-    while (s[a] && s[a] != '/' && s[a] != '?' && s[a] != '#')
-        a++;
-    for (size_t i = 0; i < a; i++)
-        if (s[i] == '@')
+    size_t a = 0; /* the authority is s[0..a) */
+    for (; s[a] && s[a] != '/' && s[a] != '?' && s[a] != '#'; a++)
+        if (s[a] == '@')
             return ABOTA_ERR_URL_USERINFO;
 
     const char *h;
