@@ -154,10 +154,12 @@ static bool content_type_ok(const char *want, const char *got)
 }
 #endif
 
+#if ABOTA_FEATURE_RESUME
 static uint32_t slot_size(const struct abota_update *u)
 {
     return abota_layout_slot(u->layout, u->target_slot)->size;
 }
+#endif
 
 /* The written count at which the next PROGRESS is due: steps of
  * total / 100 + 1 bytes when the size is known (at most 100 events before
@@ -316,9 +318,8 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
         u->total_ = resp->content_length;
     else
         return ABOTA_ERR_HTTP_NO_LENGTH;
-    /* Refused here, before the writer erases anything. */
-    if (u->total_ > slot_size(u))
-        return ABOTA_ERR_SLOT_TOO_BIG;
+    /* An image larger than the slot is ABOTA_ERR_SLOT_TOO_BIG from
+     * abota_slot_begin, before anything is erased. */
     int r = abota_slot_begin(&u->writer_, u->flash, u->layout, u->target_slot, u->running_slot,
                              u->total_);
     if (r < 0)
