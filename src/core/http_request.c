@@ -55,7 +55,8 @@ static void put_u32(struct out *o, uint32_t v)
 
 static bool is_hex(uint8_t c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    /* c | 0x20 folds 'A'..'F' onto 'a'..'f' and nothing else onto them */
+    return (uint8_t)(c - '0') < 10u || (uint8_t)((c | 0x20u) - 'a') < 6u;
 }
 
 /* RFC 3986 unreserved and reserved characters, kept as they are: ALPHA,
