@@ -184,18 +184,12 @@ static int copy_value(char *dst, size_t cap, const char *s, size_t n)
 }
 #endif
 
-static void resp_reset(struct abota_http_resp *r)
-{
-    memset(r, 0, sizeof *r);
-#if ABOTA_FEATURE_RETRY
-    r->retry_after = ABOTA_HTTP_NO_RETRY_AFTER;
-#endif
-}
-
 void abota_http_init(struct abota_http *p, bool head)
 {
     memset(p, 0, sizeof *p);
-    resp_reset(&p->resp);
+#if ABOTA_FEATURE_RETRY
+    p->resp.retry_after = ABOTA_HTTP_NO_RETRY_AFTER;
+#endif
     p->head_ = head;
     p->state_ = S_STATUS;
     p->hdr_ = H_NONE;
