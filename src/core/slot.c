@@ -369,15 +369,6 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
 }
 #endif
 
-uint32_t abota_slot_written(const struct abota_slot_writer *w)
-{
-    return w ? w->accepted_ : 0;
-}
-
-uint32_t abota_slot_crc32(const struct abota_slot_writer *w)
-{
-    return w ? w->crc_ : 0;
-}
 
 #if ABOTA_FEATURE_SHA256
 void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA256_SIZE])
