@@ -212,8 +212,9 @@ int abota_bootrec_write(const struct abota_flash *f, const struct abota_layout *
 
     /* The record, padded with 0xFF (the erased value) to the write unit. */
     uint8_t buf[WRITE_BUF_SIZE];
-    memset(buf, 0xFF, sizeof buf);
     abota_bootrec_encode(r, buf);
+    if (sizeof buf > ABOTA_BOOTREC_SIZE) /* only with a write unit over 64 bytes */
+        memset(buf + ABOTA_BOOTREC_SIZE, 0xFF, sizeof buf - ABOTA_BOOTREC_SIZE);
     /* Rounded up to the write unit, a power of two <= ABOTA_WRITE_ALIGN_MAX:
      * len <= WRITE_BUF_SIZE. */
     size_t len = (ABOTA_BOOTREC_SIZE + f->write_align - 1u) & ~(size_t)(f->write_align - 1u);
