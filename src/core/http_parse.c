@@ -62,7 +62,7 @@ enum {
 /* Headers of features compiled out (config.h) are not in the table: they
  * are skipped like any unknown header. */
 static const struct {
-    const char *name;
+    char name[18]; /* in place: no pointer (and relocation) per name */
     uint8_t id;
 } known[] = {
     {"content-length", H_CONTENT_LENGTH},
