@@ -32,7 +32,10 @@ struct abota_slot_writer {
 #if ABOTA_FEATURE_SHA256
     struct abota_sha256 sha_;
 #endif
-    uint8_t pend_[ABOTA_WRITE_ALIGN_MAX]; /* the partial write unit */
+    union {
+        uint32_t align_; /* word-aligned: programmed from here as it is */
+        uint8_t b[ABOTA_WRITE_ALIGN_MAX];
+    } pend_;             /* the partial write unit */
     uint8_t pend_len_;
     uint8_t state_;
 };

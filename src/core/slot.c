@@ -109,7 +109,8 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
     uint32_t align = w->flash_->write_align; /* a power of two (setup) */
     union chunk c;
     while (len > 0) {
-        uint32_t take, n = 0; /* bytes taken from p; bytes of c to program */
+        uint32_t take, n = 0;  /* bytes taken from p; bytes to program */
+        const uint8_t *src = c.b; /* what to program: word-aligned */
         if (w->pend_len_ == 0 && len >= align) {
             /* Whole units straight through the aligned chunk. */
             take = (uint32_t)(len < sizeof c.b ? len : sizeof c.b) & ~(align - 1u);
@@ -120,16 +121,16 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
             take = align - w->pend_len_;
             if (take > len)
                 take = (uint32_t)len;
-            memcpy(w->pend_ + w->pend_len_, p, take);
+            memcpy(w->pend_.b + w->pend_len_, p, take);
             w->pend_len_ = (uint8_t)(w->pend_len_ + take);
             if (w->pend_len_ == align) {
-                memcpy(c.b, w->pend_, align);
+                src = w->pend_.b;
                 n = align;
                 w->pend_len_ = 0;
             }
         }
         if (n > 0) {
-            int rc = put(w, w->written_, c.b, n);
+            int rc = put(w, w->written_, src, n);
             if (rc < 0) {
                 w->state_ = ST_FAILED;
                 return rc;
@@ -298,15 +299,10 @@ int abota_slot_finish_into(struct abota_slot_writer *w, struct abota_image_info 
     uint32_t align = w->flash_->write_align;
     w->state_ = ST_FAILED;
     if (w->pend_len_ > 0) {
-        /* The last unit, padded with the erased value; word-aligned for
-         * the port like every buffer it gets. */
-        union {
-            uint32_t align_;
-            uint8_t b[ABOTA_WRITE_ALIGN_MAX];
-        } c;
-        memset(c.b, 0xFF, align);
-        memcpy(c.b, w->pend_, w->pend_len_);
-        int rc = put(w, w->written_, c.b, align);
+        /* The last unit, padded with the erased value (pend_ is
+         * word-aligned for the port like every buffer it gets). */
+        memset(w->pend_.b + w->pend_len_, 0xFF, align - w->pend_len_);
+        int rc = put(w, w->written_, w->pend_.b, align);
         if (rc < 0)
             return rc;
         w->written_ += align;
