@@ -289,7 +289,8 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
         return ABOTA_ERR_HTTP_RANGE_MISMATCH;
     }
 #endif
-    if (st != 200 && !(st == 206 && ask != UPD_ASK_IMAGE))
+    /* 206 answers only a Range request (probe or resume) */
+    if (st != 200 && !(ABOTA_FEATURE_RESUME && st == 206 && ask != UPD_ASK_IMAGE))
         return ABOTA_ERR_HTTP_STATUS;
 #if ABOTA_FEATURE_CONTENT_TYPE
     if (!content_type_ok(u->cfg.content_type, resp->content_type))
@@ -312,7 +313,7 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
                           ABOTA_ERR_UP_RESTART, NULL);
 #endif
     upd_set_partial(u, false);
-    if (resp->chunked)
+    if (ABOTA_FEATURE_CHUNKED && resp->chunked) /* never set without the feature */
         u->total_ = 0;
     else if (resp->has_content_length)
         u->total_ = resp->content_length;
@@ -351,7 +352,7 @@ static int on_body(struct abota_update *u, const uint8_t *body, size_t len)
     if (u->sink_ != UPD_SINK_SLOT)
         return ABOTA_ERR_STATE;
     int r = abota_slot_write(&u->writer_, body, len);
-    if (r == ABOTA_ERR_SLOT_OVERFLOW && u->total_ == 0)
+    if (ABOTA_FEATURE_CHUNKED && r == ABOTA_ERR_SLOT_OVERFLOW && u->total_ == 0)
         r = ABOTA_ERR_SLOT_TOO_BIG; /* chunked: only the slot's end bounds it */
     if (r < 0)
         return r;
@@ -367,7 +368,7 @@ static int finished(struct abota_update *u)
         progress(u, true);
         return UPD_GOT_IMAGE;
     }
-    if (u->sink_ == UPD_SINK_FOOTER)
+    if (ABOTA_FEATURE_FOOTER_PROBE && u->sink_ == UPD_SINK_FOOTER)
         return UPD_GOT_FOOTER;
     return ABOTA_ERR_STATE;
 }
