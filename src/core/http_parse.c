@@ -342,7 +342,7 @@ static int header_value(struct abota_http *p)
             return ABOTA_ERR_HTTP_CL_NOT_NUMBER;
         if (r->has_content_length && r->content_length != cl)
             return ABOTA_ERR_HTTP_CL_CONFLICT;
-        if (r->chunked)
+        if (ABOTA_FEATURE_CHUNKED && r->chunked) /* never set without the feature */
             return ABOTA_ERR_HTTP_TE_AND_CL;
         r->has_content_length = true;
         r->content_length = cl;
@@ -680,7 +680,9 @@ static int feed(struct abota_http *p, const uint8_t *in, size_t len, const uint8
         case S_DONE:
             return ABOTA_ERR_HTTP_EXTRA_BYTES;
         case S_BODY_CL:
+#if ABOTA_FEATURE_CHUNKED
         case S_CHUNK_DATA:
+#endif
         case S_BODY_CLOSE: {
             size_t n = len - i;
             if (st != S_BODY_CLOSE && n > p->body_left_)
@@ -690,7 +692,8 @@ static int feed(struct abota_http *p, const uint8_t *in, size_t len, const uint8
             if (st != S_BODY_CLOSE) {
                 p->body_left_ -= (uint32_t)n;
                 if (p->body_left_ == 0)
-                    p->state_ = st == S_BODY_CL ? S_DONE : S_CHUNK_DATA_CR;
+                    p->state_ = !ABOTA_FEATURE_CHUNKED || st == S_BODY_CL ? S_DONE
+                                                                         : S_CHUNK_DATA_CR;
             }
             *body = in + i;
             *body_len = n;
