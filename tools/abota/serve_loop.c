@@ -270,7 +270,9 @@ static int write_some(struct loop *l, struct conn *c)
     return 1;
 }
 
-static void finish_response(struct loop *l, struct conn *c)
+/* Returns 1 when c waits for its next request, 0 when the connection ends
+ * instead (lingering, or closed: then c is freed and must not be touched). */
+static int finish_response(struct loop *l, struct conn *c)
 {
     log_request(c);
     if (c->file_fd >= 0) {
@@ -279,7 +281,7 @@ static void finish_response(struct loop *l, struct conn *c)
     }
     if (!c->resp.keep_alive) {
         begin_linger(l, c);
-        return;
+        return 0;
     }
     c->st = C_READ;
     c->in_len -= c->consumed;
@@ -291,6 +293,7 @@ static void finish_response(struct loop *l, struct conn *c)
         c->in = NULL;
         c->in_cap = 0;
     }
+    return 1;
 }
 
 /* Answers every complete request in the buffer, in order, as far as the
@@ -316,7 +319,8 @@ static void process(struct loop *l, struct conn *c)
             return;
         if (w == 0)
             return;
-        finish_response(l, c);
+        if (!finish_response(l, c))
+            return;
     }
 }
 
@@ -373,8 +377,8 @@ static void on_writable(struct loop *l, struct conn *c)
     int w = write_some(l, c);
     if (w <= 0)
         return;
-    finish_response(l, c);
-    process(l, c);
+    if (finish_response(l, c))
+        process(l, c);
 }
 
 static void pause_accept(struct loop *l, bool pause)
