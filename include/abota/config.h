@@ -8,8 +8,8 @@
 #endif
 
 /* The small-footprint profile (docs/FOOTPRINT.md): smaller buffers and the
- * optional features below switched off, aiming at a client core of <= 8 KiB
- * text and <= 2 KiB RAM with a 1460-byte receive buffer on the lx106. Selected
+ * optional features below switched off, for a client core of <= 8 KiB text
+ * and <= 2 KiB RAM with a 1460-byte receive buffer on the lx106. Selected
  * with the CMake option ABOTA_PROFILE=small, which defines
  * ABOTA_PROFILE_SMALL for every target. It only sets defaults: a -D or the
  * user config still wins. */

@@ -1,8 +1,8 @@
 /* The small-footprint profile (ABOTA_PROFILE=small in CMake; included by
  * config.h when ABOTA_PROFILE_SMALL is set). For an ESP8266-class device
  * that fetches one known image from one known HTTP server. Goals on the
- * lx106: a client core of <= 8 KiB of code (8.4 KiB now) and <= 2 KiB of
- * RAM including a 1460-byte receive buffer (met); make size prints both. What it gives up, by switch
+ * lx106, both met: a client core of <= 8 KiB of code and <= 2 KiB of RAM
+ * including a 1460-byte receive buffer; make size prints both. What it gives up, by switch
  * (details in config.h and docs/FOOTPRINT.md):
  *   - redirects: a 3xx is ABOTA_ERR_UNSUPPORTED; give the final URL;
  *   - chunked responses: the server must send Content-Length;
