@@ -16,6 +16,8 @@ set(ABOTA_SIZE arm-none-eabi-size)
 set(CMAKE_C_FLAGS_INIT
     "-mcpu=cortex-m3 -mthumb --specs=rdimon.specs -ffunction-sections -fdata-sections -Werror")
 set(CMAKE_ASM_FLAGS_INIT "-mcpu=cortex-m3 -mthumb")
+# CMake appends its per-build-type -O after these; the top CMakeLists.txt
+# adds a last -Os for target CPUs so size is what they are built for.
 foreach(config DEBUG RELEASE RELWITHDEBINFO MINSIZEREL)
   set(CMAKE_C_FLAGS_${config}_INIT "-Os -g")
 endforeach()

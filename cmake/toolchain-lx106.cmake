@@ -22,6 +22,8 @@ set(ABOTA_PICOLIBC_SPECS /usr/lib/xtensa-lx106-elf/picolibc.specs)
 set(CMAKE_C_FLAGS_INIT
     "--specs=${ABOTA_PICOLIBC_SPECS} -mlongcalls -ffunction-sections -fdata-sections -Werror")
 set(CMAKE_ASM_FLAGS_INIT "--specs=${ABOTA_PICOLIBC_SPECS}")
+# CMake appends its per-build-type -O after these; the top CMakeLists.txt
+# adds a last -Os for target CPUs so size is what they are built for.
 foreach(config DEBUG RELEASE RELWITHDEBINFO MINSIZEREL)
   set(CMAKE_C_FLAGS_${config}_INIT "-Os -g")
 endforeach()

@@ -51,6 +51,33 @@
 #define ABOTA_FEATURE_RESUME 1
 #endif
 
+/* Retries inside one run: transient failures (network, 5xx, 429, a
+ * connection cut short) are retried with a jittered exponential back-off
+ * that honours Retry-After, and a complete download that fails
+ * verification gets one more attempt from scratch (update.h, max_attempts,
+ * retry_base_ms, retry_max_ms); the parser keeps Retry-After. Costs about
+ * 0.6 KiB of code on the lx106. 0: abota_update_run makes one attempt and returns its
+ * error (u->attempts is 1): the caller runs it again later, at its own
+ * pace; max_attempts, retry_base_ms and retry_max_ms are ignored, no
+ * ABOTA_EV_RETRY is emitted, Retry-After is skipped like an unknown header
+ * (no resp.retry_after). Without retries a download cut short is not
+ * resumed within the run (the journal still resumes the next run). */
+#ifndef ABOTA_FEATURE_RETRY
+#define ABOTA_FEATURE_RETRY 1
+#endif
+
+/* The Content-Type check: the parser keeps the media type of Content-Type
+ * (ABOTA_HTTP_CTYPE_MAX bytes of RAM) and the engine refuses a response
+ * whose type is not cfg.content_type with ABOTA_ERR_HTTP_CONTENT_TYPE,
+ * before anything is erased. Costs about 0.4 KiB of code on the lx106.
+ * 0: Content-Type is skipped like an unknown header (no resp.content_type)
+ * and cfg.content_type is ignored: an error page served with 200 is
+ * written to the inactive slot and then refused by the verification
+ * (footer or Espressif checks, CRC-32), never booted. */
+#ifndef ABOTA_FEATURE_CONTENT_TYPE
+#define ABOTA_FEATURE_CONTENT_TYPE 1
+#endif
+
 /* The footer probe: before anything is erased, "Range: bytes=-256" fetches
  * the image's footer, so a wrong slot, the running version or an image
  * larger than the slot is refused without a download (update.h,
@@ -124,6 +151,9 @@
 #define ABOTA_VERIFY_CHUNK 256
 #endif
 
+#if ABOTA_FEATURE_RESUME && !ABOTA_FEATURE_RETRY
+#error "ABOTA_FEATURE_RESUME needs ABOTA_FEATURE_RETRY (a resume is a retry with Range)"
+#endif
 #if ABOTA_FEATURE_FOOTER_PROBE && !ABOTA_FEATURE_RESUME
 #error "ABOTA_FEATURE_FOOTER_PROBE needs ABOTA_FEATURE_RESUME (Content-Range)"
 #endif
@@ -132,7 +162,9 @@
     (ABOTA_FEATURE_RESUME != 0 && ABOTA_FEATURE_RESUME != 1) || \
     (ABOTA_FEATURE_FOOTER_PROBE != 0 && ABOTA_FEATURE_FOOTER_PROBE != 1) || \
     (ABOTA_FEATURE_IPV6 != 0 && ABOTA_FEATURE_IPV6 != 1) || \
-    (ABOTA_FEATURE_SHA256 != 0 && ABOTA_FEATURE_SHA256 != 1)
+    (ABOTA_FEATURE_SHA256 != 0 && ABOTA_FEATURE_SHA256 != 1) || \
+    (ABOTA_FEATURE_RETRY != 0 && ABOTA_FEATURE_RETRY != 1) || \
+    (ABOTA_FEATURE_CONTENT_TYPE != 0 && ABOTA_FEATURE_CONTENT_TYPE != 1)
 #error "ABOTA_FEATURE_* switches must be 0 or 1"
 #endif
 #if ABOTA_HTTP_LINE_MAX < 64

@@ -45,7 +45,9 @@
  * "Transfer-Encoding: chunked" is ABOTA_ERR_HTTP_TE_UNSUPPORTED; without
  * ABOTA_FEATURE_RESUME, Content-Range, ETag, Last-Modified and
  * Accept-Ranges are skipped like unknown headers (the fields do not exist);
- * without ABOTA_FEATURE_REDIRECT, Location is skipped (no field). */
+ * without ABOTA_FEATURE_REDIRECT, Location is skipped (no field); without
+ * ABOTA_FEATURE_RETRY, Retry-After is skipped (no field); without
+ * ABOTA_FEATURE_CONTENT_TYPE, Content-Type is skipped (no field). */
 
 struct abota_http_resp {
     int status;                 /* 100..599 */
@@ -54,7 +56,9 @@ struct abota_http_resp {
     uint32_t content_length;
     bool chunked;               /* Transfer-Encoding: chunked */
     bool connection_close;      /* Connection: close, or HTTP/1.0 without keep-alive */
+#if ABOTA_FEATURE_CONTENT_TYPE
     char content_type[ABOTA_HTTP_CTYPE_MAX]; /* media type as sent, "" when none */
+#endif
 #if ABOTA_FEATURE_RESUME
     char etag[ABOTA_HTTP_ETAG_MAX];          /* with quotes and W/ as sent */
     char last_modified[ABOTA_HTTP_DATE_MAX];
@@ -67,7 +71,9 @@ struct abota_http_resp {
     bool accept_ranges;         /* Accept-Ranges: bytes */
     uint32_t range_first, range_last, range_total;
 #endif
+#if ABOTA_FEATURE_RETRY
     uint32_t retry_after;       /* seconds (delta form), or ABOTA_HTTP_NO_RETRY_AFTER */
+#endif
 };
 
 struct abota_http {

@@ -32,7 +32,10 @@ struct abota_slot_writer {
 #if ABOTA_FEATURE_SHA256
     struct abota_sha256 sha_;
 #endif
-    uint8_t pend_[ABOTA_WRITE_ALIGN_MAX]; /* the partial write unit */
+    union {
+        uint32_t align_; /* word-aligned: programmed from here as it is */
+        uint8_t b[ABOTA_WRITE_ALIGN_MAX];
+    } pend_;             /* the partial write unit */
     uint8_t pend_len_;
     uint8_t state_;
 };
@@ -60,9 +63,17 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len);
  * ABOTA_ERR_IMG_*, ABOTA_ERR_ESP_*, flash errors. */
 int abota_slot_finish(struct abota_slot_writer *w, struct abota_image_info *info);
 
-/* Bytes accepted so far; CRC-32 of them. */
-uint32_t abota_slot_written(const struct abota_slot_writer *w);
-uint32_t abota_slot_crc32(const struct abota_slot_writer *w);
+/* Bytes accepted so far; CRC-32 of them (0 for a NULL writer). Inline:
+ * the update engine asks after every body span. */
+static inline uint32_t abota_slot_written(const struct abota_slot_writer *w)
+{
+    return w ? w->accepted_ : 0;
+}
+
+static inline uint32_t abota_slot_crc32(const struct abota_slot_writer *w)
+{
+    return w ? w->crc_ : 0;
+}
 
 /* SHA-256 of the bytes accepted so far (the writer's own state is kept, so
  * it may be called at any time). Only with ABOTA_FEATURE_SHA256. */

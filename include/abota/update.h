@@ -65,7 +65,8 @@ struct abota_update_config {
     uint32_t idle_timeout_ms;     /* no byte for this long: 0: default 15000 */
     uint32_t deadline_ms;         /* whole update incl. retries: 0: default 300000 */
     /* Required Content-Type, compared case-insensitively without parameters
-     * (";charset=..."); NULL: "application/octet-stream"; "": any. */
+     * (";charset=..."); NULL: "application/octet-stream"; "": any. Ignored
+     * (any type) without ABOTA_FEATURE_CONTENT_TYPE (config.h). */
     const char *content_type;
     uint8_t trial_attempts;       /* boots allowed before rollback; 0: default 3 */
     bool http10;                  /* send HTTP/1.0 requests */
@@ -87,7 +88,8 @@ struct abota_update_config {
      * retry doubles from retry_base_ms up to retry_max_ms (0: defaults 1000
      * and 30000), then is drawn in [wait/2, wait] with clock->random;
      * Retry-After is honoured up to retry_max_ms. The deadline bounds it
-     * all. */
+     * all. Without ABOTA_FEATURE_RETRY (config.h) a run makes one attempt
+     * and these three are ignored. */
     uint8_t max_attempts;
     uint32_t retry_base_ms;
     uint32_t retry_max_ms;
@@ -139,7 +141,9 @@ struct abota_update {
     uint32_t next_progress_;   /* bytes written at which the next PROGRESS is due */
     uint32_t last_progress_;   /* bytes written at the last PROGRESS */
     struct abota_url url_;     /* the URL being fetched (after redirects) */
+#if ABOTA_FEATURE_RETRY
     uint32_t retry_after_ms_;  /* from the last 5xx/429, UINT32_MAX when none */
+#endif
 #if ABOTA_FEATURE_RESUME
     /* resume: the image's identity and what the slot holds of it */
     bool partial_;             /* the writer holds a prefix a Range request can continue */

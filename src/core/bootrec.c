@@ -36,6 +36,7 @@
  * bootrec[0]. */
 #include "abota/bootrec.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "abota/config.h"
@@ -65,6 +66,28 @@
      ABOTA_WRITE_ALIGN_MAX)
 
 
+/* Where each field of struct abota_bootrec sits in the record: offset in
+ * the record, offset in the struct, width (1 byte, or a 4-byte
+ * little-endian word). The codec is one loop over this map. */
+#define FIELD(off, member, width) {off, (uint8_t)offsetof(struct abota_bootrec, member), width}
+static const struct {
+    uint8_t off, at, width;
+} fields[] = {
+    FIELD(OFF_ACTIVE, active, 1),
+    FIELD(OFF_TRIAL, trial, 1),
+    FIELD(OFF_ATTEMPTS, attempts_left, 1),
+    FIELD(OFF_SEQ, seq, 4),
+    FIELD(OFF_FLAGS, flags, 1),
+    FIELD(OFF_FAILED, failed_slot, 1),
+    FIELD(OFF_SLOTS + 0, slot[0].length, 4),
+    FIELD(OFF_SLOTS + 4, slot[0].crc32, 4),
+    FIELD(OFF_SLOTS + 8, slot[0].version, 4),
+    FIELD(OFF_SLOTS + SLOT_REC_SIZE + 0, slot[1].length, 4),
+    FIELD(OFF_SLOTS + SLOT_REC_SIZE + 4, slot[1].crc32, 4),
+    FIELD(OFF_SLOTS + SLOT_REC_SIZE + 8, slot[1].version, 4),
+};
+#undef FIELD
+
 static int fields_ok(const struct abota_bootrec *r)
 {
     return (r->active == 1 || r->active == 2) && r->trial <= ABOTA_TRIAL_TESTING &&
@@ -76,17 +99,13 @@ void abota_bootrec_encode(const struct abota_bootrec *r, uint8_t out[ABOTA_BOOTR
     memset(out, 0, ABOTA_BOOTREC_SIZE);
     abota_le32_put(out + OFF_MAGIC, ABOTA_BOOTREC_MAGIC);
     out[OFF_FORMAT] = (uint8_t)ABOTA_BOOTREC_FORMAT;
-    out[OFF_ACTIVE] = r->active;
-    out[OFF_TRIAL] = r->trial;
-    out[OFF_ATTEMPTS] = r->attempts_left;
-    abota_le32_put(out + OFF_SEQ, r->seq);
-    out[OFF_FLAGS] = r->flags;
-    out[OFF_FAILED] = r->failed_slot;
-    for (unsigned i = 0; i < 2; i++) {
-        uint8_t *s = out + OFF_SLOTS + i * SLOT_REC_SIZE;
-        abota_le32_put(s, r->slot[i].length);
-        abota_le32_put(s + 4, r->slot[i].crc32);
-        abota_le32_put(s + 8, r->slot[i].version);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        /* at is the offset of a member of that width: aligned for it */
+        const void *m = (const uint8_t *)r + fields[i].at;
+        if (fields[i].width == 1)
+            out[fields[i].off] = *(const uint8_t *)m;
+        else
+            abota_le32_put(out + fields[i].off, *(const uint32_t *)m);
     }
     abota_le32_put(out + OFF_CRC, abota_crc32_update(0, out, OFF_CRC));
 }
@@ -111,17 +130,12 @@ int abota_bootrec_decode(const uint8_t in[ABOTA_BOOTREC_SIZE], struct abota_boot
 
     struct abota_bootrec t;
     memset(&t, 0, sizeof t);
-    t.active = in[OFF_ACTIVE];
-    t.trial = in[OFF_TRIAL];
-    t.attempts_left = in[OFF_ATTEMPTS];
-    t.seq = abota_le32_get(in + OFF_SEQ);
-    t.flags = in[OFF_FLAGS];
-    t.failed_slot = in[OFF_FAILED];
-    for (unsigned i = 0; i < 2; i++) {
-        const uint8_t *s = in + OFF_SLOTS + i * SLOT_REC_SIZE;
-        t.slot[i].length = abota_le32_get(s);
-        t.slot[i].crc32 = abota_le32_get(s + 4);
-        t.slot[i].version = abota_le32_get(s + 8);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        void *m = (uint8_t *)&t + fields[i].at;
+        if (fields[i].width == 1)
+            *(uint8_t *)m = in[fields[i].off];
+        else
+            *(uint32_t *)m = abota_le32_get(in + fields[i].off);
     }
     if (!fields_ok(&t))
         return ABOTA_ERR_BOOTREC_FIELD;
@@ -150,7 +164,7 @@ int abota_bootrec_read(const struct abota_flash *f, const struct abota_layout *l
     if (!layout_ok(f, l) || !r)
         return ABOTA_ERR_ARG;
     struct abota_bootrec rec[2];
-    int ok[2];
+    int pick = -1; /* the newest valid copy so far */
     int io_err = 0;
     for (int i = 0; i < 2; i++) {
         uint8_t buf[ABOTA_BOOTREC_SIZE];
@@ -158,19 +172,13 @@ int abota_bootrec_read(const struct abota_flash *f, const struct abota_layout *l
         if (rc < 0) {
             /* One unreadable copy must not hide the other one. */
             io_err = rc;
-            ok[i] = 0;
             continue;
         }
-        ok[i] = abota_bootrec_decode(buf, &rec[i]) == 0;
+        if (abota_bootrec_decode(buf, &rec[i]) == 0 &&
+            (pick < 0 || abota_bootrec_seq_newer(rec[i].seq, rec[pick].seq)))
+            pick = i;
     }
-    int pick;
-    if (ok[0] && ok[1])
-        pick = abota_bootrec_seq_newer(rec[1].seq, rec[0].seq) ? 1 : 0;
-    else if (ok[0])
-        pick = 0;
-    else if (ok[1])
-        pick = 1;
-    else
+    if (pick < 0)
         return io_err ? io_err : ABOTA_ERR_BOOTREC_NONE;
     *r = rec[pick];
     if (copy)
@@ -181,7 +189,8 @@ int abota_bootrec_read(const struct abota_flash *f, const struct abota_layout *l
 int abota_bootrec_write(const struct abota_flash *f, const struct abota_layout *l,
                         struct abota_bootrec *r)
 {
-    if (!layout_ok(f, l) || !r || f->write_align == 0 || f->write_align > ABOTA_WRITE_ALIGN_MAX)
+    if (!layout_ok(f, l) || !r || f->write_align == 0 || f->write_align > ABOTA_WRITE_ALIGN_MAX ||
+        (f->write_align & (f->write_align - 1u)) != 0)
         return ABOTA_ERR_ARG;
     if (!fields_ok(r))
         return ABOTA_ERR_BOOTREC_FIELD;
@@ -203,10 +212,12 @@ int abota_bootrec_write(const struct abota_flash *f, const struct abota_layout *
 
     /* The record, padded with 0xFF (the erased value) to the write unit. */
     uint8_t buf[WRITE_BUF_SIZE];
-    memset(buf, 0xFF, sizeof buf);
     abota_bootrec_encode(r, buf);
-    size_t len = ABOTA_BOOTREC_SIZE;
-    len = (len + f->write_align - 1u) / f->write_align * f->write_align;
+    if (sizeof buf > ABOTA_BOOTREC_SIZE) /* only with a write unit over 64 bytes */
+        memset(buf + ABOTA_BOOTREC_SIZE, 0xFF, sizeof buf - ABOTA_BOOTREC_SIZE);
+    /* Rounded up to the write unit, a power of two <= ABOTA_WRITE_ALIGN_MAX:
+     * len <= WRITE_BUF_SIZE. */
+    size_t len = (ABOTA_BOOTREC_SIZE + f->write_align - 1u) & ~(size_t)(f->write_align - 1u);
 
     uint32_t addr = l->bootrec[target];
     rc = abota_flash_erase(f, addr);

@@ -43,7 +43,7 @@ enum {
     S_DONE,
 };
 
-/* Known headers (hdr_). H_NONE: the status line is in line_. */
+/* Known headers (hdr_). H_NONE: on the status line. */
 enum {
     H_NONE,
     H_OTHER,
@@ -62,12 +62,14 @@ enum {
 /* Headers of features compiled out (config.h) are not in the table: they
  * are skipped like any unknown header. */
 static const struct {
-    const char *name;
+    char name[18]; /* in place: no pointer (and relocation) per name */
     uint8_t id;
 } known[] = {
     {"content-length", H_CONTENT_LENGTH},
     {"transfer-encoding", H_TRANSFER_ENCODING},
+#if ABOTA_FEATURE_CONTENT_TYPE
     {"content-type", H_CONTENT_TYPE},
+#endif
 #if ABOTA_FEATURE_RESUME
     {"content-range", H_CONTENT_RANGE},
     {"etag", H_ETAG},
@@ -77,7 +79,9 @@ static const struct {
 #if ABOTA_FEATURE_REDIRECT
     {"location", H_LOCATION},
 #endif
+#if ABOTA_FEATURE_RETRY
     {"retry-after", H_RETRY_AFTER},
+#endif
     {"connection", H_CONNECTION},
 };
 
@@ -119,12 +123,15 @@ static bool is_blank(uint8_t c)
     return c == ' ' || c == '\t';
 }
 
-/* RFC 9110 tchar. */
+/* RFC 9110 tchar: ALPHA, DIGIT and !#$%&'*+-.^_`|~, one bit per ASCII
+ * code (bit c & 7 of byte c >> 3). */
 static bool is_tchar(uint8_t c)
 {
-    if (is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'z'))
-        return true;
-    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+    static const uint8_t tchar[16] = {
+        0x00, 0x00, 0x00, 0x00, 0xFA, 0x6C, 0xFF, 0x03,
+        0xFE, 0xFF, 0xFF, 0xC7, 0xFF, 0xFF, 0xFF, 0x57,
+    };
+    return c < 128 && ((tchar[c >> 3] >> (c & 7u)) & 1u) != 0;
 }
 
 /* Bytes allowed inside a field value or reason phrase (CR and LF are
@@ -156,7 +163,8 @@ static int parse_u32(const char *s, size_t n, uint32_t *out)
         if (!is_digit((uint8_t)s[i]))
             return ABOTA_ERR_ARG;
         uint32_t d = (uint32_t)(s[i] - '0');
-        if (v > (UINT32_MAX - d) / 10u)
+        /* v * 10 + d <= UINT32_MAX, with constant bounds (no division) */
+        if (v > UINT32_MAX / 10u || (v == UINT32_MAX / 10u && d > UINT32_MAX % 10u))
             return ABOTA_ERR_NOSPACE;
         v = v * 10u + d;
     }
@@ -164,6 +172,7 @@ static int parse_u32(const char *s, size_t n, uint32_t *out)
     return 0;
 }
 
+#if ABOTA_FEATURE_CONTENT_TYPE || ABOTA_FEATURE_RESUME || ABOTA_FEATURE_REDIRECT
 /* Copies s[0..n) with a NUL into dst of size cap, or fails. */
 static int copy_value(char *dst, size_t cap, const char *s, size_t n)
 {
@@ -173,17 +182,14 @@ static int copy_value(char *dst, size_t cap, const char *s, size_t n)
     dst[n] = '\0';
     return 0;
 }
-
-static void resp_reset(struct abota_http_resp *r)
-{
-    memset(r, 0, sizeof *r);
-    r->retry_after = ABOTA_HTTP_NO_RETRY_AFTER;
-}
+#endif
 
 void abota_http_init(struct abota_http *p, bool head)
 {
     memset(p, 0, sizeof *p);
-    resp_reset(&p->resp);
+#if ABOTA_FEATURE_RETRY
+    p->resp.retry_after = ABOTA_HTTP_NO_RETRY_AFTER;
+#endif
     p->head_ = head;
     p->state_ = S_STATUS;
     p->hdr_ = H_NONE;
@@ -195,41 +201,41 @@ static int fail(struct abota_http *p, int err)
     return err;
 }
 
-/* The status line is in line_[0..line_len_). The "HTTP/1.x " prefix was
- * checked byte by byte as it arrived (see status_byte). */
+/* The end of the status line: status_byte checked and took every byte
+ * as it arrived; only a line cut short is left to refuse. */
 static int status_line(struct abota_http *p)
 {
-    const char *l = p->line_;
-    size_t n = p->line_len_;
-    if (n < 9)
+    if (p->line_len_ < 9)
         return ABOTA_ERR_HTTP_STATUS_LINE;
-    if (n < 12)
+    if (p->line_len_ < 12)
         return ABOTA_ERR_HTTP_STATUS_CODE;
-    if (l[9] < '1' || l[9] > '5' || !is_digit((uint8_t)l[10]) || !is_digit((uint8_t)l[11]))
-        return ABOTA_ERR_HTTP_STATUS_CODE;
-    if (n > 12 && l[12] != ' ')
-        return ABOTA_ERR_HTTP_STATUS_CODE;
-    p->resp.version_minor = (uint8_t)(l[7] - '0');
-    p->resp.status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
-    if (p->resp.status == 101)
-        return ABOTA_ERR_HTTP_STATUS;
-    return 0;
+    return p->resp.status == 101 ? ABOTA_ERR_HTTP_STATUS : 0;
 }
 
-/* Checks one status line byte as it arrives so a peer that does not speak
- * HTTP/1.x is refused at once, not after a line's worth of bytes. */
+/* Checks one status line byte as it arrives, so a peer that does not speak
+ * HTTP/1.x is refused at once, not after a line's worth of bytes, and
+ * takes the version and the status code from it (the line is not kept):
+ * "HTTP/1." minor SP digit(1..5) digit digit [SP reason]. */
 static int status_byte(struct abota_http *p, uint8_t c)
 {
     static const char prefix[] = "HTTP/1.";
     size_t i = p->line_len_;
     if (i < sizeof prefix - 1)
         return c == (uint8_t)prefix[i] ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
-    if (i == 7)
+    if (i == 7) {
+        p->resp.version_minor = (uint8_t)(c - '0');
         return (c == '0' || c == '1') ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
+    }
     if (i == 8)
         return c == ' ' ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
-    if (i >= 9 && i <= 11)
-        return is_digit(c) ? 0 : ABOTA_ERR_HTTP_STATUS_CODE;
+    if (i <= 11) {
+        if (!is_digit(c) || (i == 9 && (c == '0' || c > '5')))
+            return ABOTA_ERR_HTTP_STATUS_CODE;
+        p->resp.status = p->resp.status * 10 + (c - '0');
+        return 0;
+    }
+    if (i == 12 && c != ' ')
+        return ABOTA_ERR_HTTP_STATUS_CODE;
     return is_value_byte(c) ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
 }
 
@@ -284,23 +290,23 @@ static int content_range(struct abota_http_resp *r, const char *v, size_t n)
 }
 #endif
 
-/* Comma-separated tokens of Connection. */
+/* Comma-separated tokens of Connection: a token ends at a comma, a blank
+ * or the end (empty ones match nothing). */
 static void connection(struct abota_http *p, const char *v, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && (v[i] == ',' || is_blank((uint8_t)v[i])))
-            i++;
-        size_t s = i;
-        while (i < n && v[i] != ',' && !is_blank((uint8_t)v[i]))
-            i++;
+    size_t s = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && v[i] != ',' && !is_blank((uint8_t)v[i]))
+            continue;
         if (equal_nocase(v + s, i - s, "close"))
             p->flags_ |= F_CONN_CLOSE;
         else if (equal_nocase(v + s, i - s, "keep-alive"))
             p->flags_ |= F_CONN_KEEP_ALIVE;
+        s = i + 1;
     }
 }
 
+#if ABOTA_FEATURE_RETRY
 static void retry_after(struct abota_http_resp *r, const char *v, size_t n)
 {
     if (n > 0 && is_digit((uint8_t)v[0])) {
@@ -315,6 +321,7 @@ static void retry_after(struct abota_http_resp *r, const char *v, size_t n)
         r->retry_after = ABOTA_HTTP_RETRY_AFTER_DATE;
     }
 }
+#endif
 
 /* A known header's value is in line_[0..line_len_), leading blanks already
  * dropped. */
@@ -335,7 +342,7 @@ static int header_value(struct abota_http *p)
             return ABOTA_ERR_HTTP_CL_NOT_NUMBER;
         if (r->has_content_length && r->content_length != cl)
             return ABOTA_ERR_HTTP_CL_CONFLICT;
-        if (r->chunked)
+        if (ABOTA_FEATURE_CHUNKED && r->chunked) /* never set without the feature */
             return ABOTA_ERR_HTTP_TE_AND_CL;
         r->has_content_length = true;
         r->content_length = cl;
@@ -350,6 +357,7 @@ static int header_value(struct abota_http *p)
             return ABOTA_ERR_HTTP_TE_AND_CL;
         r->chunked = true;
         return 0;
+#if ABOTA_FEATURE_CONTENT_TYPE
     case H_CONTENT_TYPE: {
         size_t m = 0;
         while (m < n && v[m] != ';')
@@ -358,6 +366,7 @@ static int header_value(struct abota_http *p)
             m--;
         return copy_value(r->content_type, sizeof r->content_type, v, m);
     }
+#endif
 #if ABOTA_FEATURE_RESUME
     case H_CONTENT_RANGE:
         return content_range(r, v, n);
@@ -375,9 +384,11 @@ static int header_value(struct abota_http *p)
     case H_LOCATION:
         return copy_value(r->location, sizeof r->location, v, n);
 #endif
+#if ABOTA_FEATURE_RETRY
     case H_RETRY_AFTER:
         retry_after(r, v, n);
         return 0;
+#endif
     case H_CONNECTION:
         connection(p, v, n);
         return 0;
@@ -395,19 +406,14 @@ static int head_end(struct abota_http *p)
          * header line so an endless stream of them is refused. */
         if (p->nheaders_ >= ABOTA_HTTP_MAX_HEADERS)
             return ABOTA_ERR_HTTP_TOO_MANY_HEADERS;
-        p->nheaders_++;
-        resp_reset(r);
-        p->flags_ = 0;
-        p->state_ = S_STATUS;
-        p->hdr_ = H_NONE;
-        p->line_len_ = 0;
-        p->skip_len_ = 0;
+        uint16_t nheaders = (uint16_t)(p->nheaders_ + 1u);
+        abota_http_init(p, p->head_);
+        p->nheaders_ = nheaders;
         return 0;
     }
-    if (r->version_minor == 0)
-        r->connection_close = !(p->flags_ & F_CONN_KEEP_ALIVE) || (p->flags_ & F_CONN_CLOSE);
-    else
-        r->connection_close = (p->flags_ & F_CONN_CLOSE) != 0;
+    /* "close" closes; HTTP/1.0 closes too unless it asked for keep-alive. */
+    r->connection_close = (p->flags_ & F_CONN_CLOSE) != 0 ||
+                          (r->version_minor == 0 && !(p->flags_ & F_CONN_KEEP_ALIVE));
     if (p->head_ || r->status == 204 || r->status == 304) {
         p->state_ = S_DONE;
 #if ABOTA_FEATURE_CHUNKED
@@ -469,31 +475,34 @@ static int name_end(struct abota_http *p)
 static int head_byte(struct abota_http *p, uint8_t c)
 {
     int rc;
-    switch (p->state_) {
-    case S_STATUS:
-        if (c == '\r') {
-            p->state_ = S_LINE_LF;
-            return 0;
-        }
-        if (c == '\n')
+    uint8_t st = p->state_;
+    /* Line ends first: after a CR only an LF may come, and a bare LF is
+     * never a line end. A CR ends the status line, a value or a skipped
+     * line, or (at the start of a header line) the head. */
+    if (st == S_LINE_LF || st == S_HEAD_END_LF) {
+        if (c != '\n')
             return ABOTA_ERR_HTTP_NO_CRLF;
+        if (st == S_LINE_LF)
+            return line_end(p);
+        if ((rc = head_end(p)) < 0)
+            return rc;
+        return p->state_ == S_STATUS ? 0 : 1;
+    }
+    if (c == '\n')
+        return ABOTA_ERR_HTTP_NO_CRLF;
+    if (c == '\r' && st != S_NAME) {
+        p->state_ = st == S_HDR_START ? S_HEAD_END_LF : S_LINE_LF;
+        return 0;
+    }
+    switch (st) {
+    case S_STATUS:
         if ((rc = status_byte(p, c)) < 0)
             return rc;
         if (p->line_len_ >= ABOTA_HTTP_LINE_MAX)
             return ABOTA_ERR_HTTP_LINE_TOO_LONG;
-        p->line_[p->line_len_++] = (char)c;
+        p->line_len_++; /* counted, not kept: status_byte took what matters */
         return 0;
-    case S_LINE_LF:
-        if (c != '\n')
-            return ABOTA_ERR_HTTP_NO_CRLF;
-        return line_end(p);
     case S_HDR_START:
-        if (c == '\r') {
-            p->state_ = S_HEAD_END_LF;
-            return 0;
-        }
-        if (c == '\n')
-            return ABOTA_ERR_HTTP_NO_CRLF;
         if (is_blank(c))
             return ABOTA_ERR_HTTP_OBS_FOLD;
         p->state_ = S_NAME;
@@ -503,49 +512,32 @@ static int head_byte(struct abota_http *p, uint8_t c)
     case S_NAME:
         if (c == ':')
             return name_end(p);
-        if (c == '\n')
-            return ABOTA_ERR_HTTP_NO_CRLF;
         if (!is_tchar(c))
             return ABOTA_ERR_HTTP_HEADER_SYNTAX;
-        if (p->skip_len_ >= ABOTA_HTTP_SKIP_LINE_MAX)
-            return ABOTA_ERR_HTTP_LINE_TOO_LONG;
         if (p->skip_len_ < NAME_STORE_MAX)
             p->line_[p->line_len_++] = (char)c;
-        p->skip_len_++;
-        return 0;
+        break;
     case S_VALUE:
     case S_SKIP:
-        if (c == '\r') {
-            p->state_ = S_LINE_LF;
-            return 0;
-        }
-        if (c == '\n')
-            return ABOTA_ERR_HTTP_NO_CRLF;
         if (!is_value_byte(c))
             return ABOTA_ERR_HTTP_HEADER_VALUE;
-        if (p->state_ == S_SKIP) {
-            if (p->skip_len_ >= ABOTA_HTTP_SKIP_LINE_MAX)
-                return ABOTA_ERR_HTTP_LINE_TOO_LONG;
-            p->skip_len_++;
-            return 0;
-        }
+        if (st == S_SKIP)
+            break;
         if (p->skip_len_ >= ABOTA_HTTP_LINE_MAX)
             return ABOTA_ERR_HTTP_LINE_TOO_LONG;
-        p->skip_len_++;
-        if (p->line_len_ == 0 && is_blank(c))
-            return 0; /* leading OWS */
-        /* line_len_ < skip_len_ <= ABOTA_HTTP_LINE_MAX: fits in line_ */
-        p->line_[p->line_len_++] = (char)c;
-        return 0;
-    case S_HEAD_END_LF:
-        if (c != '\n')
-            return ABOTA_ERR_HTTP_NO_CRLF;
-        if ((rc = head_end(p)) < 0)
-            return rc;
-        return p->state_ == S_STATUS ? 0 : 1;
+        /* Leading OWS is dropped; line_len_ <= skip_len_ < ABOTA_HTTP_LINE_MAX,
+         * so the byte fits in line_. */
+        if (p->line_len_ > 0 || !is_blank(c))
+            p->line_[p->line_len_++] = (char)c;
+        break;
     default:
         return ABOTA_ERR_STATE;
     }
+    /* Names and values: the whole line is bounded, kept or skipped. */
+    if (p->skip_len_ >= ABOTA_HTTP_SKIP_LINE_MAX)
+        return ABOTA_ERR_HTTP_LINE_TOO_LONG;
+    p->skip_len_++;
+    return 0;
 }
 
 #if ABOTA_FEATURE_CHUNKED
@@ -670,45 +662,42 @@ static int body_account(struct abota_http *p, size_t n)
     return 0;
 }
 
-int abota_http_feed(struct abota_http *p, const uint8_t *in, size_t len,
-                    const uint8_t **body, size_t *body_len)
+/* abota_http_feed without the sticky error: the count consumed or an
+ * error, which the caller records. */
+static int feed(struct abota_http *p, const uint8_t *in, size_t len, const uint8_t **body,
+                size_t *body_len)
 {
     size_t i = 0;
     int rc;
-    *body = NULL;
-    *body_len = 0;
-    if (p->err_)
-        return p->err_;
     if (len > 0 && in == NULL)
-        return fail(p, ABOTA_ERR_ARG);
+        return ABOTA_ERR_ARG;
     /* The count consumed is returned as an int. */
     if (len > (size_t)INT_MAX)
         len = (size_t)INT_MAX;
     while (i < len) {
-        switch (p->state_) {
+        uint8_t st = p->state_;
+        switch (st) {
         case S_DONE:
-            return fail(p, ABOTA_ERR_HTTP_EXTRA_BYTES);
+            return ABOTA_ERR_HTTP_EXTRA_BYTES;
         case S_BODY_CL:
-        case S_CHUNK_DATA: {
+#if ABOTA_FEATURE_CHUNKED
+        case S_CHUNK_DATA:
+#endif
+        case S_BODY_CLOSE: {
             size_t n = len - i;
-            if (n > p->body_left_)
+            if (st != S_BODY_CLOSE && n > p->body_left_)
                 n = p->body_left_;
             if ((rc = body_account(p, n)) < 0)
-                return fail(p, rc);
-            p->body_left_ -= (uint32_t)n;
-            if (p->body_left_ == 0)
-                p->state_ = p->state_ == S_BODY_CL ? S_DONE : S_CHUNK_DATA_CR;
+                return rc;
+            if (st != S_BODY_CLOSE) {
+                p->body_left_ -= (uint32_t)n;
+                if (p->body_left_ == 0)
+                    p->state_ = !ABOTA_FEATURE_CHUNKED || st == S_BODY_CL ? S_DONE
+                                                                         : S_CHUNK_DATA_CR;
+            }
             *body = in + i;
             *body_len = n;
             return (int)(i + n);
-        }
-        case S_BODY_CLOSE: {
-            size_t n = len - i;
-            if ((rc = body_account(p, n)) < 0)
-                return fail(p, rc);
-            *body = in + i;
-            *body_len = n;
-            return (int)len;
         }
         case S_STATUS:
         case S_LINE_LF:
@@ -719,7 +708,7 @@ int abota_http_feed(struct abota_http *p, const uint8_t *in, size_t len,
         case S_HEAD_END_LF:
             rc = head_byte(p, in[i++]);
             if (rc < 0)
-                return fail(p, rc);
+                return rc;
             if (rc == 1)
                 return (int)i;
             break;
@@ -727,16 +716,29 @@ int abota_http_feed(struct abota_http *p, const uint8_t *in, size_t len,
 #if ABOTA_FEATURE_CHUNKED
             rc = chunk_byte(p, in[i++]);
             if (rc < 0)
-                return fail(p, rc);
+                return rc;
             if (p->state_ == S_DONE)
                 return (int)i;
             break;
 #else
-            return fail(p, ABOTA_ERR_STATE);
+            return ABOTA_ERR_STATE;
 #endif
         }
     }
     return (int)i;
+}
+
+int abota_http_feed(struct abota_http *p, const uint8_t *in, size_t len,
+                    const uint8_t **body, size_t *body_len)
+{
+    *body = NULL;
+    *body_len = 0;
+    if (p->err_)
+        return p->err_;
+    int rc = feed(p, in, len, body, body_len);
+    if (rc < 0)
+        p->err_ = (int16_t)rc;
+    return rc;
 }
 
 int abota_http_eof(struct abota_http *p)

@@ -55,16 +55,21 @@ static void put_u32(struct out *o, uint32_t v)
 
 static bool is_hex(uint8_t c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    /* c | 0x20 folds 'A'..'F' onto 'a'..'f' and nothing else onto them */
+    return (uint8_t)(c - '0') < 10u || (uint8_t)((c | 0x20u) - 'a') < 6u;
 }
 
-/* RFC 3986 unreserved and reserved characters, kept as they are. '#' is
- * reserved but cannot appear in a request target, so it is escaped. */
+/* RFC 3986 unreserved and reserved characters, kept as they are: ALPHA,
+ * DIGIT and -._~:/?[]@!$&'()*+,;= (one bit per ASCII code, bit c & 7 of
+ * byte c >> 3). '#' is reserved but cannot appear in a request target, so
+ * it is escaped. */
 static bool keep_byte(uint8_t c)
 {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return c != 0 && strchr("-._~:/?[]@!$&'()*+,;=", c) != NULL;
+    static const uint8_t keep[16] = {
+        0x00, 0x00, 0x00, 0x00, 0xD2, 0xFF, 0xFF, 0xAF,
+        0xFF, 0xFF, 0xFF, 0xAF, 0xFE, 0xFF, 0xFF, 0x47,
+    };
+    return c < 128 && ((keep[c >> 3] >> (c & 7u)) & 1u) != 0;
 }
 
 /* The path escaped: valid %XX kept, everything else outside keep_byte

@@ -50,8 +50,9 @@ static int setup(struct abota_slot_writer *w, const struct abota_flash *f,
      * them and lie inside the device. */
     if (f->sector_size == 0 || f->write_align == 0 || f->write_align > ABOTA_WRITE_ALIGN_MAX ||
         f->write_align > f->sector_size || (f->sector_size & (f->sector_size - 1u)) != 0 ||
-        (f->write_align & (f->write_align - 1u)) != 0 || r->offset % f->sector_size != 0 ||
-        r->size % f->sector_size != 0 || r->offset > f->size || r->size > f->size - r->offset)
+        (f->write_align & (f->write_align - 1u)) != 0 ||
+        ((r->offset | r->size) & (f->sector_size - 1u)) != 0 || /* sector_size: a power of 2 */
+        r->offset > f->size || r->size > f->size - r->offset)
         return ABOTA_ERR_LAYOUT_GEOMETRY;
     if (length > r->size)
         return ABOTA_ERR_SLOT_TOO_BIG;
@@ -105,38 +106,36 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
         return ABOTA_ERR_SLOT_OVERFLOW; /* nothing of data is taken */
 
     const uint8_t *p = data;
-    uint32_t align = w->flash_->write_align;
+    uint32_t align = w->flash_->write_align; /* a power of two (setup) */
     union chunk c;
     while (len > 0) {
-        uint32_t take;
-        int rc = 0;
-        if (w->pend_len_ > 0 || len < align) {
+        uint32_t take, n = 0;  /* bytes taken from p; bytes to program */
+        const uint8_t *src = c.b; /* what to program: word-aligned */
+        if (w->pend_len_ == 0 && len >= align) {
+            /* Whole units straight through the aligned chunk. */
+            take = (uint32_t)(len < sizeof c.b ? len : sizeof c.b) & ~(align - 1u);
+            memcpy(c.b, p, take);
+            n = take;
+        } else {
             /* Complete (or start) the partial unit. */
             take = align - w->pend_len_;
             if (take > len)
                 take = (uint32_t)len;
-            memcpy(w->pend_ + w->pend_len_, p, take);
+            memcpy(w->pend_.b + w->pend_len_, p, take);
             w->pend_len_ = (uint8_t)(w->pend_len_ + take);
             if (w->pend_len_ == align) {
-                memcpy(c.b, w->pend_, align);
-                rc = put(w, w->written_, c.b, align);
-                if (rc == 0) {
-                    w->written_ += align;
-                    w->pend_len_ = 0;
-                }
+                src = w->pend_.b;
+                n = align;
+                w->pend_len_ = 0;
             }
-        } else {
-            /* Whole units straight through the aligned chunk. */
-            size_t units = len < sizeof c.b ? len : sizeof c.b;
-            take = (uint32_t)(units / align * align);
-            memcpy(c.b, p, take);
-            rc = put(w, w->written_, c.b, take);
-            if (rc == 0)
-                w->written_ += take;
         }
-        if (rc < 0) {
-            w->state_ = ST_FAILED;
-            return rc;
+        if (n > 0) {
+            int rc = put(w, w->written_, src, n);
+            if (rc < 0) {
+                w->state_ = ST_FAILED;
+                return rc;
+            }
+            w->written_ += n;
         }
         w->crc_ = abota_crc32_update(w->crc_, p, take);
 #if ABOTA_FEATURE_SHA256
@@ -300,15 +299,10 @@ int abota_slot_finish_into(struct abota_slot_writer *w, struct abota_image_info 
     uint32_t align = w->flash_->write_align;
     w->state_ = ST_FAILED;
     if (w->pend_len_ > 0) {
-        /* The last unit, padded with the erased value; word-aligned for
-         * the port like every buffer it gets. */
-        union {
-            uint32_t align_;
-            uint8_t b[ABOTA_WRITE_ALIGN_MAX];
-        } c;
-        memset(c.b, 0xFF, align);
-        memcpy(c.b, w->pend_, w->pend_len_);
-        int rc = put(w, w->written_, c.b, align);
+        /* The last unit, padded with the erased value (pend_ is
+         * word-aligned for the port like every buffer it gets). */
+        memset(w->pend_.b + w->pend_len_, 0xFF, align - w->pend_len_);
+        int rc = put(w, w->written_, w->pend_.b, align);
         if (rc < 0)
             return rc;
         w->written_ += align;
@@ -371,15 +365,6 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
 }
 #endif
 
-uint32_t abota_slot_written(const struct abota_slot_writer *w)
-{
-    return w ? w->accepted_ : 0;
-}
-
-uint32_t abota_slot_crc32(const struct abota_slot_writer *w)
-{
-    return w ? w->crc_ : 0;
-}
 
 #if ABOTA_FEATURE_SHA256
 void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA256_SIZE])

@@ -50,10 +50,13 @@ int abota_update_init(struct abota_update *u, const struct abota_update_config *
         u->cfg.idle_timeout_ms = DEFAULT_IDLE_TIMEOUT_MS;
     if (!u->cfg.deadline_ms)
         u->cfg.deadline_ms = DEFAULT_DEADLINE_MS;
+#if ABOTA_FEATURE_CONTENT_TYPE
     if (!u->cfg.content_type)
         u->cfg.content_type = "application/octet-stream";
+#endif
     if (!u->cfg.trial_attempts)
         u->cfg.trial_attempts = DEFAULT_TRIAL_ATTEMPTS;
+#if ABOTA_FEATURE_RETRY
     if (!u->cfg.max_attempts)
         u->cfg.max_attempts = DEFAULT_MAX_ATTEMPTS;
     if (!u->cfg.retry_base_ms)
@@ -62,6 +65,7 @@ int abota_update_init(struct abota_update *u, const struct abota_update_config *
         u->cfg.retry_max_ms = DEFAULT_RETRY_MAX_MS;
     if (u->cfg.retry_max_ms < u->cfg.retry_base_ms)
         u->cfg.retry_max_ms = u->cfg.retry_base_ms;
+#endif
     if (!u->cfg.journal_every)
         u->cfg.journal_every = DEFAULT_JOURNAL_EVERY;
 #if ABOTA_FEATURE_RESUME
@@ -248,6 +252,7 @@ static int prepare(struct abota_update *u, int running_slot)
     return abota_url_parse(text, &u->url_);
 }
 
+#if ABOTA_FEATURE_RETRY
 /* Failures worth another attempt: the network, the server's load, a
  * connection cut short, a range that did not fit (then from scratch). */
 static bool transient(int err)
@@ -315,6 +320,28 @@ static uint32_t backoff(const struct abota_update *u, unsigned fails)
     }
     return d;
 }
+#else
+/* One attempt per run (config.h): nothing is retried here, the caller runs
+ * the update again. The retry path of download() is then dead code. */
+static bool transient(int err)
+{
+    (void)err;
+    return false;
+}
+
+static bool corrupted(int err)
+{
+    (void)err;
+    return false;
+}
+
+static uint32_t backoff(const struct abota_update *u, unsigned fails)
+{
+    (void)u;
+    (void)fails;
+    return 0;
+}
+#endif
 
 /* The attempts: probe, download, resumes, until the image is in the slot
  * and verified, or a permanent error, or the retries or the deadline run

@@ -117,6 +117,7 @@ static int send_request(struct abota_update *u, enum upd_ask ask)
     return 0;
 }
 
+#if ABOTA_FEATURE_CONTENT_TYPE
 static char lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
@@ -151,31 +152,22 @@ static bool content_type_ok(const char *want, const char *got)
             return false;
     return true;
 }
+#endif
 
+#if ABOTA_FEATURE_RESUME
 static uint32_t slot_size(const struct abota_update *u)
 {
     return abota_layout_slot(u->layout, u->target_slot)->size;
 }
+#endif
 
-/* The written count at which the next PROGRESS is due: the next whole
- * percent when the size is known, else the next 4 KiB. */
+/* The written count at which the next PROGRESS is due: steps of
+ * total / 100 + 1 bytes when the size is known (at most 100 events before
+ * the final one, about one per percent), else of 4 KiB. */
 static uint32_t next_progress(const struct abota_update *u, uint32_t done)
 {
-    uint32_t t = u->total_;
-    if (t == 0)
-        return done > UINT32_MAX - PROGRESS_STEP_UNKNOWN ? UINT32_MAX
-                                                         : done + PROGRESS_STEP_UNKNOWN;
-    /* The first mark ceil(p * t / 100) above done, in 32 bits (64-bit
-     * division would pull libgcc helpers into the lx106 build): with
-     * t = 100q + r, p * t / 100 = p*q + p*r/100, and for p <= 100 neither
-     * term can overflow. At most 100 steps, about once per percent. */
-    uint32_t q = t / 100u, r = t % 100u;
-    for (uint32_t p = 1; p <= 100u; p++) {
-        uint32_t mark = p * q + (p * r + 99u) / 100u;
-        if (mark > done)
-            return mark;
-    }
-    return UINT32_MAX; /* done >= t: nothing more to come */
+    uint32_t step = u->total_ ? u->total_ / 100u + 1u : PROGRESS_STEP_UNKNOWN;
+    return done > UINT32_MAX - step ? UINT32_MAX : done + step;
 }
 
 static void progress(struct abota_update *u, bool final)
@@ -277,10 +269,12 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
     if (st == 404)
         return ABOTA_ERR_HTTP_NOT_FOUND;
     if ((st >= 500 && st <= 599) || st == 429) {
+#if ABOTA_FEATURE_RETRY
         /* Delta seconds only; a date or none leaves the back-off to us. */
         uint32_t ra = resp->retry_after;
         if (ra <= ABOTA_HTTP_RETRY_AFTER_MAX)
             u->retry_after_ms_ = ra > UINT32_MAX / 1000u ? UINT32_MAX - 1u : ra * 1000u;
+#endif
         return st == 429 ? ABOTA_ERR_UP_RATE_LIMITED : ABOTA_ERR_HTTP_SERVER_ERROR;
     }
 #if ABOTA_FEATURE_RESUME
@@ -295,10 +289,13 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
         return ABOTA_ERR_HTTP_RANGE_MISMATCH;
     }
 #endif
-    if (st != 200 && !(st == 206 && ask != UPD_ASK_IMAGE))
+    /* 206 answers only a Range request (probe or resume) */
+    if (st != 200 && !(ABOTA_FEATURE_RESUME && st == 206 && ask != UPD_ASK_IMAGE))
         return ABOTA_ERR_HTTP_STATUS;
+#if ABOTA_FEATURE_CONTENT_TYPE
     if (!content_type_ok(u->cfg.content_type, resp->content_type))
         return ABOTA_ERR_HTTP_CONTENT_TYPE;
+#endif
 #if ABOTA_FEATURE_RESUME
     if (st == 206) {
 #if ABOTA_FEATURE_FOOTER_PROBE
@@ -316,15 +313,14 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
                           ABOTA_ERR_UP_RESTART, NULL);
 #endif
     upd_set_partial(u, false);
-    if (resp->chunked)
+    if (ABOTA_FEATURE_CHUNKED && resp->chunked) /* never set without the feature */
         u->total_ = 0;
     else if (resp->has_content_length)
         u->total_ = resp->content_length;
     else
         return ABOTA_ERR_HTTP_NO_LENGTH;
-    /* Refused here, before the writer erases anything. */
-    if (u->total_ > slot_size(u))
-        return ABOTA_ERR_SLOT_TOO_BIG;
+    /* An image larger than the slot is ABOTA_ERR_SLOT_TOO_BIG from
+     * abota_slot_begin, before anything is erased. */
     int r = abota_slot_begin(&u->writer_, u->flash, u->layout, u->target_slot, u->running_slot,
                              u->total_);
     if (r < 0)
@@ -356,7 +352,7 @@ static int on_body(struct abota_update *u, const uint8_t *body, size_t len)
     if (u->sink_ != UPD_SINK_SLOT)
         return ABOTA_ERR_STATE;
     int r = abota_slot_write(&u->writer_, body, len);
-    if (r == ABOTA_ERR_SLOT_OVERFLOW && u->total_ == 0)
+    if (ABOTA_FEATURE_CHUNKED && r == ABOTA_ERR_SLOT_OVERFLOW && u->total_ == 0)
         r = ABOTA_ERR_SLOT_TOO_BIG; /* chunked: only the slot's end bounds it */
     if (r < 0)
         return r;
@@ -372,7 +368,7 @@ static int finished(struct abota_update *u)
         progress(u, true);
         return UPD_GOT_IMAGE;
     }
-    if (u->sink_ == UPD_SINK_FOOTER)
+    if (ABOTA_FEATURE_FOOTER_PROBE && u->sink_ == UPD_SINK_FOOTER)
         return UPD_GOT_FOOTER;
     return ABOTA_ERR_STATE;
 }
@@ -383,7 +379,6 @@ static int feed(struct abota_update *u, enum upd_ask ask, size_t n)
     struct abota_http *p = &u->tmp_.http;
     unsigned idle_calls = 0;
     for (size_t off = 0; off < n;) {
-        bool had_headers = abota_http_headers_done(p);
         const uint8_t *body = NULL;
         size_t blen = 0;
         int c = abota_http_feed(p, u->buf + off, n - off, &body, &blen);
@@ -391,7 +386,9 @@ static int feed(struct abota_update *u, enum upd_ask ask, size_t n)
             return c;
         off += (size_t)c;
         int r = CONTINUE;
-        if (!had_headers && abota_http_headers_done(p))
+        /* on_headers gives CONTINUE only after choosing a sink: a sink
+         * means the headers were handled. */
+        if (u->sink_ == UPD_SINK_NONE && abota_http_headers_done(p))
             r = on_headers(u, ask);
         if (r == CONTINUE && blen)
             r = on_body(u, body, blen);
@@ -462,7 +459,9 @@ static int follow(struct abota_update *u)
 
 static int exchange(struct abota_update *u, enum upd_ask ask)
 {
+#if ABOTA_FEATURE_RETRY
     u->retry_after_ms_ = UINT32_MAX;
+#endif
     int r = connect_server(u);
     if (r >= 0)
         r = send_request(u, ask);

@@ -41,24 +41,25 @@ static bool has_scheme_prefix(const char *s)
 }
 
 /* Dotted quad, four parts 0..255, no leading zeros (which some resolvers
- * read as octal). */
+ * read as octal). One pass: a part ends at a '.' or at the end. */
 static bool valid_ipv4(const char *h, size_t n)
 {
-    size_t i = 0;
-    for (int part = 0; part < 4; part++) {
-        if (part > 0) {
-            if (i >= n || h[i] != '.')
+    unsigned parts = 0, v = 0, digits = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || h[i] == '.') {
+            if (digits == 0)
                 return false;
-            i++;
+            parts++;
+            v = 0;
+            digits = 0;
+        } else if (!is_digit(h[i]) || (digits > 0 && v == 0) ||
+                   (v = v * 10u + (unsigned)(h[i] - '0')) > 255) {
+            return false; /* not a digit, a digit after a leading 0, or > 255 */
+        } else {
+            digits++;
         }
-        size_t s = i;
-        unsigned v = 0;
-        while (i < n && is_digit(h[i]) && i - s < 3)
-            v = v * 10u + (unsigned)(h[i++] - '0');
-        if (i == s || v > 255 || (i - s > 1 && h[s] == '0'))
-            return false;
     }
-    return i == n;
+    return parts == 4;
 }
 
 #if ABOTA_FEATURE_IPV6
@@ -160,11 +161,9 @@ static int set_path(struct abota_url *u, const char *s, size_t n)
 /* Parses "host[:port][/path][?query][#fragment]" (what follows "http://"). */
 static int parse_authority_path(const char *s, struct abota_url *out)
 {
-    size_t a = 0;
-    while (s[a] && s[a] != '/' && s[a] != '?' && s[a] != '#')
-        a++;
-    for (size_t i = 0; i < a; i++)
-        if (s[i] == '@')
+    size_t a = 0; /* the authority is s[0..a) */
+    for (; s[a] && s[a] != '/' && s[a] != '?' && s[a] != '#'; a++)
+        if (s[a] == '@')
             return ABOTA_ERR_URL_USERINFO;
 
     const char *h;

@@ -106,15 +106,20 @@ void abota_sha256_update(struct abota_sha256 *c, const void *data, size_t len)
 void abota_sha256_finish(struct abota_sha256 *c, uint8_t out[ABOTA_SHA256_SIZE])
 {
     struct sha256_state *s = st_of(c);
-    uint64_t bits = s->total * 8;
+    /* The length in bits, big-endian, from two 32-bit halves: a variable
+     * 64-bit shift would call libgcc (__lshrdi3), which the ESP8266 loader
+     * does not link. */
+    uint32_t bits_hi = (uint32_t)(s->total >> 29), bits_lo = (uint32_t)s->total << 3;
     uint8_t pad = 0x80;
     abota_sha256_update(c, &pad, 1);
     pad = 0;
     while (s->used != 56)
         abota_sha256_update(c, &pad, 1);
     uint8_t len_be[8];
-    for (int i = 0; i < 8; i++)
-        len_be[i] = (uint8_t)(bits >> (56 - 8 * i));
+    for (int i = 0; i < 4; i++) {
+        len_be[i] = (uint8_t)(bits_hi >> (24 - 8 * i));
+        len_be[4 + i] = (uint8_t)(bits_lo >> (24 - 8 * i));
+    }
     abota_sha256_update(c, len_be, 8);
     for (int i = 0; i < 8; i++) {
         out[4 * i] = (uint8_t)(s->h[i] >> 24);

@@ -109,7 +109,9 @@ bool http_feed_same(const struct http_feed_result *a, const struct http_feed_res
     SAME(resp.content_length);
     SAME(resp.chunked);
     SAME(resp.connection_close);
+#if ABOTA_FEATURE_CONTENT_TYPE
     SAME_STR(resp.content_type);
+#endif
 #if ABOTA_FEATURE_RESUME
     SAME_STR(resp.etag);
     SAME_STR(resp.last_modified);
@@ -124,7 +126,9 @@ bool http_feed_same(const struct http_feed_result *a, const struct http_feed_res
     SAME(resp.range_total);
     SAME(resp.accept_ranges);
 #endif
+#if ABOTA_FEATURE_RETRY
     SAME(resp.retry_after);
+#endif
     size_t n = a->body_len < HTTP_FEED_BODY_MAX ? a->body_len : HTTP_FEED_BODY_MAX;
     if (memcmp(a->body, b->body, n) != 0) {
         fprintf(stderr, "%s split %zu step %zu: body differs\n", label, split, step);

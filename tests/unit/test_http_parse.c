@@ -98,7 +98,9 @@ static void test_corpus_headers(void **state)
     size_t n = testdata_load("http/python-get-200.http", input, sizeof input);
     http_feed_run(input, n, false, n, 0, &res);
     /* python sends "Content-type" */
+#if ABOTA_FEATURE_CONTENT_TYPE
     assert_string_equal(res.resp.content_type, "application/octet-stream");
+#endif
 #if ABOTA_FEATURE_RESUME
     assert_int_equal(strlen(res.resp.last_modified), 29);
     assert_string_equal(res.resp.etag, "");
@@ -112,8 +114,12 @@ static void test_corpus_headers(void **state)
     assert_true(strlen(res.resp.etag) > 2);
     assert_true(res.resp.accept_ranges);
 #endif
+#if ABOTA_FEATURE_CONTENT_TYPE
     assert_string_equal(res.resp.content_type, "application/octet-stream");
+#endif
+#if ABOTA_FEATURE_RETRY
     assert_int_equal(res.resp.retry_after, ABOTA_HTTP_NO_RETRY_AFTER);
+#endif
 
     n = testdata_load("http/nginx-range-206.http", input, sizeof input);
     http_feed_run(input, n, false, n, 0, &res);
@@ -132,7 +138,9 @@ static void test_corpus_headers(void **state)
 
     n = testdata_load("http/python-get-404.http", input, sizeof input);
     http_feed_run(input, n, false, n, 0, &res);
+#if ABOTA_FEATURE_CONTENT_TYPE
     assert_string_equal(res.resp.content_type, "text/html"); /* ";charset=utf-8" dropped */
+#endif
 }
 
 /* The first call stops right after the head, the next one returns body. */
@@ -222,7 +230,9 @@ static void test_interim(void **state)
 #endif
     CASE("HTTP/1.1 100 Continue\r\nContent-Type: a/b\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
          false, 0);
+#if ABOTA_FEATURE_CONTENT_TYPE
     assert_string_equal(res.resp.content_type, "");
+#endif
     /* an endless stream of interim responses is refused */
     static char many[40 * (ABOTA_HTTP_MAX_HEADERS + 1) + 1];
     size_t n = 0;
@@ -489,6 +499,14 @@ static void test_close_delimited(void **state)
 static void test_content_type(void **state)
 {
     (void)state;
+#if !ABOTA_FEATURE_CONTENT_TYPE
+    /* Compiled out: skipped like any unknown header, however long. */
+    char big[300];
+    int k = snprintf(big, sizeof big, "HTTP/1.1 204 X\r\nContent-Type: %0200d\r\n\r\n", 7);
+    run_case(big, (size_t)k, false, 0);
+    assert_int_equal(res.resp.status, 204);
+    return;
+#else
     CASE("HTTP/1.1 204 X\r\nContent-type:application/octet-stream\r\n\r\n", false, 0);
     assert_string_equal(res.resp.content_type, "application/octet-stream");
     CASE("HTTP/1.1 204 X\r\nCONTENT-TYPE: \t text/html ; charset=utf-8 \r\n\r\n", false, 0);
@@ -505,6 +523,7 @@ static void test_content_type(void **state)
                  "application/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                  "xxxxxxxxxxxxxxxx");
     run_case(buf, (size_t)n, false, ABOTA_ERR_HTTP_VALUE_TOO_LONG);
+#endif
 }
 
 #if ABOTA_FEATURE_RESUME
@@ -629,6 +648,7 @@ static void test_accept_ranges_retry_after(void **state)
     CASE("HTTP/1.1 204 X\r\nAccept-Ranges: none\r\n\r\n", false, 0);
     assert_false(res.resp.accept_ranges);
 #endif
+#if ABOTA_FEATURE_RETRY
     CASE("HTTP/1.1 503 X\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n", false, 0);
     assert_int_equal(res.resp.retry_after, 120);
     CASE("HTTP/1.1 503 X\r\nRetry-After: 0\r\nContent-Length: 0\r\n\r\n", false, 0);
@@ -641,6 +661,11 @@ static void test_accept_ranges_retry_after(void **state)
     assert_int_equal(res.resp.retry_after, ABOTA_HTTP_RETRY_AFTER_DATE);
     CASE("HTTP/1.1 503 X\r\nRetry-After: -5\r\nContent-Length: 0\r\n\r\n", false, 0);
     assert_int_equal(res.resp.retry_after, ABOTA_HTTP_NO_RETRY_AFTER);
+#else
+    /* Skipped like any unknown header, whatever its value. */
+    CASE("HTTP/1.1 503 X\r\nRetry-After: -5\r\nContent-Length: 0\r\n\r\n", false, 0);
+    assert_int_equal(res.resp.status, 503);
+#endif
 }
 
 static void test_connection(void **state)

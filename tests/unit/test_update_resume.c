@@ -249,6 +249,7 @@ static void assert_asked(unsigned i, long first, const char *if_range)
 
 /* --- retries --- */
 
+#if ABOTA_FEATURE_RETRY
 static void test_retry_then_success(void **state)
 {
     (void)state;
@@ -336,6 +337,9 @@ static void test_retry_after(void **state)
     assert_in_range(nth(ABOTA_EV_RETRY, 2)->total, 2000, 4000);
 }
 
+#endif
+
+/* Permanent errors end the run at once, with or without retries. */
 static void test_permanent_not_retried(void **state)
 {
     static const struct {
@@ -344,7 +348,9 @@ static void test_permanent_not_retried(void **state)
     } cases[] = {
         {"404 Not Found", ABOTA_ERR_HTTP_NOT_FOUND},
         {"403 Forbidden", ABOTA_ERR_HTTP_STATUS},
+#if ABOTA_FEATURE_CONTENT_TYPE
         {"200 OK\r\nContent-Type: text/html", ABOTA_ERR_HTTP_CONTENT_TYPE},
+#endif
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         setup(state);
@@ -366,6 +372,7 @@ static void test_permanent_not_retried(void **state)
     assert_untouched();
 }
 
+#if ABOTA_FEATURE_RETRY
 /* A corrupted transfer gets one retry from scratch. */
 static void test_corrupt_retried_once(void **state)
 {
@@ -394,6 +401,64 @@ static void test_deadline_wins(void **state)
     assert_true(count(ABOTA_EV_RETRY) >= 2);
     assert_untouched();
 }
+
+#else
+/* Retries compiled out (config.h): one attempt per run, its error is the
+ * run's, nothing is slept; the caller's next run starts afresh. */
+static void test_one_attempt(void **state)
+{
+    (void)state;
+    fakenet_add_refusal(&t.net, ABOTA_ERR_NET_REFUSED);
+    ok200(img, img_len, ETAG);
+    assert_int_equal(run(), ABOTA_ERR_NET_REFUSED);
+    assert_int_equal(t.up.attempts, 1);
+    assert_int_equal(t.up.last_err, ABOTA_ERR_NET_REFUSED);
+    assert_int_equal(t.net.connects, 1);
+    assert_int_equal(count(ABOTA_EV_RETRY), 0);
+    assert_int_equal(t.clock.slept, 0);
+    assert_untouched();
+    /* The caller's next run. */
+    assert_int_equal(run(), 0);
+    assert_installed(img, img_len);
+    assert_int_equal(t.up.attempts, 1);
+    assert_int_equal(nth(ABOTA_EV_HEADERS, 0)->total, img_len);
+}
+
+/* 5xx and 429 end the run at once, whatever Retry-After says. */
+static void test_server_busy_one_attempt(void **state)
+{
+    plain("503 Service Unavailable\r\nRetry-After: 3");
+    ok200(img, img_len, ETAG);
+    assert_int_equal(run(), ABOTA_ERR_HTTP_SERVER_ERROR);
+    assert_int_equal(t.net.connects, 1);
+    assert_int_equal(t.clock.slept, 0);
+    assert_untouched();
+
+    setup(state);
+    plain("429 Too Many Requests\r\nRetry-After: 7200");
+    assert_int_equal(run(), ABOTA_ERR_UP_RATE_LIMITED);
+    assert_int_equal(t.net.connects, 1);
+    assert_int_equal(count(ABOTA_EV_RETRY), 0);
+    assert_untouched();
+}
+
+/* A corrupted transfer is not fetched again within the run: the
+ * verification's error ends it and the boot record stays as it was. */
+static void test_corrupt_one_attempt(void **state)
+{
+    (void)state;
+    memcpy(big, img, img_len);
+    big[5000] ^= 0x01;
+    ok200(big, img_len, ETAG);
+    ok200(img, img_len, ETAG);
+    assert_int_equal(run(), ABOTA_ERR_IMG_CRC);
+    assert_int_equal(t.net.connects, 1);
+    assert_int_equal(t.up.last_err, ABOTA_ERR_IMG_CRC);
+    assert_untouched();
+    assert_int_equal(run(), 0);
+    assert_installed(img, img_len);
+}
+#endif
 
 /* --- resume after a drop --- */
 
@@ -748,7 +813,7 @@ static void test_journal_needs_validator(void **state)
         assert_int_equal(flash_mem[JOURNAL + i], 0xFF);
 }
 
-#else
+#elif ABOTA_FEATURE_RETRY
 /* Resume compiled out (config.h): a drop anywhere costs a retry of the
  * whole image, asked without Range, and the journal sector stays erased. */
 static void test_drop_restarts(void **state)
@@ -772,17 +837,48 @@ static void test_drop_restarts(void **state)
             assert_int_equal(flash_mem[JOURNAL + i], 0xFF);
     }
 }
+#else
+/* Neither resume nor retries: a drop ends the run with
+ * ABOTA_ERR_HTTP_TRUNCATED and the record untouched; the next run fetches
+ * the whole image again, without Range. */
+static void test_drop_ends_run(void **state)
+{
+    for (uint32_t cut = 1; cut < img_len; cut += cut < 130 ? 9 : 1997) {
+        setup(state);
+        struct fakenet_conn *c = ok200(img, img_len, ETAG);
+        c->cut = cut;
+        c->chunk = 300;
+        ok200(img, img_len, ETAG);
+        assert_int_equal(run(), ABOTA_ERR_HTTP_TRUNCATED);
+        assert_int_equal(t.net.connects, 1);
+        assert_untouched();
+        assert_int_equal(run(), 0);
+        assert_installed(img, img_len);
+        assert_int_equal(t.net.connects, 2);
+        assert_asked(0, -1, NULL);
+        assert_asked(1, -1, NULL);
+        assert_int_equal(t.up.bytes_received, t.net.conn[1].resp_len + t.net.conn[1].body_len);
+        for (uint32_t i = 0; i < TESTIMG_SECTOR; i++)
+            assert_int_equal(flash_mem[JOURNAL + i], 0xFF);
+    }
+}
 #endif
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+#if ABOTA_FEATURE_RETRY
         cmocka_unit_test_setup_teardown(test_retry_then_success, setup, NULL),
         cmocka_unit_test_setup_teardown(test_backoff_bounded, setup, NULL),
         cmocka_unit_test_setup_teardown(test_retry_after, setup, NULL),
-        cmocka_unit_test_setup_teardown(test_permanent_not_retried, setup, NULL),
         cmocka_unit_test_setup_teardown(test_corrupt_retried_once, setup, NULL),
         cmocka_unit_test_setup_teardown(test_deadline_wins, setup, NULL),
+#else
+        cmocka_unit_test_setup_teardown(test_one_attempt, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_server_busy_one_attempt, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_corrupt_one_attempt, setup, NULL),
+#endif
+        cmocka_unit_test_setup_teardown(test_permanent_not_retried, setup, NULL),
 #if ABOTA_FEATURE_RESUME
         cmocka_unit_test_setup_teardown(test_drop_anywhere, setup, NULL),
         cmocka_unit_test_setup_teardown(test_drop_chunked, setup, NULL),
@@ -796,8 +892,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_journal_other_identity, setup, NULL),
         cmocka_unit_test_setup_teardown(test_journal_corrupted, setup, NULL),
         cmocka_unit_test_setup_teardown(test_journal_needs_validator, setup, NULL),
-#else
+#elif ABOTA_FEATURE_RETRY
         cmocka_unit_test_setup_teardown(test_drop_restarts, setup, NULL),
+#else
+        cmocka_unit_test_setup_teardown(test_drop_ends_run, setup, NULL),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
