@@ -51,35 +51,11 @@ wait_ready() {
 # settings for static files (sendfile, tcp_nopush), access log on like
 # abota serve's.
 start_nginx() {
-  local d=$BENCH_TMP/nginx
-  mkdir -p "$d"
-  cat >"$d/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/error.log;
-events { worker_connections 1024; }
-http {
-  access_log $d/access.log;
-  client_body_temp_path $d/client_body;
-  proxy_temp_path $d/proxy;
-  fastcgi_temp_path $d/fastcgi;
-  uwsgi_temp_path $d/uwsgi;
-  scgi_temp_path $d/scgi;
-  types { application/octet-stream bin; }
-  default_type application/octet-stream;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$PORT;
-    root $BENCH_TMP/www;
-  }
-}
-CONF
-  /usr/sbin/nginx -p "$d" -e "$d/error.log" -c "$d/nginx.conf" >"$BENCH_TMP/server.log" 2>&1 &
-  SERVER_PID=$!
+  # shellcheck source=../tests/tools/nginx.sh
+  source "$(dirname "${BASH_SOURCE[0]}")/../tests/tools/nginx.sh"
+  nginx_start "$BENCH_TMP/nginx" "$BENCH_TMP/www" "$PORT" "$BENCH_TMP/server.log" 1024 \
+    "sendfile on;" "tcp_nopush on;" "keepalive_requests 1000000;"
+  SERVER_PID=$NGINX_PID
 }
 
 # start_server abota|nginx: serves $BENCH_TMP/www on a free port.

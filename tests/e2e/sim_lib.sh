@@ -69,32 +69,10 @@ wait_ready() {
 }
 
 start_nginx() {
-  local d=$SIM_TMP/nginx
-  mkdir -p "$d"
-  cat >"$d/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/error.log;
-events { worker_connections 64; }
-http {
-  access_log $d/access.log;
-  client_body_temp_path $d/client_body;
-  proxy_temp_path $d/proxy;
-  fastcgi_temp_path $d/fastcgi;
-  uwsgi_temp_path $d/uwsgi;
-  scgi_temp_path $d/scgi;
-  types { application/octet-stream bin; }
-  default_type application/octet-stream;
-  server {
-    listen 127.0.0.1:$PORT;
-    root $SIM_TMP/www;
-  }
-}
-CONF
-  /usr/sbin/nginx -p "$d" -e "$d/error.log" -c "$d/nginx.conf" >"$SIM_TMP/server.log" 2>&1 &
-  SERVER_PID=$!
+  # shellcheck source=../tools/nginx.sh
+  source "$(dirname "${BASH_SOURCE[0]}")/../tools/nginx.sh"
+  nginx_start "$SIM_TMP/nginx" "$SIM_TMP/www" "$PORT" "$SIM_TMP/server.log" 64
+  SERVER_PID=$NGINX_PID
 }
 
 # start_server abota|python|nginx: serves $SIM_TMP/www on a free port.
