@@ -94,15 +94,17 @@
 #define ABOTA_FEATURE_IPV6 1
 #endif
 
-/* SHA-256 in the client: the slot writer hashes what it writes and the
- * verification from flash checks the footer's SHA-256 of the payload.
+/* SHA-256 in the client: the slot writer hashes the payload as it streams
+ * in and its verification checks that digest against the footer's SHA-256
+ * (the CRC-32 read back from flash proves flash holds the streamed bytes);
+ * the boot choice and the host tools hash the payload from flash.
  * Costs the SHA-256 code (about 1.2 KiB built in) and 112 bytes of hash
- * state in the slot writer, plus the time to hash the image twice.
+ * state in the slot writer, plus the time to hash the image once.
  * 0: a SECURITY TRADE: images are checked by CRC-32 only (the footer's
  * payload CRC-32 and the CRC-32 of what was streamed in). CRC-32 catches
  * transfer and flash corruption but not a deliberately crafted image:
  * only choose it when the transport is trusted (or a later signature check
- * covers it); abota_slot_sha256 is then not built. */
+ * covers it); abota_image_verify_flash_streamed is then not built. */
 #ifndef ABOTA_FEATURE_SHA256
 #define ABOTA_FEATURE_SHA256 1
 #endif
