@@ -109,6 +109,18 @@
 #define ABOTA_FEATURE_SHA256 1
 #endif
 
+/* ABOTA_CRC32_TABLE256==1: CRC-32 with a 256-entry byte table, one lookup
+ * per byte, about twice as fast as the 16-entry nibble table (an update
+ * computes the CRC-32 of the image two to three times; docs/BENCHMARKS.md),
+ * costs 1 KiB of rodata instead of 64 bytes. 0 (default): the nibble table,
+ * for the ESP8266, where the table sits in DRAM (src/core/crc32.c) and
+ * 1 KiB of about 80 is too dear. The host build (CMake option
+ * ABOTA_CRC32_TABLE256, on when ABOTA_HOST) turns it on for the CLI and
+ * the simulator. */
+#ifndef ABOTA_CRC32_TABLE256
+#define ABOTA_CRC32_TABLE256 0
+#endif
+
 /* Longest HTTP status or header line the parser buffers (bytes, without CRLF).
  * Lines of headers abota does not use are skipped, not buffered, and are only
  * bounded by ABOTA_HTTP_SKIP_LINE_MAX. */
@@ -168,6 +180,9 @@
     (ABOTA_FEATURE_RETRY != 0 && ABOTA_FEATURE_RETRY != 1) || \
     (ABOTA_FEATURE_CONTENT_TYPE != 0 && ABOTA_FEATURE_CONTENT_TYPE != 1)
 #error "ABOTA_FEATURE_* switches must be 0 or 1"
+#endif
+#if ABOTA_CRC32_TABLE256 != 0 && ABOTA_CRC32_TABLE256 != 1
+#error "ABOTA_CRC32_TABLE256 must be 0 or 1"
 #endif
 #if ABOTA_HTTP_LINE_MAX < 64
 #error "ABOTA_HTTP_LINE_MAX must be at least 64"
