@@ -12,8 +12,8 @@ bench_setup
 RUNS=15
 [[ ${BENCH_QUICK:-0} != 0 ]] && RUNS=3
 UPDATE=$BUILD/bench/bench_update
-UPDATE256=$BUILD/bench/bench_update_crc256
-for p in "$UPDATE" "$UPDATE256"; do
+UPDATE_NIBBLE=$BUILD/bench/bench_update_nibble
+for p in "$UPDATE" "$UPDATE_NIBBLE"; do
   [[ -x $p ]] || { echo "FAIL: $p not built" >&2; exit 1; }
 done
 command -v curl >/dev/null || { echo "FAIL: curl missing (scripts/deps.sh bench)" >&2; exit 1; }
@@ -32,8 +32,9 @@ kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
 # Clients, each run once per round, rounds interleaved so a burst of load
 # from elsewhere hits every client alike; medians over the rounds.
-# NAME|PROGRAM|ARGS ("-" is curl). crc256: the same client built with a
-# 256-entry CRC table (bench-only).
+# NAME|PROGRAM|ARGS ("-" is curl). nibble: the same client built with the
+# 16-entry CRC-32 table of the targets (the host build has the 256-entry one,
+# ABOTA_CRC32_TABLE256).
 CLIENTS=(
   "curl|-|"
   "abota fetch-only buf=1460|$UPDATE|--fetch-only --buf 1460"
@@ -41,7 +42,7 @@ CLIENTS=(
   "abota update buf=1460 probe|$UPDATE|--buf 1460"
   "abota update buf=1460 no-probe|$UPDATE|--buf 1460 --no-probe"
   "abota update buf=16384 probe|$UPDATE|--buf 16384"
-  "abota update buf=1460 probe crc256|$UPDATE256|--buf 1460"
+  "abota update buf=1460 probe nibble|$UPDATE_NIBBLE|--buf 1460"
 )
 
 for server in nginx abota; do
@@ -90,33 +91,41 @@ done
 echo "(fetch-only = one GET through the POSIX net port and the HTTP parser, body dropped;"
 echo " update = the whole abota_update_run: download, verification from flash, boot record;"
 echo " download = its part until the last byte is in the slot;"
-echo " crc256 = the same client built with a 256-entry CRC table instead of the nibble one;"
+echo " nibble = the same client built with the targets' 16-entry CRC-32 table instead of the"
+echo "          host's 256-entry one (ABOTA_CRC32_TABLE256);"
 echo " x curl speed = curl time / abota time; wire/image = bytes received / image size)"
 
 # Where the client's instructions go in one update (callgrind, repeatable):
-# per image byte, the whole run and the two hashes inside it.
+# per image byte, the whole run and the two hashes inside it; the host build
+# (256-entry CRC-32 table) and the nibble-table build the targets have.
 if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
   start_server abota
-  valgrind -q --tool=callgrind --callgrind-out-file="$BENCH_TMP/cg" "$UPDATE" \
-    --url "http://127.0.0.1:$PORT/user%d.bin" --flash "$BENCH_TMP/flash.img" --runs 1 >/dev/null ||
-    { echo "FAIL: bench_update under callgrind" >&2; exit 1; }
+  for prog in "$UPDATE" "$UPDATE_NIBBLE"; do
+    valgrind -q --tool=callgrind --callgrind-out-file="$BENCH_TMP/cg.${prog##*/}" "$prog" \
+      --url "http://127.0.0.1:$PORT/user%d.bin" --flash "$BENCH_TMP/flash.img" --runs 1 >/dev/null ||
+      { echo "FAIL: ${prog##*/} under callgrind" >&2; exit 1; }
+  done
   stop_server
-  echo
-  echo "bench_download: instructions per image byte in one update (callgrind, buf=1460, probe)"
-  callgrind_annotate --inclusive=yes --threshold=100 "$BENCH_TMP/cg" 2>/dev/null |
-    awk -v n="$IMAGE" '
-      function ir(s) { gsub(/,/, "", s); return s + 0 }
-      / [^ ]*:abota_update_run / && !run { run = ir($1) }
-      / [^ ]*:abota_crc32_update / && !crc { crc = ir($1) }
-      / [^ ]*:abota_sha256_update / && !sha { sha = ir($1) }
-      / [^ ]*:abota_http_feed / && !http { http = ir($1) }
-      END {
-        if (!run) { print "FAIL: no abota_update_run in the profile" > "/dev/stderr"; exit 1 }
-        printf "%-30s %12s %9s %8s\n", "part", "Ir", "Ir/byte", "share"
-        printf "%-30s %12d %9.1f %8.3f\n", "abota_update_run (all)", run, run / n, 1
-        printf "%-30s %12d %9.1f %8.3f\n", "abota_sha256_update", sha, sha / n, sha / run
-        printf "%-30s %12d %9.1f %8.3f\n", "abota_crc32_update", crc, crc / n, crc / run
-        printf "%-30s %12d %9.1f %8.3f\n", "abota_http_feed", http, http / n, http / run
-        printf "%-30s %12d %9.1f %8.3f\n", "the rest (net, flash, engine)", run - sha - crc - http,
-               (run - sha - crc - http) / n, (run - sha - crc - http) / run }'
+  for prog in "$UPDATE" "$UPDATE_NIBBLE"; do
+    table="256-entry CRC table"; [[ $prog == "$UPDATE_NIBBLE" ]] && table="nibble CRC table"
+    echo
+    echo "bench_download: instructions per image byte in one update" \
+         "(callgrind, buf=1460, probe, $table)"
+    callgrind_annotate --inclusive=yes --threshold=100 "$BENCH_TMP/cg.${prog##*/}" 2>/dev/null |
+      awk -v n="$IMAGE" '
+        function ir(s) { gsub(/,/, "", s); return s + 0 }
+        / [^ ]*:abota_update_run / && !run { run = ir($1) }
+        / [^ ]*:abota_crc32_update / && !crc { crc = ir($1) }
+        / [^ ]*:abota_sha256_update / && !sha { sha = ir($1) }
+        / [^ ]*:abota_http_feed / && !http { http = ir($1) }
+        END {
+          if (!run) { print "FAIL: no abota_update_run in the profile" > "/dev/stderr"; exit 1 }
+          printf "%-30s %12s %9s %8s\n", "part", "Ir", "Ir/byte", "share"
+          printf "%-30s %12d %9.1f %8.3f\n", "abota_update_run (all)", run, run / n, 1
+          printf "%-30s %12d %9.1f %8.3f\n", "abota_sha256_update", sha, sha / n, sha / run
+          printf "%-30s %12d %9.1f %8.3f\n", "abota_crc32_update", crc, crc / n, crc / run
+          printf "%-30s %12d %9.1f %8.3f\n", "abota_http_feed", http, http / n, http / run
+          printf "%-30s %12d %9.1f %8.3f\n", "the rest (net, flash, engine)", run - sha - crc - http,
+                 (run - sha - crc - http) / n, (run - sha - crc - http) / run }'
+  done
 fi

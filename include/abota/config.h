@@ -94,17 +94,31 @@
 #define ABOTA_FEATURE_IPV6 1
 #endif
 
-/* SHA-256 in the client: the slot writer hashes what it writes and the
- * verification from flash checks the footer's SHA-256 of the payload.
+/* SHA-256 in the client: the slot writer hashes the payload as it streams
+ * in and its verification checks that digest against the footer's SHA-256
+ * (the CRC-32 read back from flash proves flash holds the streamed bytes);
+ * the boot choice and the host tools hash the payload from flash.
  * Costs the SHA-256 code (about 1.2 KiB built in) and 112 bytes of hash
- * state in the slot writer, plus the time to hash the image twice.
+ * state in the slot writer, plus the time to hash the image once.
  * 0: a SECURITY TRADE: images are checked by CRC-32 only (the footer's
  * payload CRC-32 and the CRC-32 of what was streamed in). CRC-32 catches
  * transfer and flash corruption but not a deliberately crafted image:
  * only choose it when the transport is trusted (or a later signature check
- * covers it); abota_slot_sha256 is then not built. */
+ * covers it); abota_image_verify_flash_streamed is then not built. */
 #ifndef ABOTA_FEATURE_SHA256
 #define ABOTA_FEATURE_SHA256 1
+#endif
+
+/* ABOTA_CRC32_TABLE256==1: CRC-32 with a 256-entry byte table, one lookup
+ * per byte, about twice as fast as the 16-entry nibble table (an update
+ * computes the CRC-32 of the image two to three times; docs/BENCHMARKS.md),
+ * costs 1 KiB of rodata instead of 64 bytes. 0 (default): the nibble table,
+ * for the ESP8266, where the table sits in DRAM (src/core/crc32.c) and
+ * 1 KiB of about 80 is too dear. The host build (CMake option
+ * ABOTA_CRC32_TABLE256, on when ABOTA_HOST) turns it on for the CLI and
+ * the simulator. */
+#ifndef ABOTA_CRC32_TABLE256
+#define ABOTA_CRC32_TABLE256 0
 #endif
 
 /* Longest HTTP status or header line the parser buffers (bytes, without CRLF).
@@ -166,6 +180,9 @@
     (ABOTA_FEATURE_RETRY != 0 && ABOTA_FEATURE_RETRY != 1) || \
     (ABOTA_FEATURE_CONTENT_TYPE != 0 && ABOTA_FEATURE_CONTENT_TYPE != 1)
 #error "ABOTA_FEATURE_* switches must be 0 or 1"
+#endif
+#if ABOTA_CRC32_TABLE256 != 0 && ABOTA_CRC32_TABLE256 != 1
+#error "ABOTA_CRC32_TABLE256 must be 0 or 1"
 #endif
 #if ABOTA_HTTP_LINE_MAX < 64
 #error "ABOTA_HTTP_LINE_MAX must be at least 64"

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abota/config.h"
 #include "abota/flash.h"
 #include "abota/sha256.h"
 
@@ -130,6 +131,26 @@ struct abota_image_info {
  * as the checks got. */
 int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_t total_len,
                              struct abota_image_info *info);
+
+/* Like abota_image_verify_flash, for a caller that has just streamed the
+ * image into flash (the slot writer) and already hashed the payload's first
+ * `hashed` bytes as they came in: sha holds that SHA-256 state, and only the
+ * payload bytes from `hashed` on are hashed from flash into it before the
+ * digest is compared with the footer's (ABOTA_ERR_IMG_SHA256). Everything
+ * else (footer, payload CRC-32, padding, Espressif checks) is checked from
+ * flash as usual. The digest then speaks for the streamed bytes, not for
+ * flash: the caller must prove flash holds those same bytes, as the slot
+ * writer does by comparing the CRC-32 of what it streamed with the CRC-32
+ * of the image read back (docs/IMAGE_FORMAT.md, "Verification").
+ * sha NULL (with hashed 0) hashes the whole payload from flash, exactly
+ * abota_image_verify_flash. hashed > payload_len is ABOTA_ERR_IMG_LENGTH.
+ * sha is consumed: do not use it after the call. Only with
+ * ABOTA_FEATURE_SHA256. */
+#if ABOTA_FEATURE_SHA256
+int abota_image_verify_flash_streamed(const struct abota_flash *f, uint32_t addr,
+                                      uint32_t total_len, struct abota_image_info *info,
+                                      struct abota_sha256 *sha, uint32_t hashed);
+#endif
 
 /* Finds and verifies whatever image a region holds when its length is not
  * known (no boot record): the lowest abota footer on a 16-byte boundary that

@@ -3,10 +3,12 @@
  * begin(slot, length) / write(bytes)... / finish(). Each sector is erased
  * just before its first write (never the whole slot up front), writes are
  * buffered to the flash's write alignment, nothing is written outside the
- * target slot and the running slot is refused. A running CRC-32 and SHA-256
- * cover what was accepted; finish() re-reads the slot from flash and checks
- * those and the image's footer (or Espressif trailer) against what is really
- * stored. */
+ * target slot and the running slot is refused. A running CRC-32 covers what
+ * was accepted, a running SHA-256 the part of it that is surely payload
+ * (with a known length: all but the last 271 bytes); finish() re-reads the
+ * slot from flash, checks the image's footer (or Espressif trailer) and the
+ * CRC-32 against what is really stored, and the footer's SHA-256 against
+ * the streamed one, so the payload is hashed once (slot.c, verify). */
 #ifndef ABOTA_SLOT_H
 #define ABOTA_SLOT_H
 
@@ -56,7 +58,9 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len);
  * abota_esp_verify_flash, which must end exactly at the last byte; the
  * footer's target slot (or the user bin number of a v2 bin) must be this
  * slot; the CRC-32 of the slot's bytes on flash must equal the CRC-32 of the
- * bytes streamed in. info (may be NULL) receives what was found.
+ * bytes streamed in; an abota image's SHA-256 is the streamed payload's,
+ * completed from flash (abota_image_verify_flash_streamed). info (may be
+ * NULL) receives what was found.
  * With ABOTA_ERR_SLOT_SHORT nothing was flushed and more bytes may follow;
  * after any other result the writer is done.
  * Errors: ABOTA_ERR_SLOT_SHORT, ABOTA_ERR_SLOT_CRC, ABOTA_ERR_SLOT_TRAILING,
@@ -75,12 +79,6 @@ static inline uint32_t abota_slot_crc32(const struct abota_slot_writer *w)
     return w ? w->crc_ : 0;
 }
 
-/* SHA-256 of the bytes accepted so far (the writer's own state is kept, so
- * it may be called at any time). Only with ABOTA_FEATURE_SHA256. */
-#if ABOTA_FEATURE_SHA256
-void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA256_SIZE]);
-#endif
-
 /* Verifies the image of length bytes at the start of slot, as it is on
  * flash: an abota image when the bytes end in an abota footer, else a plain
  * Espressif user bin ending exactly at length; length 0 (not known) probes
@@ -95,8 +93,8 @@ int abota_slot_verify(const struct abota_flash *f, const struct abota_layout *l,
 /* Like abota_slot_begin, but continues an interrupted write at offset: the
  * first offset bytes are already in the slot (from an earlier writer that
  * was cut off, e.g. by a dropped connection or a reboot). They are re-read
- * from flash to rebuild the CRC-32 and SHA-256, and the next write lands at
- * offset. offset must be a multiple of the write alignment and not past the
+ * from flash to rebuild the CRC-32 and the streamed SHA-256, and the next
+ * write lands at offset. offset must be a multiple of the write alignment and not past the
  * declared length or the slot (ABOTA_ERR_SLOT_RESUME). The sectors up to
  * offset count as erased; the rest of offset's own sector must still read
  * as erased (else ABOTA_ERR_FLASH_NOT_ERASED: resume from that sector's

@@ -11,41 +11,58 @@
 #include "bufflash.h"
 #include "le.h"
 
-/* Payload CRC-32 and SHA-256 (CRC-32 only without ABOTA_FEATURE_SHA256,
- * config.h), and the padding after it. */
+/* The SHA-256 state the payload pass continues: a fresh one for a plain
+ * verification from flash, or the caller's streamed state of the payload's
+ * first `hashed` bytes (abota_image_verify_flash_streamed). Compiled out
+ * without SHA-256, so that profile keeps its code unchanged. */
+#if ABOTA_FEATURE_SHA256
+#define SHA_ARGS , sha, hashed
+#else
+#define SHA_ARGS
+#endif
+
+/* Payload CRC-32 from flash, the SHA-256 of the payload's bytes from
+ * `hashed` on fed into sha and compared with the footer's (CRC-32 only
+ * without ABOTA_FEATURE_SHA256, config.h), and the padding after it. sha
+ * is finished on every path. */
 static int check_payload(const struct abota_flash *f, uint32_t addr, const struct abota_footer *ft,
-                         struct abota_image_info *info)
+                         struct abota_image_info *info
+#if ABOTA_FEATURE_SHA256
+                         , struct abota_sha256 *sha, uint32_t hashed
+#endif
+)
 {
     uint8_t chunk[ABOTA_VERIFY_CHUNK];
 #if ABOTA_FEATURE_SHA256
     uint8_t digest[ABOTA_SHA256_SIZE];
-    struct abota_sha256 sha;
 #endif
     uint32_t crc = 0, done = 0;
     uint32_t pad = abota_image_footer_offset(ft->payload_len) - ft->payload_len;
     int err;
 
-#if ABOTA_FEATURE_SHA256
-    abota_sha256_init(&sha);
-#endif
     while (done < ft->payload_len) {
         uint32_t left = ft->payload_len - done;
         uint32_t k = left < sizeof chunk ? left : (uint32_t)sizeof chunk;
         err = abota_flash_read(f, addr + done, chunk, k);
         if (err < 0) {
 #if ABOTA_FEATURE_SHA256
-            abota_sha256_finish(&sha, digest);
+            abota_sha256_finish(sha, digest);
 #endif
             return err;
         }
         crc = abota_crc32_update(crc, chunk, k);
 #if ABOTA_FEATURE_SHA256
-        abota_sha256_update(&sha, chunk, k);
+        /* Only the bytes the caller has not hashed: hashed <= payload_len
+         * (checked by the caller), so k - skip does not wrap. */
+        if (done + k > hashed) {
+            uint32_t skip = hashed > done ? hashed - done : 0;
+            abota_sha256_update(sha, chunk + skip, k - skip);
+        }
 #endif
         done += k;
     }
 #if ABOTA_FEATURE_SHA256
-    abota_sha256_finish(&sha, digest);
+    abota_sha256_finish(sha, digest);
 #endif
     info->crc32 = crc;
 
@@ -82,10 +99,28 @@ static int check_esp_payload(const struct abota_flash *f, uint32_t addr,
     return err < 0 ? err : ABOTA_ERR_IMG_ESP_LENGTH;
 }
 
+/* One body for both entry points (no wrapper frame on the stack path of an
+ * update): with SHA-256 it is the streamed verification, sha NULL meaning
+ * "hash everything from flash"; without, it is abota_image_verify_flash. */
+#if ABOTA_FEATURE_SHA256
+int abota_image_verify_flash_streamed(const struct abota_flash *f, uint32_t addr,
+                                      uint32_t total_len, struct abota_image_info *info,
+                                      struct abota_sha256 *sha, uint32_t hashed)
+#else
 int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_t total_len,
                              struct abota_image_info *info)
+#endif
 {
     int err;
+#if ABOTA_FEATURE_SHA256
+    struct abota_sha256 own;
+    if (!sha) {
+        if (hashed)
+            return ABOTA_ERR_ARG;
+        abota_sha256_init(&own);
+        sha = &own;
+    }
+#endif
 
     if (!f || !info)
         return ABOTA_ERR_ARG;
@@ -111,12 +146,24 @@ int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_
     info->total_len = total_len;
     if (abota_image_total_len(info->footer.payload_len) != total_len)
         return ABOTA_ERR_IMG_LENGTH;
+#if ABOTA_FEATURE_SHA256
+    if (hashed > info->footer.payload_len)
+        return ABOTA_ERR_IMG_LENGTH; /* the caller hashed past the payload */
+#endif
 
-    err = check_payload(f, addr, &info->footer, info);
+    err = check_payload(f, addr, &info->footer, info SHA_ARGS);
     if (err < 0)
         return err;
     return check_esp_payload(f, addr, &info->footer, info);
 }
+
+#if ABOTA_FEATURE_SHA256
+int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_t total_len,
+                             struct abota_image_info *info)
+{
+    return abota_image_verify_flash_streamed(f, addr, total_len, info, NULL, 0);
+}
+#endif
 
 /* Looks for a footer on every 16-byte boundary of the region, lowest first:
  * the slot writer erases only the sectors it writes, so an older, longer

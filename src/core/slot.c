@@ -31,6 +31,22 @@ static uint32_t limit_of(const struct abota_slot_writer *w)
     return w->declared_ ? w->declared_ : w->size_;
 }
 
+#if ABOTA_FEATURE_SHA256
+/* The streamed SHA-256 covers the bytes below this offset. An abota image
+ * of total length L ends in 0..15 pad bytes and a 256-byte footer, so its
+ * first L - 271 bytes are payload whatever the footer turns out to say: the
+ * stream hashes those, and the verification hashes the rest of the payload
+ * (at most 15 bytes) from flash (abota_image_verify_flash_streamed). With
+ * the length not known (chunked) nothing is streamed: the verification
+ * hashes the whole payload from flash. Either way the payload is hashed
+ * once. */
+static uint32_t sha_end_of(const struct abota_slot_writer *w)
+{
+    const uint32_t tail = ABOTA_FOOTER_SIZE + ABOTA_FOOTER_ALIGN - 1u;
+    return w->declared_ > tail ? w->declared_ - tail : 0;
+}
+#endif
+
 /* Checks shared by begin and resume; fills the fixed fields. */
 static int setup(struct abota_slot_writer *w, const struct abota_flash *f,
                  const struct abota_layout *l, int slot, int running_slot, uint32_t length)
@@ -107,6 +123,9 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
 
     const uint8_t *p = data;
     uint32_t align = w->flash_->write_align; /* a power of two (setup) */
+#if ABOTA_FEATURE_SHA256
+    uint32_t sha_end = sha_end_of(w);
+#endif
     union chunk c;
     while (len > 0) {
         uint32_t take, n = 0;  /* bytes taken from p; bytes to program */
@@ -139,7 +158,10 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
         }
         w->crc_ = abota_crc32_update(w->crc_, p, take);
 #if ABOTA_FEATURE_SHA256
-        abota_sha256_update(&w->sha_, p, take);
+        if (w->accepted_ < sha_end) {
+            uint32_t h = sha_end - w->accepted_;
+            abota_sha256_update(&w->sha_, p, take < h ? take : h);
+        }
 #endif
         w->accepted_ += take;
         p += take;
@@ -166,12 +188,25 @@ static int flash_crc(const struct abota_flash *f, uint32_t addr, uint32_t n, uin
 static int check_found(const struct abota_flash *f, const struct abota_region *r, int slot,
                        struct abota_image_info *info, uint32_t *crc_all);
 
+/* The streaming writer, passed to the verification only when it has a
+ * SHA-256 state to hand over (the profile without SHA-256 keeps its code). */
+#if ABOTA_FEATURE_SHA256
+#define WRITER_PARAM , struct abota_slot_writer *w
+#define WRITER_ARG(w) , (w)
+#else
+#define WRITER_PARAM
+#define WRITER_ARG(w)
+#endif
+
 /* The image of a known length (> 0): what the writer just wrote, or what a
  * boot record describes. Kept apart from the probe of an unknown length
  * (abota_slot_verify), so the writer's path never reaches the probe's
- * deeper stack. */
+ * deeper stack. With SHA-256, w is the writer that streamed the image (its
+ * SHA-256 state is used up) or NULL (the boot choice: everything from
+ * flash). */
 static int verify_known(const struct abota_flash *f, const struct abota_region *r, int slot,
-                        uint32_t length, struct abota_image_info *info, uint32_t *crc_all)
+                        uint32_t length, struct abota_image_info *info,
+                        uint32_t *crc_all WRITER_PARAM)
 {
     if (length > r->size)
         return ABOTA_ERR_SLOT_TOO_BIG;
@@ -189,7 +224,19 @@ static int verify_known(const struct abota_flash *f, const struct abota_region *
                  (uint32_t)m[3] << 24) == ABOTA_FOOTER_MAGIC;
     }
     if (abota) {
+#if ABOTA_FEATURE_SHA256
+        /* The payload's SHA-256 from the stream where there is one. */
+        uint32_t hashed = 0;
+        if (w) {
+            hashed = sha_end_of(w);
+            if (hashed > w->accepted_)
+                hashed = w->accepted_;
+        }
+        rc = abota_image_verify_flash_streamed(f, r->offset, length, info, w ? &w->sha_ : NULL,
+                                               hashed);
+#else
         rc = abota_image_verify_flash(f, r->offset, length, info);
+#endif
     } else {
         memset(info, 0, sizeof *info);
         rc = abota_esp_verify_flash(f, r->offset, length, &info->esp);
@@ -256,15 +303,26 @@ int abota_slot_verify(const struct abota_flash *f, const struct abota_layout *l,
         int rc = abota_image_probe_flash(f, r->offset, r->size, info);
         return rc < 0 ? rc : check_found(f, r, slot, info, crc_all);
     }
-    return verify_known(f, r, slot, length, info, crc_all);
+    return verify_known(f, r, slot, length, info, crc_all WRITER_ARG(NULL));
 }
 
-/* The slot's image as it is on flash must verify and be what came in. */
+/* The slot's image as it is on flash must verify and be what came in.
+ *
+ * One SHA-256 pass, no loss of assurance: the CRC-32 of the whole image
+ * read back from flash must equal the CRC-32 of the bytes streamed in
+ * (ABOTA_ERR_SLOT_CRC), which proves flash holds the streamed bytes
+ * against random corruption (bit flips, torn or failed programming: what
+ * CRC-32 is made for); the footer's SHA-256 is compared with the SHA-256 of
+ * the streamed payload, which proves those bytes authentic. Flash can only
+ * differ from the stream by chance, never by an attacker's choice (an
+ * attacker who can write flash directly needs no update), so hashing flash
+ * again would add nothing but time. The payload CRC-32 and the padding,
+ * footer and Espressif checks are still made on what flash holds. */
 static int verify(struct abota_slot_writer *w, struct abota_image_info *info)
 {
     struct abota_region r = {w->base_, w->size_};
     uint32_t crc;
-    int rc = verify_known(w->flash_, &r, w->slot_, w->accepted_, info, &crc);
+    int rc = verify_known(w->flash_, &r, w->slot_, w->accepted_, info, &crc WRITER_ARG(w));
     if (rc < 0)
         return rc;
     if (crc != w->crc_)
@@ -327,7 +385,13 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
     if (offset % f->write_align != 0 || offset > limit)
         return ABOTA_ERR_SLOT_RESUME;
 
-    /* Rebuild CRC-32 and SHA-256 from what is on flash. */
+    /* Rebuild the CRC-32 and the SHA-256 (as far as the stream hashes,
+     * sha_end_of) from what is on flash: the bytes an earlier writer
+     * streamed, now read back, take the place of the stream. The final
+     * CRC-32 comparison then covers them like any streamed byte. */
+#if ABOTA_FEATURE_SHA256
+    uint32_t sha_end = sha_end_of(w);
+#endif
     union chunk c;
     for (uint32_t done = 0; done < offset;) {
         uint32_t k = offset - done < sizeof c.b ? offset - done : (uint32_t)sizeof c.b;
@@ -336,7 +400,8 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
             return rc;
         w->crc_ = abota_crc32_update(w->crc_, c.b, k);
 #if ABOTA_FEATURE_SHA256
-        abota_sha256_update(&w->sha_, c.b, k);
+        if (done < sha_end)
+            abota_sha256_update(&w->sha_, c.b, sha_end - done < k ? sha_end - done : k);
 #endif
         done += k;
     }
@@ -362,18 +427,5 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
     w->erased_ = erased;
     w->state_ = ST_WRITING;
     return 0;
-}
-#endif
-
-
-#if ABOTA_FEATURE_SHA256
-void abota_slot_sha256(const struct abota_slot_writer *w, uint8_t out[ABOTA_SHA256_SIZE])
-{
-    /* Finish a copy so the running state goes on. The context is plain
-     * bytes in every implementation (no pointers into itself). */
-    if (!w || !out)
-        return;
-    struct abota_sha256 copy = w->sha_;
-    abota_sha256_finish(&copy, out);
 }
 #endif

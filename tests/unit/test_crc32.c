@@ -7,16 +7,22 @@
 #include "abota/crc32.h"
 #include "fixture.h"
 
-/* Bit-at-a-time reference straight from the definition. */
-static uint32_t crc32_bitwise(const uint8_t *p, size_t n)
+/* Bit-at-a-time reference straight from the definition, continuing from
+ * crc like abota_crc32_update. */
+static uint32_t crc32_bitwise_from(uint32_t crc, const uint8_t *p, size_t n)
 {
-    uint32_t c = 0xFFFFFFFFu;
+    uint32_t c = ~crc;
     while (n--) {
         c ^= *p++;
         for (int k = 0; k < 8; k++)
             c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
     }
     return ~c;
+}
+
+static uint32_t crc32_bitwise(const uint8_t *p, size_t n)
+{
+    return crc32_bitwise_from(0, p, n);
 }
 
 static void test_known_vectors(void **state)
@@ -36,6 +42,21 @@ static void test_matches_bitwise_reference(void **state)
         size_t n = (seed * 211u) % sizeof buf;
         fill_random(buf, n, seed);
         assert_int_equal(abota_crc32_update(0, buf, n), crc32_bitwise(buf, n));
+    }
+}
+
+/* Every byte value from registers whose low byte takes every value too:
+ * each table entry (16 nibble or 256 byte entries, ABOTA_CRC32_TABLE256)
+ * is reached and checked against the definition. */
+static void test_every_byte(void **state)
+{
+    (void)state;
+    for (uint32_t b = 0; b < 256; b++) {
+        uint8_t byte = (uint8_t)b;
+        for (uint32_t r = 0; r < 256; r += 15) {
+            uint32_t crc = 0xA5C30F00u | r;
+            assert_int_equal(abota_crc32_update(crc, &byte, 1), crc32_bitwise_from(crc, &byte, 1));
+        }
     }
 }
 
@@ -88,6 +109,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_vectors),
         cmocka_unit_test(test_matches_bitwise_reference),
+        cmocka_unit_test(test_every_byte),
         cmocka_unit_test(test_incremental_equals_whole),
         cmocka_unit_test(test_espressif_fixture_crc),
     };

@@ -8,6 +8,7 @@
 #include "abota/crc32.h"
 #include "abota/error.h"
 #include "abota/image.h"
+#include "abota/sha256.h"
 #include "abota/slot.h"
 #include "fixture.h"
 #include "ramflash.h"
@@ -140,8 +141,8 @@ static void test_erases_just_in_time(void **state)
     }
 }
 
-/* Every chunk size gives the same flash content, and the same CRC-32 and
- * SHA-256 of what came in. */
+/* Every chunk size gives the same flash content and the same CRC-32 of
+ * what came in, and the image verifies (its SHA-256 from the stream). */
 static void test_every_chunking_same_result(void **state)
 {
     (void)state;
@@ -149,8 +150,6 @@ static void test_every_chunking_same_result(void **state)
     static const uint32_t extra[] = {31, 255, 256, 257, 1000, 4095, 4096, 4097, 0x2000};
     uint32_t total = testimg_build(img, sizeof img, 5001, 11, 1, 5);
     uint32_t want_crc = abota_crc32_update(0, img, total);
-    uint8_t want_sha[ABOTA_SHA256_SIZE], sha[ABOTA_SHA256_SIZE];
-    abota_sha256(img, total, want_sha);
     for (size_t ai = 0; ai < 3; ai++) {
         for (uint32_t n = 1; n < 18 + sizeof extra / sizeof extra[0]; n++) {
             uint32_t chunk = n < 18 ? n : extra[n - 18];
@@ -163,12 +162,6 @@ static void test_every_chunking_same_result(void **state)
             assert_int_equal(stream(&w, img, total, chunk), 0);
             assert_int_equal(abota_slot_written(&w), total);
             assert_int_equal(abota_slot_crc32(&w), want_crc);
-#if ABOTA_FEATURE_SHA256
-            abota_slot_sha256(&w, sha);
-            assert_memory_equal(sha, want_sha, sizeof sha);
-#else
-            (void)sha; /* no SHA-256 in the writer (config.h) */
-#endif
             assert_int_equal(abota_slot_finish(&w, NULL), 0);
             assert_memory_equal(mem + r.l.slot[0].offset, img, total);
             assert_int_equal(r.g.violations, 0);
@@ -266,14 +259,20 @@ static void test_finish_checks_flash(void **state)
     assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_IMG_CRC);
 
     /* The flash holds another valid image of the same length: the image
-     * verifies, but it is not what was streamed. */
+     * verifies from flash, but it is not what was streamed. Its footer's
+     * SHA-256 is not the streamed payload's; without SHA-256 the CRC-32 of
+     * the stream tells. */
     uint32_t total2 = testimg_build(img2, sizeof img2, 3000, 22, 2, 9);
     assert_int_equal(total2, total);
     rig_init(&r, 4, 2);
     assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, total), 0);
     assert_int_equal(stream(&w, img, total, 512), 0);
     memcpy(mem + s2, img2, total);
+#if ABOTA_FEATURE_SHA256
+    assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_IMG_SHA256);
+#else
     assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_SLOT_CRC);
+#endif
 
     /* A footer byte changed. */
     rig_init(&r, 4, 2);
@@ -302,6 +301,157 @@ static void test_finish_checks_flash(void **state)
     assert_int_equal(stream(&w, img, total - 16, 512), 0);
     assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_IMG_NO_FOOTER);
 }
+
+/* Re-encodes the footer of the image in buf (total bytes) after edit()
+ * changed its fields. */
+static void refooter(uint8_t *buf, uint32_t total, void (*edit)(struct abota_footer *, void *),
+                     void *arg)
+{
+    struct abota_footer ft;
+    uint8_t *raw = buf + total - ABOTA_FOOTER_SIZE;
+    assert_int_equal(abota_footer_decode(raw, &ft), 0);
+    edit(&ft, arg);
+    abota_footer_encode(&ft, raw);
+}
+
+static void set_crc(struct abota_footer *ft, void *arg)
+{
+    ft->crc32 = *(const uint32_t *)arg;
+}
+
+static void set_sha(struct abota_footer *ft, void *arg)
+{
+    memcpy(ft->sha256, arg, ABOTA_SHA256_SIZE);
+}
+
+/* finish hashes the payload once, from the stream, and relies on the CRC-32
+ * of the stream against flash for what flash holds: a bit flipped in flash
+ * after streaming is caught by that CRC-32 even when the footer on flash is
+ * made to agree with the corrupted payload's CRC-32 (the footer's SHA-256
+ * still matches the stream, so only the CRC comparison can tell). Flips at
+ * the start and in the middle (hashed while streaming) and in the last
+ * payload byte (which the verification hashes from flash), for every pad
+ * length, with the length known or not. */
+static void test_flash_flip_after_stream(void **state)
+{
+    (void)state;
+    for (uint32_t plen = 3000; plen < 3016; plen++) {
+        const uint32_t at[] = {0, plen / 2, plen - 1};
+        for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+            for (int known = 0; known < 2; known++) {
+                struct rig r;
+                struct abota_slot_writer w;
+                uint32_t total = testimg_build(img, sizeof img, plen, plen, 2, 9);
+                rig_init(&r, 4, 2);
+                uint32_t s2 = r.l.slot[1].offset;
+                assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, known ? total : 0),
+                                 0);
+                assert_int_equal(stream(&w, img, total, 333), 0);
+                /* Plain flip: the payload no longer has the footer's CRC. */
+                mem[s2 + at[i]] ^= 0x10;
+                memcpy(img2, mem + s2, total);
+                uint32_t crc = abota_crc32_update(0, img2, plen);
+                refooter(img2, total, set_crc, &crc);
+                /* And the footer on flash rewritten to match it. */
+                memcpy(mem + s2 + total - ABOTA_FOOTER_SIZE, img2 + total - ABOTA_FOOTER_SIZE,
+                       ABOTA_FOOTER_SIZE);
+                /* Where the verification hashes from flash (the last
+                 * bytes; all with the length not known) the SHA-256 sees
+                 * the flip too; in the streamed part only the CRC-32 can. */
+                int streamed = known && at[i] < total - ABOTA_FOOTER_SIZE - 15u;
+                int want = ABOTA_FEATURE_SHA256 && !streamed ? ABOTA_ERR_IMG_SHA256
+                                                             : ABOTA_ERR_SLOT_CRC;
+                assert_int_equal(abota_slot_finish(&w, NULL), want);
+            }
+        }
+    }
+
+    /* Without the footer rewritten the payload CRC-32 tells first. */
+    struct rig r;
+    struct abota_slot_writer w;
+    uint32_t total = testimg_build(img, sizeof img, 3007, 5, 2, 9);
+    rig_init(&r, 1, 2);
+    assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, total), 0);
+    assert_int_equal(stream(&w, img, total, 4096), 0);
+    mem[r.l.slot[1].offset + 3006] ^= 0x01;
+    assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_IMG_CRC);
+}
+
+/* The footer's SHA-256 must be the streamed payload's: a footer whose
+ * SHA-256 differs in any way (a payload byte changed at the start, in the
+ * middle or at the very end, where the verification hashes from flash) is
+ * ABOTA_ERR_IMG_SHA256, with the length known or not, for every pad length;
+ * the right one passes. Without SHA-256 (a security trade, config.h) only
+ * the CRC-32 is checked and these images pass. */
+static void test_footer_sha_vs_stream(void **state)
+{
+    (void)state;
+    for (uint32_t plen = 3000; plen < 3016; plen++) {
+        const uint32_t at[] = {0, plen / 2, plen - 1, plen};
+        for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+            for (int known = 0; known < 2; known++) {
+                struct rig r;
+                struct abota_slot_writer w;
+                uint32_t total = testimg_build(img, sizeof img, plen, plen + 100, 1, 9);
+                if (at[i] < plen) {
+                    /* The SHA-256 of the payload with one byte changed. */
+                    uint8_t sha[ABOTA_SHA256_SIZE];
+                    memcpy(img2, img, plen);
+                    img2[at[i]] ^= 0x80;
+                    abota_sha256(img2, plen, sha);
+                    refooter(img, total, set_sha, sha);
+                }
+                rig_init(&r, 16, 1);
+                assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 1, 2, known ? total : 0),
+                                 0);
+                assert_int_equal(stream(&w, img, total, 100), 0);
+                struct abota_image_info info;
+                int want = at[i] < plen && ABOTA_FEATURE_SHA256 ? ABOTA_ERR_IMG_SHA256 : 0;
+                assert_int_equal(abota_slot_finish(&w, &info), want);
+                assert_int_equal(info.crc32, abota_crc32_update(0, img, plen));
+            }
+        }
+    }
+}
+
+#if ABOTA_FEATURE_SHA256
+/* The streamed entry point on its own: the caller's state continues from
+ * `hashed`, which must not pass the payload. */
+static void test_verify_streamed(void **state)
+{
+    (void)state;
+    struct rig r;
+    struct abota_image_info info;
+    struct abota_sha256 sha;
+    uint32_t plen = 2999;
+    uint32_t total = testimg_build(img, sizeof img, plen, 77, 1, 9);
+    rig_init(&r, 4, 1);
+    testimg_put(&r.rf, &r.l, 1, img, total);
+    uint32_t base = r.l.slot[0].offset;
+    static const uint32_t hashed[] = {0, 1, 255, 256, 257, 1000, 2998, 2999};
+    for (size_t i = 0; i < sizeof hashed / sizeof hashed[0]; i++) {
+        abota_sha256_init(&sha);
+        abota_sha256_update(&sha, img, hashed[i]);
+        assert_int_equal(
+            abota_image_verify_flash_streamed(&r.rf.port, base, total, &info, &sha, hashed[i]), 0);
+        /* A state that is not of the payload's first bytes. */
+        abota_sha256_init(&sha);
+        abota_sha256_update(&sha, img + 1, hashed[i]);
+        assert_int_equal(
+            abota_image_verify_flash_streamed(&r.rf.port, base, total, &info, &sha, hashed[i]),
+            hashed[i] ? ABOTA_ERR_IMG_SHA256 : 0);
+    }
+    abota_sha256_init(&sha);
+    abota_sha256_update(&sha, img, plen + 1);
+    assert_int_equal(
+        abota_image_verify_flash_streamed(&r.rf.port, base, total, &info, &sha, plen + 1),
+        ABOTA_ERR_IMG_LENGTH);
+    /* No state: everything from flash, like abota_image_verify_flash. */
+    assert_int_equal(abota_image_verify_flash_streamed(&r.rf.port, base, total, &info, NULL, 0), 0);
+    assert_int_equal(abota_image_verify_flash_streamed(&r.rf.port, base, total, &info, NULL, 1),
+                     ABOTA_ERR_ARG);
+}
+#endif
 
 #if ABOTA_FEATURE_RESUME /* abota_slot_resume is not built without it */
 /* Writes img[0, total) interrupted at cut, resumed at resume_at. */
@@ -368,6 +518,11 @@ int main(void)
         cmocka_unit_test(test_last_unit_padded),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_finish_checks_flash),
+        cmocka_unit_test(test_flash_flip_after_stream),
+        cmocka_unit_test(test_footer_sha_vs_stream),
+#if ABOTA_FEATURE_SHA256
+        cmocka_unit_test(test_verify_streamed),
+#endif
 #if ABOTA_FEATURE_RESUME
         cmocka_unit_test(test_resume),
 #endif
