@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abota/bootrec.h"
 #include "abota/config.h"
 #include "abota/crc32.h"
 #include "abota/image.h"
@@ -80,4 +81,23 @@ void testimg_put(struct ramflash *rf, const struct abota_layout *l, int slot, co
         if (abota_flash_write(&rf->port, r->offset + whole, unit, a) != 0)
             die("write failed");
     }
+}
+
+uint32_t testimg_install_running(struct ramflash *rf, const struct abota_layout *l, uint8_t *buf,
+                                 size_t cap, uint32_t payload_len, uint32_t version)
+{
+    uint32_t n = testimg_build(buf, cap, payload_len, 77, ABOTA_SLOT_1, version);
+    testimg_put(rf, l, ABOTA_SLOT_1, buf, n);
+    struct abota_bootrec rec;
+    memset(&rec, 0, sizeof rec);
+    rec.active = ABOTA_SLOT_1;
+    rec.trial = ABOTA_TRIAL_NONE;
+    rec.slot[0].length = n;
+    rec.slot[0].crc32 = abota_crc32_update(0, buf, n);
+    rec.slot[0].version = version;
+    if (abota_bootrec_write(&rf->port, l, &rec) < 0)
+        die("boot record write failed");
+    rf->lock_lo = l->slot[0].offset;
+    rf->lock_hi = l->slot[0].offset + l->slot[0].size;
+    return n;
 }

@@ -31,6 +31,13 @@ uint32_t testimg_build(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t 
 void testimg_put(struct ramflash *rf, const struct abota_layout *l, int slot, const uint8_t *img,
                  uint32_t len);
 
+/* A device running an image of payload_len bytes (seed 77) at version from
+ * slot 1, confirmed, with a boot record saying so; the running slot is
+ * locked against writes and erases (a violation fails and is counted).
+ * buf (cap bytes) keeps the image; returns its length. */
+uint32_t testimg_install_running(struct ramflash *rf, const struct abota_layout *l, uint8_t *buf,
+                                 size_t cap, uint32_t payload_len, uint32_t version);
+
 /* Erases slot's sectors. */
 void testimg_erase_slot(struct ramflash *rf, const struct abota_layout *l, int slot);
 

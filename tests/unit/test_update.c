@@ -98,23 +98,11 @@ static int setup(void **state)
     testimg_layout(&t.layout, 4);
     ramflash_init_layout(&t.rf, flash_mem, &t.layout);
     /* Its own buffer: tests may call setup again after filling img/resp. */
-    uint32_t n = testimg_build(run_img, sizeof run_img, 2000, 77, ABOTA_SLOT_1, V_RUNNING);
-    testimg_put(&t.rf, &t.layout, ABOTA_SLOT_1, run_img, n);
+    uint32_t n = testimg_install_running(&t.rf, &t.layout, run_img, sizeof run_img, 2000,
+                                         V_RUNNING);
     fill_random(flash_mem + t.layout.slot[1].offset, 3000, 5);
-    struct abota_bootrec rec;
-    memset(&rec, 0, sizeof rec);
-    rec.active = 1;
-    rec.trial = ABOTA_TRIAL_NONE;
-    rec.slot[0].length = n;
-    rec.slot[0].crc32 = abota_crc32_update(0, run_img, n);
-    rec.slot[0].version = V_RUNNING;
-    assert_int_equal(abota_bootrec_write(&t.rf.port, &t.layout, &rec), 0);
     t.running_len = n;
-    t.running_crc = rec.slot[0].crc32;
-
-    /* Any write or erase of the running slot fails and is counted. */
-    t.rf.lock_lo = t.layout.slot[0].offset;
-    t.rf.lock_hi = t.layout.slot[0].offset + t.layout.slot[0].size;
+    t.running_crc = abota_crc32_update(0, run_img, n);
 
     /* Start near the 32-bit wrap of the ms counter: the deadline arithmetic
      * must not care. */
