@@ -12,7 +12,7 @@ need_cross=(xtensa-lx106-elf-gcc:gcc-xtensa-lx106 xtensa-lx106-elf-as:binutils-x
             /usr/lib/xtensa-lx106-elf/picolibc.specs:picolibc-xtensa-lx106-elf
             qemu-system-xtensa:qemu-system-misc arm-none-eabi-gcc:gcc-arm-none-eabi
             /usr/lib/arm-none-eabi/newlib/libc.a:libnewlib-arm-none-eabi
-            qemu-system-arm:qemu-system-arm)
+            qemu-system-arm:qemu-system-arm python3:python3)
 need_sanitize=(clang:clang /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a:libclang-rt-14-dev)
 need_valgrind=(valgrind:valgrind)
 need_fuzz=(clang:clang /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev)
