@@ -37,7 +37,7 @@ BUILD_CM3 ?= build-cm3
 BUILD_LX106_SMALL ?= build-lx106-small
 
 deps-cross:
-	@scripts/deps.sh cross
+	@scripts/deps.sh build cross
 
 $(BUILD_LX106)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_LX106) -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-lx106.cmake $(CMAKE_FLAGS)
