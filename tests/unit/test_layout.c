@@ -5,8 +5,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "abota/error.h"
-#include "abota/layout.h"
+/* Through the umbrella header, so every public header is compiled on
+ * every target (hosts, lx106, Cortex-M3) in both profiles. */
+#include "abota/abota.h"
 
 static void test_builtin_layouts_are_valid(void **state)
 {
