@@ -49,9 +49,14 @@ long serve_http_frame(const char *buf, size_t len, struct serve_scan *s)
         if (!s->hdr_start) {
             if (line_len > SERVE_LINE_MAX)
                 return -414;
-            /* Empty lines before the request line are skipped (RFC 9112 2.2). */
+            /* Empty lines before the request line are skipped (RFC 9112 2.2),
+             * at most SERVE_LINE_MAX bytes of them. Checked here, at each
+             * line, so the answer does not depend on how the bytes were split
+             * across calls. */
             if (line_len)
                 s->hdr_start = s->pos + 1;
+            else if (s->pos + 1 > SERVE_LINE_MAX)
+                return -400;
         } else {
             if (s->pos + 1 - s->hdr_start > SERVE_HEADERS_MAX)
                 return -431;
@@ -67,8 +72,6 @@ long serve_http_frame(const char *buf, size_t len, struct serve_scan *s)
     if (!s->hdr_start) {
         if (len - s->line_start > SERVE_LINE_MAX + 1)
             return -414;
-        if (s->line_start > SERVE_LINE_MAX) /* a flood of empty lines */
-            return -400;
     } else if (len - s->hdr_start > SERVE_HEADERS_MAX) {
         return -431;
     }
