@@ -307,6 +307,19 @@ static void test_parse_request_line(void **state)
     static const char tls[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n";
     assert_int_equal(serve_http_parse(tls, sizeof(tls) - 1, &r), 400);
 
+    /* Only "\n" and "\r\n" are empty lines to skip. A line of bare CRs is
+     * the request line, as framing saw it; otherwise the next line, which
+     * framing held only to the header limit, could pass as a request line
+     * longer than SERVE_LINE_MAX. */
+    assert_int_equal(parse("\r\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", &r), 400);
+    assert_int_equal(parse("\rGET / HTTP/1.1\r\nHost: h\r\n\r\n", &r), 400);
+    assert_int_equal(parse("\n\r\n\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", &r), 0);
+    memcpy(big, "\r\r\n", 3);
+    size_t n = 3 + request_line(big + 3, SERVE_LINE_MAX + 100);
+    memcpy(big + n, "\r\nHost: h\r\n\r\n", 13);
+    assert_int_equal(frame_whole(big, n + 13), (long)(n + 13));
+    assert_int_equal(serve_http_parse(big, n + 13, &r), 400);
+
     /* Empty lines before the request line, bare LF line ends. */
     assert_int_equal(parse("\r\n\nGET /x HTTP/1.1\nHost: h\n\n", &r), 0);
     assert_true(span_is(r.target, "/x"));

@@ -148,9 +148,13 @@ static int parse_request_line(struct serve_str l, struct serve_req *r)
 int serve_http_parse(const char *buf, size_t len, struct serve_req *r)
 {
     memset(r, 0, sizeof(*r));
+    /* Skip the empty lines ("\n" or "\r\n") framing skipped, and only
+     * those: a line of bare CRs was the request line there, and was held
+     * to SERVE_LINE_MAX as one; the next line was held only to the header
+     * limit. */
     size_t i = 0;
-    while (i < len && (buf[i] == '\r' || buf[i] == '\n'))
-        i++;
+    while (i < len && (buf[i] == '\n' || (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n')))
+        i += buf[i] == '\r' ? 2 : 1;
     int st = parse_request_line(next_line(buf, len, &i), r);
     if (st)
         return st;
