@@ -15,7 +15,7 @@ shift 2
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${ABOTA_SHARED_DIR:-$SRC/../shared}
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_http fuzz_url fuzz_footer fuzz_esp fuzz_bootrec)
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_http fuzz_url fuzz_footer fuzz_esp fuzz_bootrec fuzz_serve)
 
 # Longest input per target: enough for every structure it parses, small
 # enough to keep executions fast.
@@ -24,6 +24,7 @@ max_len() {
     fuzz_esp) echo 65536 ;;
     fuzz_bootrec) echo 2816 ;;
     fuzz_footer) echo 4096 ;;
+    fuzz_serve) echo 20480 ;; # past the 8 KiB request line and 16 KiB header limits
     *) echo 4096 ;;
   esac
 }

@@ -99,6 +99,18 @@ struct serve_file {
     const char *ctype;
 };
 
+/* Longest decoded request path, and room for the normalised one. */
+#define SERVE_PATH_MAX 4096u
+
+/* The path of a request target (origin-form, absolute-form, or relative as
+ * Espressif's ota_demo sends it; query and fragment dropped), percent-decoded
+ * once and normalised into rel[cap]: relative, NUL-terminated, segments
+ * joined by one '/', no empty or "." segment, "" for DIR itself. Returns 0,
+ * or an HTTP status: 400 (empty target, bad escape, NUL), 403 (a ".."
+ * segment), 414 (decoded longer than SERVE_PATH_MAX, or the result and a
+ * separator do not fit in cap). On error rel's content is unspecified. */
+int serve_files_path(struct serve_str target, char *rel, size_t cap);
+
 /* Maps a request target to an open regular file under the root.
  * Returns 0, or an HTTP status (400 bad encoding, 403 refused, 404). */
 int serve_files_open(int root_fd, struct serve_str target, struct serve_file *f);

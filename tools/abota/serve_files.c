@@ -21,7 +21,7 @@
 
 #include "serve.h"
 
-#define PATH_MAX_REL 4096
+#define PATH_MAX_REL SERVE_PATH_MAX
 
 static int hexval(char c)
 {
@@ -163,15 +163,23 @@ static const char *content_type(const char *rel)
     return "application/octet-stream"; /* .bin, .img and everything else */
 }
 
-int serve_files_open(int root_fd, struct serve_str target, struct serve_file *f)
+int serve_files_path(struct serve_str target, char *rel, size_t cap)
 {
     struct serve_str path;
-    char rel[PATH_MAX_REL];
-    memset(f, 0, sizeof(*f));
-    f->fd = -1;
+    if (!cap)
+        return 414;
+    rel[0] = '\0';
     if (!target_path(target, &path))
         return 400;
-    int st = normalise(path, rel, sizeof(rel));
+    return normalise(path, rel, cap);
+}
+
+int serve_files_open(int root_fd, struct serve_str target, struct serve_file *f)
+{
+    char rel[SERVE_PATH_MAX];
+    memset(f, 0, sizeof(*f));
+    f->fd = -1;
+    int st = serve_files_path(target, rel, sizeof(rel));
     if (st)
         return st;
     if (!rel[0])

@@ -49,9 +49,14 @@ long serve_http_frame(const char *buf, size_t len, struct serve_scan *s)
         if (!s->hdr_start) {
             if (line_len > SERVE_LINE_MAX)
                 return -414;
-            /* Empty lines before the request line are skipped (RFC 9112 2.2). */
+            /* Empty lines before the request line are skipped (RFC 9112 2.2),
+             * at most SERVE_LINE_MAX bytes of them. Checked here, at each
+             * line, so the answer does not depend on how the bytes were split
+             * across calls. */
             if (line_len)
                 s->hdr_start = s->pos + 1;
+            else if (s->pos + 1 > SERVE_LINE_MAX)
+                return -400;
         } else {
             if (s->pos + 1 - s->hdr_start > SERVE_HEADERS_MAX)
                 return -431;
@@ -67,8 +72,6 @@ long serve_http_frame(const char *buf, size_t len, struct serve_scan *s)
     if (!s->hdr_start) {
         if (len - s->line_start > SERVE_LINE_MAX + 1)
             return -414;
-        if (s->line_start > SERVE_LINE_MAX) /* a flood of empty lines */
-            return -400;
     } else if (len - s->hdr_start > SERVE_HEADERS_MAX) {
         return -431;
     }
@@ -145,9 +148,13 @@ static int parse_request_line(struct serve_str l, struct serve_req *r)
 int serve_http_parse(const char *buf, size_t len, struct serve_req *r)
 {
     memset(r, 0, sizeof(*r));
+    /* Skip the empty lines ("\n" or "\r\n") framing skipped, and only
+     * those: a line of bare CRs was the request line there, and was held
+     * to SERVE_LINE_MAX as one; the next line was held only to the header
+     * limit. */
     size_t i = 0;
-    while (i < len && (buf[i] == '\r' || buf[i] == '\n'))
-        i++;
+    while (i < len && (buf[i] == '\n' || (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n')))
+        i += buf[i] == '\r' ? 2 : 1;
     int st = parse_request_line(next_line(buf, len, &i), r);
     if (st)
         return st;
