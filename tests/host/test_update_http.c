@@ -25,6 +25,7 @@
 #include "abota/error.h"
 #include "abota/port_posix.h"
 #include "abota/update.h"
+#include "dropnet.h"
 #include "fixture.h"
 #include "ramflash.h"
 #include "testimg.h"
@@ -39,50 +40,6 @@ static uint8_t img[TESTIMG_SLOT_SIZE];
 static uint8_t snap[2 * TESTIMG_SECTOR];
 static uint8_t rxbuf[1460];
 static uint32_t img_len;
-
-/* The POSIX transport, but the first connection ends after cut received
- * bytes (a WiFi drop). */
-struct dropnet {
-    struct abota_posix_net in;
-    struct abota_net port;
-    unsigned conns;
-    uint32_t got, cut;
-};
-
-static int dn_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
-{
-    struct dropnet *d = ctx;
-    d->conns++;
-    d->got = 0;
-    return d->in.port.connect(d->in.port.ctx, host, port, timeout_ms);
-}
-
-static int dn_send(void *ctx, const void *buf, size_t len, uint32_t timeout_ms)
-{
-    struct dropnet *d = ctx;
-    return d->in.port.send(d->in.port.ctx, buf, len, timeout_ms);
-}
-
-static int dn_recv(void *ctx, void *buf, size_t len, uint32_t timeout_ms)
-{
-    struct dropnet *d = ctx;
-    if (d->conns == 1 && d->cut) {
-        if (d->got >= d->cut)
-            return ABOTA_ERR_NET_RESET;
-        if (len > d->cut - d->got)
-            len = d->cut - d->got;
-    }
-    int r = d->in.port.recv(d->in.port.ctx, buf, len, timeout_ms);
-    if (r > 0)
-        d->got += (uint32_t)r;
-    return r;
-}
-
-static void dn_close(void *ctx)
-{
-    struct dropnet *d = ctx;
-    d->in.port.close(d->in.port.ctx);
-}
 
 static struct {
     struct abota_layout layout;
@@ -250,9 +207,9 @@ static void test_drop_restarts(void **state)
 {
     (void)state;
     struct dropnet *d = &t.drop;
-    abota_posix_net_init(&d->in);
-    d->port = (struct abota_net){d, dn_connect, dn_send, dn_recv, dn_close};
-    d->cut = 6000;
+    dropnet_init(d);
+    d->cut[0] = 6000; /* the first connection is reset after 6000 bytes */
+    d->reset[0] = true;
     t.cfg.no_footer_probe = true;
     t.cfg.retry_base_ms = 10;
     assert_int_equal(abota_update_init(&t.up, &t.cfg, &t.rf.port, &t.layout, &d->port,

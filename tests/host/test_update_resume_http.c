@@ -22,10 +22,10 @@
 #include "abota/error.h"
 #include "abota/port_posix.h"
 #include "abota/update.h"
+#include "dropnet.h"
 #include "ramflash.h"
 #include "testimg.h"
 
-#define MAX_CUTS 8
 #define PAYLOAD 400000u
 
 static char dir[64];
@@ -37,17 +37,6 @@ static uint8_t *img;       /* up to one slot */
 static uint32_t img_len;
 static uint8_t rxbuf[1460];
 
-/* The POSIX transport, but connection i (from 0) ends after cut[i]
- * received bytes: alternately closed (recv 0) and reset. */
-struct dropnet {
-    struct abota_posix_net in;
-    struct abota_net port;
-    unsigned conns;
-    uint32_t got;
-    uint32_t cut[MAX_CUTS];
-    unsigned drops;
-};
-
 static struct {
     const struct abota_layout *layout;
     struct ramflash rf;
@@ -57,57 +46,6 @@ static struct {
     struct abota_update_config cfg;
     char url[128];
 } t;
-
-static int dn_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
-{
-    struct dropnet *d = ctx;
-    d->conns++;
-    d->got = 0;
-    return d->in.port.connect(d->in.port.ctx, host, port, timeout_ms);
-}
-
-static int dn_send(void *ctx, const void *buf, size_t len, uint32_t timeout_ms)
-{
-    struct dropnet *d = ctx;
-    return d->in.port.send(d->in.port.ctx, buf, len, timeout_ms);
-}
-
-static int dn_recv(void *ctx, void *buf, size_t len, uint32_t timeout_ms)
-{
-    struct dropnet *d = ctx;
-    unsigned i = d->conns - 1u;
-    uint32_t cut = i < MAX_CUTS ? d->cut[i] : 0;
-    if (cut) {
-        if (d->got >= cut) {
-            d->drops++;
-            d->in.port.close(d->in.port.ctx);
-            return (i & 1u) ? ABOTA_ERR_NET_RESET : 0;
-        }
-        if (len > cut - d->got)
-            len = cut - d->got;
-    }
-    int r = d->in.port.recv(d->in.port.ctx, buf, len, timeout_ms);
-    if (r > 0)
-        d->got += (uint32_t)r;
-    return r;
-}
-
-static void dn_close(void *ctx)
-{
-    struct dropnet *d = ctx;
-    d->in.port.close(d->in.port.ctx);
-}
-
-static void dropnet_init(struct dropnet *d)
-{
-    memset(d, 0, sizeof *d);
-    abota_posix_net_init(&d->in);
-    d->port.ctx = d;
-    d->port.connect = dn_connect;
-    d->port.send = dn_send;
-    d->port.recv = dn_recv;
-    d->port.close = dn_close;
-}
 
 static int write_image(uint32_t payload, uint32_t seed, uint32_t version)
 {
@@ -201,6 +139,9 @@ static int setup(void **state)
     rec.slot[0].version = 0x01000000u;
     assert_int_equal(abota_bootrec_write(&t.rf.port, t.layout, &rec), 0);
     dropnet_init(&t.net);
+    /* Drops alternate: closed (recv 0) on even connections, reset on odd. */
+    for (unsigned i = 0; i < DROPNET_MAX_CONNS; i++)
+        t.net.reset[i] = (i & 1u) != 0;
     abota_posix_clock_init(&t.clock);
     snprintf(t.url, sizeof t.url, "http://127.0.0.1:%u/user%%d.bin", server_port);
     t.cfg.url = t.url;
