@@ -22,14 +22,4 @@ set(ABOTA_PICOLIBC_SPECS /usr/lib/xtensa-lx106-elf/picolibc.specs)
 set(CMAKE_C_FLAGS_INIT
     "--specs=${ABOTA_PICOLIBC_SPECS} -mlongcalls -ffunction-sections -fdata-sections -Werror")
 set(CMAKE_ASM_FLAGS_INIT "--specs=${ABOTA_PICOLIBC_SPECS}")
-# CMake appends its per-build-type -O after these; the top CMakeLists.txt
-# adds a last -Os for target CPUs so size is what they are built for.
-foreach(config DEBUG RELEASE RELWITHDEBINFO MINSIZEREL)
-  set(CMAKE_C_FLAGS_${config}_INIT "-Os -g")
-endforeach()
-
-# No startup files or linker script until tests/target provides them.
-set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+include(${CMAKE_CURRENT_LIST_DIR}/toolchain-common.cmake)
