@@ -161,17 +161,29 @@ static int io_error(struct abota_esp8266_net *n, int e, int fallback)
     return fallback;
 }
 
+/* What send and recv check and set before the call: a connection, a
+ * nonzero length (capped to what the int result can count), and the
+ * socket timeout opt. Returns 0 or an error. */
+static int io_prepare(struct abota_esp8266_net *n, size_t *len, int opt, uint32_t timeout_ms,
+                      int fallback)
+{
+    if (n->_fd < 0)
+        return ABOTA_ERR_STATE;
+    if (*len == 0)
+        return ABOTA_ERR_ARG;
+    if (*len > 0x7FFFFFFFu)
+        *len = 0x7FFFFFFFu;
+    if (set_timeout(n->_fd, opt, timeout_ms) < 0)
+        return io_error(n, errno, fallback);
+    return 0;
+}
+
 static int esp_send(void *ctx, const void *buf, size_t len, uint32_t timeout_ms)
 {
     struct abota_esp8266_net *n = ctx;
-    if (n->_fd < 0)
-        return ABOTA_ERR_STATE;
-    if (len == 0)
-        return ABOTA_ERR_ARG;
-    if (len > 0x7FFFFFFFu)
-        len = 0x7FFFFFFFu;
-    if (set_timeout(n->_fd, SO_SNDTIMEO, timeout_ms) < 0)
-        return io_error(n, errno, ABOTA_ERR_NET_SEND);
+    int rc = io_prepare(n, &len, SO_SNDTIMEO, timeout_ms, ABOTA_ERR_NET_SEND);
+    if (rc < 0)
+        return rc;
     int r = send(n->_fd, buf, len, 0);
     if (r > 0)
         return r;
@@ -181,14 +193,9 @@ static int esp_send(void *ctx, const void *buf, size_t len, uint32_t timeout_ms)
 static int esp_recv(void *ctx, void *buf, size_t len, uint32_t timeout_ms)
 {
     struct abota_esp8266_net *n = ctx;
-    if (n->_fd < 0)
-        return ABOTA_ERR_STATE;
-    if (len == 0)
-        return ABOTA_ERR_ARG;
-    if (len > 0x7FFFFFFFu)
-        len = 0x7FFFFFFFu;
-    if (set_timeout(n->_fd, SO_RCVTIMEO, timeout_ms) < 0)
-        return io_error(n, errno, ABOTA_ERR_NET_RECV);
+    int rc = io_prepare(n, &len, SO_RCVTIMEO, timeout_ms, ABOTA_ERR_NET_RECV);
+    if (rc < 0)
+        return rc;
     int r = recv(n->_fd, buf, len, 0);
     if (r >= 0)
         return r; /* 0: the peer closed */
