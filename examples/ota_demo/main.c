@@ -14,6 +14,7 @@
 #include "abota/bootrec.h"
 #include "abota/error.h"
 #include "abota/image.h"
+#include "abota/slot.h"
 #include "abota/update.h"
 #include "ota_config.h"
 #include "platform.h"
@@ -124,33 +125,48 @@ static void on_event(void *arg, const struct abota_update_event *ev)
     platform_flush();
 }
 
-/* What a new image checks before it calls itself good: its own bytes in
- * flash verify, and they are built for the slot it runs from. */
-static int self_test(const struct ota_platform *p, const struct abota_bootrec *rec)
+/* What an image checks before it calls itself good: its own bytes in
+ * flash verify (with the record's length when it has one) and are built
+ * for the slot it runs from. A real product adds its own checks here. */
+static int self_test(const struct ota_platform *p, uint32_t length)
 {
-    const struct abota_region *r = abota_layout_slot(p->layout, p->running_slot);
     struct abota_image_info info;
-    if (!r)
-        return ABOTA_ERR_SLOT_INVALID;
-    int rc = abota_image_verify_flash(p->flash, r->offset,
-                                      rec->slot[p->running_slot - 1].length, &info);
-    if (rc < 0)
-        return rc;
-    if (info.kind == ABOTA_IMAGE_ABOTA && info.footer.target_slot != ABOTA_SLOT_ANY &&
-        info.footer.target_slot != p->running_slot)
-        return ABOTA_ERR_IMG_SLOT;
-    return 0;
+    return abota_slot_verify(p->flash, p->layout, p->running_slot, length, &info, NULL);
 }
 
-/* Prints what the boot record says about this boot and confirms a new
- * image. Returns 1 when the last update was rolled back. */
-static int report_boot(const struct ota_platform *p)
+/* Ends the trial of a new image, or teaches the record the running image
+ * when it does not know it yet (a device flashed by other tools): both
+ * only after the self-test passed. Returns 0 when the image is confirmed. */
+static int confirm(const struct ota_platform *p, uint32_t length)
+{
+    int rc = self_test(p, length);
+    if (rc < 0) {
+        printf("self-test failed: %s; not confirming\n", abota_strerror(rc));
+        return rc;
+    }
+    rc = abota_boot_confirm(p->flash, p->layout, p->running_slot);
+    if (rc < 0)
+        printf("confirm failed: %s\n", abota_strerror(rc));
+    return rc;
+}
+
+/* What this boot means for the update that follows. */
+enum boot_verdict {
+    BOOT_UPDATE, /* a confirmed image: look for an update */
+    BOOT_STAY,   /* stay on this image without updating now */
+};
+
+/* Prints what the boot record says about this boot, confirms a new image
+ * and reports a rollback. An update runs only from a confirmed image: one
+ * that failed its self-test is left to the bootloader's rollback, and the
+ * same image that was just rolled back is not fetched again at once. */
+static enum boot_verdict report_boot(const struct ota_platform *p)
 {
     struct abota_bootrec rec;
     int rc = abota_bootrec_read(p->flash, p->layout, &rec, NULL);
     if (rc < 0) {
         /* No record (a flash written by other tools): the footer still
-         * says which version this is. */
+         * says which version this is; confirming writes the first record. */
         const struct abota_region *r = abota_layout_slot(p->layout, p->running_slot);
         struct abota_image_info info;
         if (r && abota_image_probe_flash(p->flash, r->offset, r->size, &info) >= 0 &&
@@ -160,35 +176,46 @@ static int report_boot(const struct ota_platform *p)
             printf("firmware");
         printf(" running from user%d (no boot record: %s)\n", p->running_slot,
                abota_strerror(rc));
-        return 0;
+        if (confirm(p, 0) < 0)
+            return BOOT_STAY;
+        printf("self-test ok: boot record written for user%d\n", p->running_slot);
+        return BOOT_UPDATE;
     }
-    print_version("firmware ", rec.slot[p->running_slot - 1].version, "");
+    if (rec.active != p->running_slot) {
+        /* The bootloader started this slot but could not record it. */
+        printf("firmware running from user%d, but the boot record names user%u: %s\n",
+               p->running_slot, (unsigned)rec.active, abota_strerror(ABOTA_ERR_BOOT_NOT_ACTIVE));
+        return BOOT_STAY;
+    }
+    const struct abota_slot_record *mine = &rec.slot[p->running_slot - 1];
+    print_version("firmware ", mine->version, "");
     printf(" running from user%d\n", p->running_slot);
 
-    int rolled_back = 0;
+    enum boot_verdict v = BOOT_UPDATE;
     if ((rec.flags & ABOTA_BOOTREC_ROLLED_BACK) && rec.failed_slot >= 1 && rec.failed_slot <= 2) {
         print_version("update report: ", rec.slot[rec.failed_slot - 1].version, "");
         printf(" in user%u failed its trial and was rolled back\n", (unsigned)rec.failed_slot);
-        rolled_back = 1;
+        /* Fetching the same image again would fail the same way; a newer
+         * one is for the next update run. */
+        v = BOOT_STAY;
         /* Reported once: the next boot updates as usual. */
         rc = abota_bootrec_clear_flags(p->flash, p->layout);
         if (rc < 0)
             printf("cannot clear the rollback flag: %s\n", abota_strerror(rc));
     }
-    if (rec.active == p->running_slot && rec.trial != ABOTA_TRIAL_NONE) {
+    if (rec.trial != ABOTA_TRIAL_NONE) {
         printf("trial boot: running self-test\n");
-        rc = self_test(p, &rec);
-        if (rc < 0) {
-            printf("self-test failed: %s; not confirming\n", abota_strerror(rc));
-            return rolled_back;
-        }
-        rc = abota_confirm(p->flash, p->layout);
-        if (rc < 0)
-            printf("confirm failed: %s\n", abota_strerror(rc));
-        else
-            printf("self-test ok: image confirmed\n");
+        if (confirm(p, mine->length) < 0)
+            return BOOT_STAY;
+        printf("self-test ok: image confirmed\n");
+    } else if (mine->length == 0) {
+        printf("boot record does not describe user%d yet: running self-test\n",
+               p->running_slot);
+        if (confirm(p, 0) < 0)
+            return BOOT_STAY;
+        printf("self-test ok: boot record now describes user%d\n", p->running_slot);
     }
-    return rolled_back;
+    return v;
 }
 
 _Noreturn void ota_demo_main(void)
@@ -208,10 +235,8 @@ _Noreturn void ota_demo_main(void)
     platform_flush();
     platform_crash();
 #endif
-    if (report_boot(&p)) {
-        /* Fetching the same image again would fail the same way; a newer
-         * one is for the next update run. */
-        printf("staying on the working image; not retrying the update now\n");
+    if (report_boot(&p) == BOOT_STAY) {
+        printf("staying on this image; not updating now\n");
         platform_idle();
     }
 

@@ -3,7 +3,8 @@
  *
  * The bootloader calls abota_boot_choose(), then abota_boot_apply() to
  * persist the record change (if any), then starts d.slot. The firmware calls
- * abota_confirm() once its own self-test passed. */
+ * abota_boot_confirm() once its own self-test passed; the updater calls
+ * abota_boot_prepare_update() before it erases anything in the other slot. */
 #ifndef ABOTA_BOOT_H
 #define ABOTA_BOOT_H
 
@@ -22,7 +23,7 @@ enum abota_boot_reason {
     ABOTA_BOOT_NO_RECORD,       /* no valid record: the first slot that verifies */
     ABOTA_BOOT_NO_ROLLBACK,     /* trial attempts used up, but the other slot does not
                                    verify: keep booting the trial slot (still in trial,
-                                   abota_confirm can end it) */
+                                   abota_boot_confirm can end it) */
 };
 
 /* The boot policy as data, shared by every bootloader (the core's
@@ -73,12 +74,14 @@ struct abota_boot_decision {
  *  - trial with no attempts left: the other slot (ROLLBACK), else the
  *    active one (NO_ROLLBACK);
  *  - nothing verifies: ABOTA_ERR_BOOT_NOTHING.
- * A slot "verifies" when its image passes abota_slot_verify with the
- * record's length and its CRC-32 equals the record's; when no slot does,
- * each is probed ignoring the record's length and CRC (an image written
- * whose record update was lost), in the same order, before giving up: any
- * verified image is better than nothing bootable. A record that cannot be
- * read (flash error) counts as no record. */
+ * A slot "verifies" when its record entry has a length (an entry of length
+ * 0 is invalid: the updater zeroes the target's entry before erasing it),
+ * its image passes abota_slot_verify with that length and its CRC-32
+ * equals the record's; when no slot does, each is probed ignoring the
+ * record's length and CRC (an image whose record update was lost), in the
+ * same order, before giving up: any fully verified image is better than
+ * nothing bootable. A record that cannot be read (flash error) counts as no
+ * record. */
 int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
                       struct abota_boot_decision *d);
 
@@ -87,10 +90,30 @@ int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
 int abota_boot_apply(const struct abota_flash *f, const struct abota_layout *l,
                      struct abota_boot_decision *d);
 
-/* Marks the running slot as good: ends its trial (trial NONE, attempts 0).
- * No write when it is confirmed already (returns 0). Does not clear
- * ROLLED_BACK/FELL_BACK: the updater reports them, then calls
- * abota_bootrec_clear_flags(). ABOTA_ERR_BOOTREC_NONE without a record. */
-int abota_confirm(const struct abota_flash *f, const struct abota_layout *l);
+/* Marks the image running from running_slot (the slot the bootloader
+ * started, from its hand-off: not the record's word) as good: ends its
+ * trial (trial NONE, attempts 0). When the record does not describe that
+ * slot's image yet (no record at all on a device flashed by other tools),
+ * the image is verified in full and its length, CRC-32 and version are
+ * written into the record (a new one naming running_slot when there was
+ * none), so the bootloader can check it from then on. No write when
+ * nothing changes (returns 0). Does not clear ROLLED_BACK/FELL_BACK: the
+ * updater reports them, then calls abota_bootrec_clear_flags().
+ * ABOTA_ERR_BOOT_NOT_ACTIVE when the record names the other slot (the
+ * bootloader could not write its choice; nothing is written), or the
+ * verification's error. */
+int abota_boot_confirm(const struct abota_flash *f, const struct abota_layout *l,
+                       int running_slot);
+
+/* For an updater, before its first erase in the slot that is not
+ * running_slot: makes sure the record describes the running image (as
+ * abota_boot_confirm does, without ending a trial) and zeroes the other
+ * slot's entry, so no bootloader trusts that slot on the record's word
+ * while it is half written; abota_bootrec_set_next() fills the entry in
+ * once the new image verified. No write when the record is like that
+ * already, so a resumed download costs nothing here. Errors as
+ * abota_boot_confirm. */
+int abota_boot_prepare_update(const struct abota_flash *f, const struct abota_layout *l,
+                              int running_slot);
 
 #endif

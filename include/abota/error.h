@@ -114,6 +114,7 @@
     X(ABOTA_ERR_BOOTREC_VERSION,  -144, "boot record format version not supported") \
     X(ABOTA_ERR_BOOTREC_CRC,      -145, "boot record CRC mismatch") \
     X(ABOTA_ERR_BOOT_MISMATCH,    -146, "slot image does not match the boot record's length or CRC-32") \
+    X(ABOTA_ERR_BOOT_NOT_ACTIVE,  -147, "the boot record names the other slot than the one running") \
     /* network port: 150..169 */ \
     X(ABOTA_ERR_NET_RESOLVE,      -150, "host name could not be resolved") \
     X(ABOTA_ERR_NET_CONNECT,      -151, "could not connect to the server") \
@@ -130,7 +131,8 @@
     X(ABOTA_ERR_UP_URL_TEMPLATE,  -173, "URL template: '%' must be followed by 'd' (slot number) or '%'") \
     X(ABOTA_ERR_UP_NET_PORT,      -174, "network port broke its contract (send/recv count out of range)") \
     X(ABOTA_ERR_UP_RATE_LIMITED,  -175, "HTTP 429: the server asks to come back later") \
-    X(ABOTA_ERR_UP_RESTART,       -176, "server sent the whole image instead of the rest: download starts over")
+    X(ABOTA_ERR_UP_RESTART,       -176, "server sent the whole image instead of the rest: download starts over") \
+    X(ABOTA_ERR_UP_UNCONFIRMED,   -177, "the running image is still in trial: confirm it before updating")
 
 enum abota_err {
     ABOTA_OK = 0,

@@ -71,6 +71,11 @@ struct abota_update_config {
     uint8_t trial_attempts;       /* boots allowed before rollback; 0: default 3 */
     bool http10;                  /* send HTTP/1.0 requests */
     bool allow_same_version;      /* install even when versions are equal */
+    /* Update even while the running image is still in trial (not yet
+     * confirmed): the other slot, its rollback target, is overwritten, so
+     * the device is left with one image it never confirmed. Without it
+     * the run ends with ABOTA_ERR_UP_UNCONFIRMED before any network. */
+    bool allow_unconfirmed;
     /* By default the engine first asks for the image's last 256 bytes
      * ("Range: bytes=-256"): when the server answers 206 and they hold an
      * abota footer, a wrong target slot, the running version or an image
@@ -187,8 +192,18 @@ void abota_update_set_callback(struct abota_update *u, abota_update_cb cb, void 
  * journal the next run continues it). After retries the error is the last
  * attempt's, or ABOTA_ERR_DEADLINE with the cause in u->last_err.
  *
- * The running version is the boot record's entry for running_slot; without
- * a record it is unknown and the same-version check is skipped. Images
+ * running_slot is the slot the bootloader started (its hand-off), not the
+ * record's word: a record naming the other slot ends the run with
+ * ABOTA_ERR_BOOT_NOT_ACTIVE, a running image still in trial with
+ * ABOTA_ERR_UP_UNCONFIRMED (unless cfg.allow_unconfirmed), both before any
+ * network. Before its first erase in the target slot the run calls
+ * abota_boot_prepare_update(), so a cut download never leaves a record
+ * entry that vouches for the half-written slot.
+ *
+ * The running version is the boot record's entry for running_slot, or, when
+ * the record does not describe it yet, the version in the running image's
+ * own footer (read, not written); without either the same-version check is
+ * skipped. Images
  * without an abota footer (plain Espressif bins) carry no version either:
  * their slot is taken from the 0xEA header's user bin number. */
 int abota_update_run(struct abota_update *u, int running_slot);

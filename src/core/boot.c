@@ -6,11 +6,14 @@
  * the first candidate that verifies wins.
  *
  * With a record, a candidate verifies when its image checks out with the
- * length and CRC-32 the record holds for that slot (length 0 there means
- * "not known": the slot is probed). If no candidate does, the candidates
- * are probed again ignoring the record's length and CRC: this finds an
- * image whose record update was lost, e.g. written by the updater just
- * before a power cut or flashed over serial. */
+ * length and CRC-32 the record holds for that slot. An entry of length 0
+ * is not valid: the updater zeroes the target slot's entry before it
+ * erases anything there, so a half-written slot is never trusted on the
+ * record's word (the ESP8266 loader applies the same rule, choose.c). If no
+ * candidate verifies, the candidates are probed ignoring the record's
+ * length and CRC, with the full verification (footer, SHA-256): this finds
+ * an image whose record update was lost, e.g. flashed over serial, and a
+ * partial image fails it. */
 #include "abota/boot.h"
 
 #include <string.h>
@@ -25,6 +28,8 @@ static int check(const struct abota_flash *f, const struct abota_layout *l, int 
                  struct abota_slot_record *sr_out)
 {
     uint32_t crc;
+    if (!probe && sr && sr->length == 0)
+        return ABOTA_ERR_BOOT_MISMATCH; /* zeroed: being written, or never known */
     uint32_t length = (probe || !sr) ? 0 : sr->length;
     int rc = abota_slot_verify(f, l, slot, length, info, &crc);
     if (rc < 0)
@@ -59,7 +64,7 @@ int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < 2; i++) {
             const struct abota_slot_record *sr = has_rec ? &d->rec.slot[c[i].slot - 1] : NULL;
-            if (pass == 1 && (!sr || sr->length == 0))
+            if (pass == 1 && !sr)
                 continue; /* probed in pass 0 already */
             struct abota_slot_record found;
             int rc = check(f, l, c[i].slot, sr, pass, &d->image, &found);
@@ -95,15 +100,69 @@ int abota_boot_apply(const struct abota_flash *f, const struct abota_layout *l,
     return 0;
 }
 
-int abota_confirm(const struct abota_flash *f, const struct abota_layout *l)
+/* Reads the record for a firmware running from running_slot and makes sure
+ * its entry for that slot describes the image there. No record yet (a
+ * device flashed by other tools): a new one naming running_slot, confirmed.
+ * *changed tells whether rec differs from flash. */
+static int load_running(const struct abota_flash *f, const struct abota_layout *l,
+                        int running_slot, struct abota_bootrec *rec, bool *changed)
+{
+    if (!f || !l || !rec || (running_slot != ABOTA_SLOT_1 && running_slot != ABOTA_SLOT_2))
+        return ABOTA_ERR_ARG;
+    *changed = false;
+    int rc = abota_bootrec_read(f, l, rec, NULL);
+    if (rc == ABOTA_ERR_BOOTREC_NONE) {
+        memset(rec, 0, sizeof *rec);
+        rec->active = (uint8_t)running_slot;
+        *changed = true;
+    } else if (rc < 0) {
+        return rc;
+    } else if (rec->active != running_slot) {
+        /* The loader booted the other slot than the record names: its
+         * record write failed. Acting on this record would confirm or
+         * overwrite the wrong image; the next boot settles it. */
+        return ABOTA_ERR_BOOT_NOT_ACTIVE;
+    }
+    struct abota_slot_record *sr = &rec->slot[running_slot - 1];
+    if (sr->length == 0) {
+        /* The image runs, so the bootloader accepted it; the record learns
+         * it only from a full verification. */
+        struct abota_image_info info;
+        rc = check(f, l, running_slot, NULL, 1, &info, sr);
+        if (rc < 0)
+            return rc;
+        *changed = true;
+    }
+    return 0;
+}
+
+int abota_boot_confirm(const struct abota_flash *f, const struct abota_layout *l, int running_slot)
 {
     struct abota_bootrec r;
-    int rc = abota_bootrec_read(f, l, &r, NULL);
+    bool changed;
+    int rc = load_running(f, l, running_slot, &r, &changed);
     if (rc < 0)
         return rc;
-    if (r.trial == ABOTA_TRIAL_NONE)
-        return 0;
-    r.trial = ABOTA_TRIAL_NONE;
-    r.attempts_left = 0;
-    return abota_bootrec_write(f, l, &r);
+    if (r.trial != ABOTA_TRIAL_NONE) {
+        r.trial = ABOTA_TRIAL_NONE;
+        r.attempts_left = 0;
+        changed = true;
+    }
+    return changed ? abota_bootrec_write(f, l, &r) : 0;
+}
+
+int abota_boot_prepare_update(const struct abota_flash *f, const struct abota_layout *l,
+                              int running_slot)
+{
+    struct abota_bootrec r;
+    bool changed;
+    int rc = load_running(f, l, running_slot, &r, &changed);
+    if (rc < 0)
+        return rc;
+    struct abota_slot_record *target = &r.slot[abota_slot_other(running_slot) - 1];
+    if (target->length != 0 || target->crc32 != 0 || target->version != 0) {
+        memset(target, 0, sizeof *target);
+        changed = true;
+    }
+    return changed ? abota_bootrec_write(f, l, &r) : 0;
 }

@@ -196,6 +196,21 @@ static int verify(struct abota_update *u)
     return 0;
 }
 
+/* The running image's version from its footer, when it has one that
+ * verifies; read only, so a poll with nothing new writes nothing. Out of
+ * line: the image info must not sit on the run's frame. */
+ABOTA_NOINLINE static int running_footer_version(struct abota_update *u)
+{
+    const struct abota_region *reg = abota_layout_slot(u->layout, u->running_slot);
+    struct abota_image_info info;
+    if (abota_image_probe_flash(u->flash, reg->offset, reg->size, &info) == 0 &&
+        info.kind == ABOTA_IMAGE_ABOTA) {
+        u->running_version_ = info.footer.version;
+        u->have_running_version_ = true;
+    }
+    return 0;
+}
+
 /* Next boot: the target slot, in trial (PENDING). The record keeps the
  * running slot's entry, the rollback target. */
 static int write_record(struct abota_update *u)
@@ -203,6 +218,34 @@ static int write_record(struct abota_update *u)
     return abota_bootrec_set_next(u->flash, u->layout, u->target_slot,
                                   abota_slot_written(&u->writer_), abota_slot_crc32(&u->writer_),
                                   u->new_version, u->cfg.trial_attempts);
+}
+
+/* What the record says of the running image, before any network: an
+ * image still in trial is the only known-good one while the other slot
+ * holds its rollback target, so it is not updated unless the caller
+ * forces it; a record naming the other slot means the bootloader could
+ * not write its choice, and nothing is written against it. The running
+ * version comes from the record, or (an image the record does not
+ * describe yet) from the image's own footer, read without writing. */
+static int running_state(struct abota_update *u)
+{
+    struct abota_bootrec rec;
+    int r = abota_bootrec_read(u->flash, u->layout, &rec, NULL);
+    if (r >= 0) {
+        if (rec.active != u->running_slot)
+            return ABOTA_ERR_BOOT_NOT_ACTIVE;
+        if (rec.trial != ABOTA_TRIAL_NONE && !u->cfg.allow_unconfirmed)
+            return ABOTA_ERR_UP_UNCONFIRMED;
+        const struct abota_slot_record *sr = &rec.slot[u->running_slot - 1];
+        if (sr->length != 0) {
+            u->running_version_ = sr->version;
+            u->have_running_version_ = true;
+            return 0;
+        }
+    } else if (r != ABOTA_ERR_BOOTREC_NONE) {
+        return r;
+    }
+    return running_footer_version(u);
 }
 
 /* Everything before the network: results reset, slots, running version,
@@ -231,14 +274,9 @@ static int prepare(struct abota_update *u, int running_slot)
     if (u->target_slot == 0)
         return ABOTA_ERR_SLOT_INVALID;
 
-    struct abota_bootrec rec;
-    int r = abota_bootrec_read(u->flash, u->layout, &rec, NULL);
-    if (r >= 0) {
-        u->running_version_ = rec.slot[running_slot - 1].version;
-        u->have_running_version_ = rec.slot[running_slot - 1].length != 0;
-    } else if (r != ABOTA_ERR_BOOTREC_NONE) {
+    int r = running_state(u);
+    if (r < 0)
         return r;
-    }
 
     /* The expanded URL is only needed until parsed: the receive buffer
      * holds it (ABOTA_UPDATE_BUF_MIN leaves room). */

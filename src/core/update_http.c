@@ -320,8 +320,12 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
     else
         return ABOTA_ERR_HTTP_NO_LENGTH;
     /* An image larger than the slot is ABOTA_ERR_SLOT_TOO_BIG from
-     * abota_slot_begin, before anything is erased. */
-    int r = abota_slot_begin(&u->writer_, u->flash, u->layout, u->target_slot, u->running_slot,
+     * abota_slot_begin, before anything is erased. Before the first erase
+     * the record stops vouching for the target slot. */
+    int r = abota_boot_prepare_update(u->flash, u->layout, u->running_slot);
+    if (r < 0)
+        return r;
+    r = abota_slot_begin(&u->writer_, u->flash, u->layout, u->target_slot, u->running_slot,
                              u->total_);
     if (r < 0)
         return r;

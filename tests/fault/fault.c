@@ -521,7 +521,7 @@ static int boot_once(struct dev *d, enum outcome *out, int *ran_slot)
         return 0;
     }
     d->phase = PH_CONFIRM_REC;
-    rc = abota_confirm(f, l);
+    rc = abota_boot_confirm(f, l, bd.slot);
     if (d->pf.off) {
         *out = POWER_LOST;
         return 0;

@@ -32,13 +32,9 @@ void testimg_layout(struct abota_layout *l, uint32_t write_align)
     l->bootrec[1] = 0x8000u;
 }
 
-uint32_t testimg_build(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t seed,
-                       int target_slot, uint32_t version)
+/* Wraps the payload_len bytes at buf into an abota image. */
+static uint32_t wrap(uint8_t *buf, uint32_t payload_len, int target_slot, uint32_t version)
 {
-    uint32_t total = abota_image_total_len(payload_len);
-    if (total > cap)
-        die("image buffer too small");
-    fill_random(buf, payload_len, seed);
     uint32_t foot = abota_image_footer_offset(payload_len);
     memset(buf + payload_len, 0xFF, foot - payload_len);
 
@@ -50,7 +46,42 @@ uint32_t testimg_build(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t 
     f.crc32 = abota_crc32_update(0, buf, payload_len);
     abota_sha256(buf, payload_len, f.sha256);
     abota_footer_encode(&f, buf + foot);
-    return total;
+    return abota_image_total_len(payload_len);
+}
+
+uint32_t testimg_build(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t seed,
+                       int target_slot, uint32_t version)
+{
+    if (abota_image_total_len(payload_len) > cap)
+        die("image buffer too small");
+    fill_random(buf, payload_len, seed);
+    return wrap(buf, payload_len, target_slot, version);
+}
+
+uint32_t testimg_build_esp(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t seed,
+                           int target_slot, uint32_t version)
+{
+    if (payload_len % 16u != 0 || payload_len < 32u)
+        die("Espressif payload length must be a multiple of 16, at least 32");
+    if (abota_image_total_len(payload_len) > cap)
+        die("image buffer too small");
+    /* E9, 1 segment, mode, size/freq, entry; the segment (load address,
+     * length) fills the rest but the checksum byte, which then sits at
+     * the 16-byte boundary's last byte with no zero padding before it. */
+    const uint32_t seg_len = payload_len - 8u - 8u - 1u;
+    static const uint8_t hdr[16] = {0xE9, 1, 0, 0x20, 0x04, 0x00, 0x10, 0x40,
+                                    0x00, 0x00, 0x10, 0x40, 0, 0, 0, 0};
+    memcpy(buf, hdr, sizeof hdr);
+    buf[12] = (uint8_t)seg_len;
+    buf[13] = (uint8_t)(seg_len >> 8);
+    buf[14] = (uint8_t)(seg_len >> 16);
+    buf[15] = (uint8_t)(seg_len >> 24);
+    fill_random(buf + 16, seg_len, seed);
+    uint8_t x = 0xEF;
+    for (uint32_t i = 0; i < seg_len; i++)
+        x ^= buf[16 + i];
+    buf[payload_len - 1u] = x;
+    return wrap(buf, payload_len, target_slot, version);
 }
 
 void testimg_erase_slot(struct ramflash *rf, const struct abota_layout *l, int slot)

@@ -25,6 +25,13 @@ void testimg_layout(struct abota_layout *l, uint32_t write_align);
 uint32_t testimg_build(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t seed,
                        int target_slot, uint32_t version);
 
+/* The same, but the payload is a plain Espressif image (0xE9 header, one
+ * segment of pseudo-random bytes, XOR checksum), as the ESP8266 loader
+ * expects at the start of a slot. payload_len must be a multiple of 16 and
+ * at least 32. */
+uint32_t testimg_build_esp(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t seed,
+                           int target_slot, uint32_t version);
+
 /* Erases slot's sectors and writes img (len bytes, padded with 0xFF to the
  * write alignment) into it straight through the port, bypassing the slot
  * writer. */

@@ -9,6 +9,7 @@
 #include "abota/bootrec.h"
 #include "abota/crc32.h"
 #include "abota/error.h"
+#include "choose.h"
 #include "ramflash.h"
 #include "testimg.h"
 
@@ -27,8 +28,9 @@ static int setup(void **state)
 {
     (void)state;
     testimg_layout(&lay, 4);
-    img_len[0] = testimg_build(img[0], sizeof img[0], 3000, 1, 1, img_ver[0]);
-    img_len[1] = testimg_build(img[1], sizeof img[1], 2500, 2, 2, img_ver[1]);
+    /* Espressif payloads: the loader checks the header too. */
+    img_len[0] = testimg_build_esp(img[0], sizeof img[0], 3008, 1, 1, img_ver[0]);
+    img_len[1] = testimg_build_esp(img[1], sizeof img[1], 2496, 2, 2, img_ver[1]);
     for (int i = 0; i < 2; i++)
         img_crc[i] = abota_crc32_update(0, img[i], img_len[i]);
     return 0;
@@ -77,7 +79,11 @@ struct expect {
     int active, trial, attempts, flags, failed;
 };
 
-static struct expect model(const bool valid[3], int rec_active, int trial, int attempts)
+/* valid[s]: slot s holds an image that verifies and matches the record.
+ * header_ok[s]: slot s starts with an Espressif header, which is all the
+ * shipped ESP8266 loader (loader true) can check without a record. */
+static struct expect model(const bool valid[3], const bool header_ok[3], bool loader,
+                           int rec_active, int trial, int attempts)
 {
     struct expect e;
     memset(&e, 0, sizeof e);
@@ -86,15 +92,18 @@ static struct expect model(const bool valid[3], int rec_active, int trial, int a
     e.active = rec_active;
 
     if (rec_active == 0) {
-        /* No record: the first slot that holds a good image. */
-        int s = valid[1] ? 1 : valid[2] ? 2 : 0;
+        /* No record: the first slot that holds a good image; the loader
+         * can only tell a header, and writes no record (it could only
+         * write one that vouches for nothing). */
+        const bool *ok = loader ? header_ok : valid;
+        int s = ok[1] ? 1 : ok[2] ? 2 : 0;
         if (s == 0) {
             e.rc = ABOTA_ERR_BOOT_NOTHING;
             return e;
         }
         e.slot = s;
         e.reason = ABOTA_BOOT_NO_RECORD;
-        e.write = true;
+        e.write = !loader;
         e.active = s;
         e.trial = ABOTA_TRIAL_NONE;
         e.attempts = 0;
@@ -156,9 +165,52 @@ static struct expect model(const bool valid[3], int rec_active, int trial, int a
     return e;
 }
 
-static void test_every_combination(void **state)
+/* The boot choice of the core (abota_boot_choose + abota_boot_apply) or of
+ * the ESP8266 loader that ships (abota_loader_choose, choose.c), as one
+ * result: the slot, why, and whether the record was written. */
+struct chosen {
+    int rc, slot;
+    enum abota_boot_reason reason;
+    bool wrote;
+};
+
+static struct chosen choose_with(bool loader)
 {
-    (void)state;
+    struct chosen c = {0, 0, ABOTA_BOOT_NORMAL, false};
+    unsigned w0 = rf.writes, e0 = rf.erases;
+    if (loader) {
+        c.rc = abota_loader_choose(&rf.port, &lay, &c.slot, &c.reason);
+        c.wrote = rf.writes > w0;
+        return c;
+    }
+    struct abota_boot_decision d;
+    c.rc = abota_boot_choose(&rf.port, &lay, &d);
+    /* Choosing only reads. */
+    assert_int_equal(rf.writes, w0);
+    assert_int_equal(rf.erases, e0);
+    c.slot = d.slot;
+    c.reason = d.reason;
+    if (c.rc < 0) {
+        assert_false(d.write_record);
+        return c;
+    }
+    assert_int_equal(d.image.total_len, img_len[c.slot - 1]);
+    assert_int_equal(d.image.footer.version, img_ver[c.slot - 1]);
+    /* The record knows the booted slot's image. */
+    assert_int_equal(d.rec.slot[c.slot - 1].length, img_len[c.slot - 1]);
+    assert_int_equal(d.rec.slot[c.slot - 1].crc32, img_crc[c.slot - 1]);
+    if (d.reason == ABOTA_BOOT_FALLBACK || d.reason == ABOTA_BOOT_NO_ROLLBACK)
+        assert_true(d.active_err < 0);
+    bool decided = d.write_record;
+    /* Apply persists exactly the decided record. */
+    assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
+    c.wrote = rf.writes > w0;
+    assert_int_equal(c.wrote, decided);
+    return c;
+}
+
+static void every_combination(bool loader)
+{
     unsigned cases = 0;
     for (int s1 = VALID; s1 <= EMPTY; s1++)
         for (int s2 = VALID; s2 <= EMPTY; s2++)
@@ -175,50 +227,51 @@ static void test_every_combination(void **state)
                         if (ra)
                             assert_int_equal(abota_bootrec_write(&rf.port, &lay, &rec), 0);
                         bool valid[3] = {false, s1 == VALID, s2 == VALID};
-                        struct expect e = model(valid, ra, trial, att);
+                        bool header_ok[3] = {false, s1 != EMPTY, s2 != EMPTY};
+                        struct expect e = model(valid, header_ok, loader, ra, trial, att);
 
-                        unsigned w0 = rf.writes, e0 = rf.erases;
-                        struct abota_boot_decision d;
-                        int rc = abota_boot_choose(&rf.port, &lay, &d);
-                        if (rc != e.rc || d.slot != e.slot || (rc == 0 && d.reason != e.reason))
-                            fail_msg("slot1 %s, slot2 %s, record %d, trial %d, attempts %d: "
+                        struct chosen c = choose_with(loader);
+                        if (c.rc != e.rc || c.slot != e.slot ||
+                            (c.rc == 0 && c.reason != e.reason))
+                            fail_msg("%s: slot1 %s, slot2 %s, record %d, trial %d, attempts %d: "
                                      "got rc %d slot %d reason %d, want rc %d slot %d reason %d",
-                                     state_name[s1], state_name[s2], ra, trial, att, rc, d.slot,
-                                     (int)d.reason, e.rc, e.slot, (int)e.reason);
-                        /* Choosing only reads. */
-                        assert_int_equal(rf.writes, w0);
-                        assert_int_equal(rf.erases, e0);
-                        if (rc < 0) {
-                            assert_false(d.write_record);
+                                     loader ? "loader" : "core", state_name[s1], state_name[s2],
+                                     ra, trial, att, c.rc, c.slot, (int)c.reason, e.rc, e.slot,
+                                     (int)e.reason);
+                        if (c.rc < 0) {
+                            assert_false(c.wrote);
                             continue;
                         }
-                        assert_int_equal(d.write_record, e.write);
-                        assert_int_equal(d.rec.active, e.active);
-                        assert_int_equal(d.rec.trial, e.trial);
-                        assert_int_equal(d.rec.attempts_left, e.attempts);
-                        assert_int_equal(d.rec.flags, e.flags);
-                        assert_int_equal(d.rec.failed_slot, e.failed);
-                        assert_int_equal(d.image.total_len, img_len[e.slot - 1]);
-                        assert_int_equal(d.image.footer.version, img_ver[e.slot - 1]);
-                        /* The record knows the booted slot's image. */
-                        assert_int_equal(d.rec.slot[e.slot - 1].length, img_len[e.slot - 1]);
-                        assert_int_equal(d.rec.slot[e.slot - 1].crc32, img_crc[e.slot - 1]);
-                        if (e.reason == ABOTA_BOOT_FALLBACK || e.reason == ABOTA_BOOT_NO_ROLLBACK)
-                            assert_true(d.active_err < 0);
-
-                        /* Apply persists exactly the decided record. */
-                        assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
-                        assert_int_equal(rf.writes > w0, e.write);
+                        assert_int_equal(c.wrote, e.write);
                         struct abota_bootrec got;
-                        assert_int_equal(abota_bootrec_read(&rf.port, &lay, &got, NULL), 0);
+                        int rrc = abota_bootrec_read(&rf.port, &lay, &got, NULL);
+                        if (!ra && !e.write) {
+                            assert_int_equal(rrc, ABOTA_ERR_BOOTREC_NONE);
+                            continue;
+                        }
+                        assert_int_equal(rrc, 0);
                         assert_int_equal(got.active, e.active);
                         assert_int_equal(got.trial, e.trial);
                         assert_int_equal(got.attempts_left, e.attempts);
                         assert_int_equal(got.flags, e.flags);
+                        assert_int_equal(got.failed_slot, e.failed);
                         if (ra && e.write)
                             assert_int_equal(got.seq, 6);
                     }
     assert_int_equal(cases, 9 * (1 + 2 * 9));
+}
+
+static void test_every_combination(void **state)
+{
+    (void)state;
+    every_combination(false);
+}
+
+/* The same model through the loader that ships on the ESP8266. */
+static void test_every_combination_loader(void **state)
+{
+    (void)state;
+    every_combination(true);
 }
 
 /* Boot without ever confirming: N trial boots, then back to the old image. */
@@ -260,7 +313,7 @@ static void test_rollback_after_attempts(void **state)
     assert_int_equal(d.rec.failed_slot, 2);
 
     /* confirm does not hide the rollback; the updater clears it. */
-    assert_int_equal(abota_confirm(&rf.port, &lay), 0);
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 1), 0);
     assert_int_equal(rf.writes, w);
     assert_int_equal(abota_bootrec_clear_flags(&rf.port, &lay), 0);
     assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
@@ -275,25 +328,23 @@ static void test_confirm_ends_trial(void **state)
     put_slot(1, VALID);
     put_slot(2, VALID);
     struct abota_boot_decision d;
-
-    /* No record: nothing to confirm. */
-    assert_int_equal(abota_confirm(&rf.port, &lay), ABOTA_ERR_BOOTREC_NONE);
+    struct abota_bootrec r = known_record(1, ABOTA_TRIAL_NONE, 0);
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
 
     assert_int_equal(
         abota_bootrec_set_next(&rf.port, &lay, 2, img_len[1], img_crc[1], img_ver[1], 2), 0);
     assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
     assert_int_equal(d.reason, ABOTA_BOOT_TRIAL);
     assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
-    assert_int_equal(abota_confirm(&rf.port, &lay), 0);
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 2), 0);
 
-    struct abota_bootrec r;
     assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
     assert_int_equal(r.trial, ABOTA_TRIAL_NONE);
     assert_int_equal(r.attempts_left, 0);
     assert_int_equal(r.active, 2);
 
     unsigned w = rf.writes;
-    assert_int_equal(abota_confirm(&rf.port, &lay), 0); /* already confirmed: no write */
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 2), 0); /* confirmed already: no write */
     assert_int_equal(rf.writes, w);
     for (int boot = 0; boot < 5; boot++) {
         assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
@@ -305,10 +356,121 @@ static void test_confirm_ends_trial(void **state)
     /* Confirming before the first boot (PENDING) works too. */
     assert_int_equal(
         abota_bootrec_set_next(&rf.port, &lay, 1, img_len[0], img_crc[0], img_ver[0], 2), 0);
-    assert_int_equal(abota_confirm(&rf.port, &lay), 0);
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 1), 0);
     assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
     assert_int_equal(d.slot, 1);
     assert_int_equal(d.reason, ABOTA_BOOT_NORMAL);
+}
+
+/* The slot that runs is what the loader started, not the record's word:
+ * when the loader could not write its choice (a rollback here), confirming
+ * would make the rolled-back image the good one. */
+static void test_confirm_refuses_other_slot(void **state)
+{
+    (void)state;
+    fresh_flash();
+    put_slot(1, VALID);
+    put_slot(2, VALID);
+    struct abota_bootrec r = known_record(2, ABOTA_TRIAL_TESTING, 0);
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
+    unsigned w = rf.writes;
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 1), ABOTA_ERR_BOOT_NOT_ACTIVE);
+    assert_int_equal(abota_boot_prepare_update(&rf.port, &lay, 1), ABOTA_ERR_BOOT_NOT_ACTIVE);
+    assert_int_equal(rf.writes, w);
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 3), ABOTA_ERR_ARG);
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 0), ABOTA_ERR_ARG);
+}
+
+/* A device flashed by other tools has no record: the first confirm
+ * verifies the running image and writes a record that describes it, so the
+ * loader can check it by CRC from then on. A record that does not describe
+ * the running image (length 0) learns it the same way. */
+static void test_confirm_describes_running_image(void **state)
+{
+    (void)state;
+    fresh_flash();
+    put_slot(1, VALID);
+    put_slot(2, EMPTY);
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 1), 0);
+    struct abota_bootrec r;
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
+    assert_int_equal(r.active, 1);
+    assert_int_equal(r.trial, ABOTA_TRIAL_NONE);
+    assert_int_equal(r.slot[0].length, img_len[0]);
+    assert_int_equal(r.slot[0].crc32, img_crc[0]);
+    assert_int_equal(r.slot[0].version, img_ver[0]);
+    assert_int_equal(r.slot[1].length, 0);
+    int slot;
+    enum abota_boot_reason why;
+    assert_int_equal(abota_loader_choose(&rf.port, &lay, &slot, &why), 0);
+    assert_int_equal(slot, 1);
+    assert_int_equal(why, ABOTA_BOOT_NORMAL);
+
+    /* Length 0 for the running slot in an existing record. */
+    r = known_record(2, ABOTA_TRIAL_NONE, 0);
+    memset(&r.slot[1], 0, sizeof r.slot[1]);
+    put_slot(2, VALID);
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 2), 0);
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
+    assert_int_equal(r.slot[1].length, img_len[1]);
+    assert_int_equal(r.slot[1].crc32, img_crc[1]);
+    assert_int_equal(r.slot[0].length, img_len[0]); /* the other entry kept */
+
+    /* An image that does not verify is not written into the record. */
+    fresh_flash();
+    put_slot(1, INVALID);
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 1), ABOTA_ERR_IMG_CRC);
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), ABOTA_ERR_BOOTREC_NONE);
+}
+
+/* Before the updater's first erase: the record describes the running image
+ * and no longer vouches for the target slot; once that holds, nothing is
+ * written again (a resumed download, a retry). */
+static void test_prepare_update_zeroes_target(void **state)
+{
+    (void)state;
+    fresh_flash();
+    put_slot(1, VALID);
+    put_slot(2, VALID);
+    struct abota_bootrec r = known_record(1, ABOTA_TRIAL_NONE, 0);
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
+    assert_int_equal(abota_boot_prepare_update(&rf.port, &lay, 1), 0);
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
+    assert_int_equal(r.slot[1].length, 0);
+    assert_int_equal(r.slot[1].crc32, 0);
+    assert_int_equal(r.slot[1].version, 0);
+    assert_int_equal(r.slot[0].length, img_len[0]);
+    unsigned w = rf.writes;
+    assert_int_equal(abota_boot_prepare_update(&rf.port, &lay, 1), 0);
+    assert_int_equal(rf.writes, w);
+
+    /* Slot 2 still holds a good image, but neither choice trusts an
+     * entry the updater zeroed: a half-written slot looks just like it. */
+    mem[lay.slot[0].offset + 10] ^= 0x01;
+    int slot = 0;
+    enum abota_boot_reason why;
+    assert_int_equal(abota_loader_choose(&rf.port, &lay, &slot, &why), ABOTA_ERR_BOOT_NOTHING);
+    mem[lay.slot[0].offset + 10] ^= 0x01;
+
+    /* A trial stays a trial (the caller decided to update anyway). */
+    r = known_record(1, ABOTA_TRIAL_TESTING, 2);
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
+    assert_int_equal(abota_boot_prepare_update(&rf.port, &lay, 1), 0);
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
+    assert_int_equal(r.trial, ABOTA_TRIAL_TESTING);
+    assert_int_equal(r.attempts_left, 2);
+    assert_int_equal(r.slot[1].length, 0);
+
+    /* No record: one is written that describes the running image. */
+    fresh_flash();
+    put_slot(1, EMPTY);
+    put_slot(2, VALID);
+    assert_int_equal(abota_boot_prepare_update(&rf.port, &lay, 2), 0);
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
+    assert_int_equal(r.active, 2);
+    assert_int_equal(r.slot[1].length, img_len[1]);
+    assert_int_equal(r.slot[0].length, 0);
 }
 
 static void test_corrupted_active_falls_back(void **state)
@@ -369,7 +531,8 @@ static void test_stale_record_probes(void **state)
     assert_int_equal(d.rec.slot[1].crc32, img_crc[1]);
     assert_int_equal(d.rec.slot[1].version, img_ver[1]);
 
-    /* A record entry of length 0 ("not known") is probed directly. */
+    /* A record entry of length 0 is not trusted; when nothing else boots,
+     * the probe's full verification still finds the image. */
     fresh_flash();
     put_slot(1, VALID);
     put_slot(2, EMPTY);
@@ -393,8 +556,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_combination),
+        cmocka_unit_test(test_every_combination_loader),
         cmocka_unit_test(test_rollback_after_attempts),
         cmocka_unit_test(test_confirm_ends_trial),
+        cmocka_unit_test(test_confirm_refuses_other_slot),
+        cmocka_unit_test(test_confirm_describes_running_image),
+        cmocka_unit_test(test_prepare_update_zeroes_target),
         cmocka_unit_test(test_corrupted_active_falls_back),
         cmocka_unit_test(test_stale_record_probes),
     };

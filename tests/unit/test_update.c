@@ -623,15 +623,16 @@ static void test_same_version(void **state)
     assert_installed(n, V_RUNNING, 3);
 }
 
-/* A fresh device without a boot record: the running version is unknown,
- * so even the "same" version installs, and a record is created. */
+/* A device flashed by other tools has no boot record: a newer image
+ * installs, and the record then describes both images: the rollback
+ * target was verified before anything was erased. */
 static void test_no_boot_record(void **state)
 {
     (void)state;
     testimg_erase_slot(&t.rf, &t.layout, ABOTA_SLOT_2); /* not the locked slot */
     assert_int_equal(abota_flash_erase(&t.rf.port, t.layout.bootrec[0]), 0);
     assert_int_equal(abota_flash_erase(&t.rf.port, t.layout.bootrec[1]), 0);
-    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 9, ABOTA_SLOT_ANY, V_RUNNING);
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 9, ABOTA_SLOT_ANY, V_NEW);
     size_t len = ok_image(resp, sizeof resp, img, n);
     fakenet_add(&t.net, resp, len, 0);
     assert_int_equal(run(), 0);
@@ -640,7 +641,85 @@ static void test_no_boot_record(void **state)
     assert_int_equal(rec.active, 2);
     assert_int_equal(rec.trial, ABOTA_TRIAL_PENDING);
     assert_int_equal(rec.slot[1].length, n);
-    assert_int_equal(rec.slot[0].length, 0); /* unknown: the bootloader probes it */
+    assert_int_equal(rec.slot[0].length, t.running_len);
+    assert_int_equal(rec.slot[0].crc32, t.running_crc);
+    assert_int_equal(rec.slot[0].version, V_RUNNING);
+}
+
+/* Rewrites the running record's trial state, active slot and slot 2 entry. */
+static void set_record(int active, int trial, uint8_t attempts, uint32_t slot2_len)
+{
+    struct abota_bootrec rec;
+    assert_int_equal(abota_bootrec_read(&t.rf.port, &t.layout, &rec, NULL), 0);
+    rec.active = (uint8_t)active;
+    rec.trial = (uint8_t)trial;
+    rec.attempts_left = attempts;
+    rec.slot[1] = (struct abota_slot_record){slot2_len, slot2_len ? 0x1234u : 0u,
+                                             slot2_len ? V_RUNNING - 1u : 0u};
+    assert_int_equal(abota_bootrec_write(&t.rf.port, &t.layout, &rec), 0);
+    snapshot();
+}
+
+/* An image still in trial is the only known-good one while the other slot
+ * is its rollback target: no update until it is confirmed, refused before
+ * any network; forced, it installs and the record keeps the trial image as
+ * the rollback target. */
+static void test_unconfirmed_refused(void **state)
+{
+    (void)state;
+    set_record(ABOTA_SLOT_1, ABOTA_TRIAL_TESTING, 2, 0);
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 21, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_UP_UNCONFIRMED);
+    assert_int_equal(t.net.connects, 0);
+    assert_untouched();
+    assert_nothing_erased();
+
+    t.cfg.allow_unconfirmed = true;
+    assert_int_equal(run(), 0);
+    struct abota_bootrec rec;
+    assert_int_equal(abota_bootrec_read(&t.rf.port, &t.layout, &rec, NULL), 0);
+    assert_int_equal(rec.active, 2);
+    assert_int_equal(rec.trial, ABOTA_TRIAL_PENDING);
+    assert_int_equal(rec.slot[0].length, t.running_len);
+    assert_int_equal(rec.slot[1].length, n);
+}
+
+/* The running slot is what the bootloader started; a record naming the
+ * other one (the bootloader's record write failed) is not acted on. */
+static void test_record_names_other_slot(void **state)
+{
+    (void)state;
+    set_record(ABOTA_SLOT_2, ABOTA_TRIAL_TESTING, 0, 3000);
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 22, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_BOOT_NOT_ACTIVE);
+    assert_int_equal(t.net.connects, 0);
+    assert_untouched();
+    assert_nothing_erased();
+}
+
+/* Before the first erase in the target slot the record stops vouching for
+ * it: a download cut short leaves an entry of length 0, which no boot
+ * choice accepts, never the old entry over half-new bytes. */
+static void test_cut_download_unvouches_target(void **state)
+{
+    (void)state;
+    set_record(ABOTA_SLOT_1, ABOTA_TRIAL_NONE, 0, 3000);
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 23, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    t.cfg.max_attempts = 1;
+    fakenet_add(&t.net, resp, len / 2, 100);
+    assert_int_equal(run(), ABOTA_ERR_HTTP_TRUNCATED);
+    struct abota_bootrec rec;
+    assert_int_equal(abota_bootrec_read(&t.rf.port, &t.layout, &rec, NULL), 0);
+    assert_int_equal(rec.active, 1);
+    assert_int_equal(rec.slot[0].length, t.running_len);
+    assert_int_equal(rec.slot[1].length, 0);
+    assert_int_equal(rec.slot[1].crc32, 0);
+    assert_int_equal(rec.slot[1].version, 0);
 }
 
 static void test_stall_times_out(void **state)
@@ -859,6 +938,27 @@ static void test_probe_then_download(void **state)
     assert_int_equal(t.up.bytes_received, l1 + l2);
 }
 
+/* No boot record (flashed by other tools): the running image's own footer
+ * gives its version, so the same version on the server is up to date and
+ * the poll writes nothing. */
+static void test_probe_no_record_up_to_date(void **state)
+{
+    (void)state;
+    assert_int_equal(abota_flash_erase(&t.rf.port, t.layout.bootrec[0]), 0);
+    assert_int_equal(abota_flash_erase(&t.rf.port, t.layout.bootrec[1]), 0);
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 15, ABOTA_SLOT_ANY, V_RUNNING);
+    size_t l1 = partial_footer(resp2, sizeof resp2, n);
+    t.cfg.no_footer_probe = false;
+    fakenet_add(&t.net, resp2, l1, 1);
+    unsigned w = t.rf.writes, e = t.rf.erases;
+    assert_int_equal(run(), ABOTA_ERR_UP_TO_DATE);
+    assert_int_equal(t.rf.writes, w);
+    assert_int_equal(t.rf.erases, e);
+    struct abota_bootrec rec;
+    assert_int_equal(abota_bootrec_read(&t.rf.port, &t.layout, &rec, NULL),
+                     ABOTA_ERR_BOOTREC_NONE);
+}
+
 /* A server that ignores Range answers 200: that is the download. */
 static void test_probe_ignored(void **state)
 {
@@ -1005,6 +1105,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_image_for_other_slot, setup, NULL),
         cmocka_unit_test_setup_teardown(test_same_version, setup, NULL),
         cmocka_unit_test_setup_teardown(test_no_boot_record, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_unconfirmed_refused, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_record_names_other_slot, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_cut_download_unvouches_target, setup, NULL),
         cmocka_unit_test_setup_teardown(test_stall_times_out, setup, NULL),
         cmocka_unit_test_setup_teardown(test_deadline, setup, NULL),
         cmocka_unit_test_setup_teardown(test_connect_failures, setup, NULL),
@@ -1019,6 +1122,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_url_template, setup, NULL),
 #if ABOTA_FEATURE_FOOTER_PROBE
         cmocka_unit_test_setup_teardown(test_probe_then_download, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_probe_no_record_up_to_date, setup, NULL),
         cmocka_unit_test_setup_teardown(test_probe_ignored, setup, NULL),
         cmocka_unit_test_setup_teardown(test_probe_refusals, setup, NULL),
         cmocka_unit_test_setup_teardown(test_probe_not_a_footer, setup, NULL),

@@ -20,6 +20,7 @@
 #include "fakeclock.h"
 #include "fakenet.h"
 #include "ramflash.h"
+#include "testimg.h"
 
 #define SECTOR 0x1000u
 #define SLOT2_SIZE 0xB000u /* 44 KiB */
@@ -113,6 +114,8 @@ static void test_five_drops(void **state)
     static struct abota_update up;
     make_image();
     ramflash_init_layout(&rf, flash_mem, &layout);
+    static uint8_t running[2048];
+    testimg_install_running(&rf, &layout, running, sizeof running, 1000, 1u << 24);
     fakeclock_init(&clock, 0, 1);
     fakenet_init(&net, &clock);
 

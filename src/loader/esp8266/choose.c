@@ -19,17 +19,21 @@ static int header_ok(const struct abota_flash *f, uint32_t base)
     return (h[0] == 0xE9 || (h[0] == 0xEA && h[1] == 4)) ? 0 : -1;
 }
 
-/* 0 when the slot holds what its record says: header, then the CRC-32 of
- * the first length bytes. */
+/* 0 when the slot holds what its record entry says: header, then the
+ * CRC-32 of the first length bytes. An entry of length 0 is never
+ * accepted: the updater zeroes the target's entry before its first erase,
+ * so that is what a half-written slot looks like. Without any record (a
+ * device flashed by other tools, before its firmware's first confirm) the
+ * header is all there is to check. */
 static int slot_ok(const struct abota_flash *f, const struct abota_layout *l, int slot,
                    const struct abota_slot_record *sr)
 {
     const struct abota_region *reg = abota_layout_slot(l, slot);
     if (header_ok(f, reg->offset) < 0)
         return -1;
-    if (!sr || sr->length == 0)
+    if (!sr)
         return 0;
-    if (sr->length > reg->size)
+    if (sr->length == 0 || sr->length > reg->size)
         return -1;
     uint32_t crc = 0;
     uint8_t buf[CHUNK];
@@ -59,10 +63,14 @@ int abota_loader_choose(const struct abota_flash *f, const struct abota_layout *
         if (++i == 2)
             return ABOTA_ERR_BOOT_NOTHING;
 
-    /* No record: the new one names the slot with lengths 0 ("not known",
-     * checked by header), as abota_boot_settle() builds it. */
-    bool write = abota_boot_settle(&rec, has_rec, cand[i], NULL);
     *slot = cand[i].slot;
     *reason = cand[i].reason;
+    /* No record: nothing to write. A record from here could only hold a
+     * length-0 entry for the slot (the header is all the loader checked),
+     * which no later boot accepts; the firmware writes the first record
+     * with its verified image (abota_boot_confirm). */
+    if (!has_rec)
+        return 0;
+    bool write = abota_boot_settle(&rec, true, cand[i], NULL);
     return write ? abota_bootrec_write(f, l, &rec) : 0;
 }

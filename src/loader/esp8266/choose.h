@@ -13,8 +13,11 @@
  *                                      trial image keeps booting, in trial
  *   active slot does not verify     -> FALLBACK to the other slot if it does
  *   no valid record                 -> the first slot with a valid header;
- *                                      a record naming it is written
- * A slot whose record length is 0 ("not known") is checked by header only.
+ *                                      nothing is written (the firmware's
+ *                                      abota_boot_confirm writes the first
+ *                                      record, with its verified image)
+ * While a record exists, an entry of length 0 is never accepted: the
+ * updater zeroes the target's entry before it erases anything there.
  * Unlike boot.c there is no second pass that probes a slot whose record
  * does not match (a record update lost to a power cut): the loader cannot
  * verify an image without its record's CRC, and a header alone is no proof. */
