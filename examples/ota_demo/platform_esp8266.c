@@ -121,9 +121,9 @@ int platform_init(struct ota_platform *p)
 #if OTA_ESPRESSIF_BOOT
     rc = abota_esp8266_running_slot_espressif();
 #else
-    /* The loader writes the record before it starts a slot, also on a
-     * fresh flash: no record means it was not the loader that started us. */
-    rc = abota_esp8266_running_slot(p->flash, p->layout);
+    /* What the loader started, from its hand-off: the record may still
+     * name the other slot when the loader could not write its choice. */
+    rc = abota_esp8266_running_slot(p->layout);
 #endif
     if (rc < 0)
         return rc;

@@ -115,6 +115,7 @@
     X(ABOTA_ERR_BOOTREC_CRC,      -145, "boot record CRC mismatch") \
     X(ABOTA_ERR_BOOT_MISMATCH,    -146, "slot image does not match the boot record's length or CRC-32") \
     X(ABOTA_ERR_BOOT_NOT_ACTIVE,  -147, "the boot record names the other slot than the one running") \
+    X(ABOTA_ERR_BOOT_NO_HANDOFF,  -148, "no hand-off from abota's loader: cannot tell the running slot") \
     /* network port: 150..169 */ \
     X(ABOTA_ERR_NET_RESOLVE,      -150, "host name could not be resolved") \
     X(ABOTA_ERR_NET_CONNECT,      -151, "could not connect to the server") \

@@ -76,9 +76,12 @@ void abota_esp8266_clock_init(struct abota_esp8266_clock *c);
 
 /* ---- slots and activation ------------------------------------------------ */
 
-/* With abota's loader: the slot that runs now, from the boot record the
- * loader wrote before starting it (1 or 2), or an error. */
-int abota_esp8266_running_slot(const struct abota_flash *f, const struct abota_layout *l);
+/* With abota's loader: the slot that runs now (1 or 2), from the loader's
+ * hand-off in RTC memory (src/loader/esp8266/handoff.h): what the loader
+ * started, even when it could not write its choice into the boot record.
+ * ABOTA_ERR_BOOT_NO_HANDOFF when the loader did not start this firmware
+ * or started an address that is no slot of l. */
+int abota_esp8266_running_slot(const struct abota_layout *l);
 
 /* With Espressif's boot.bin: the running slot from
  * system_upgrade_userbin_check() (user1 -> 1, user2 -> 2). */

@@ -14,7 +14,9 @@
 
 #include <cmocka.h>
 
+#include "../../src/loader/esp8266/handoff.h"
 #include "abota/error.h"
+#include "abota/layout.h"
 #include "abota/port_esp8266.h"
 #include "sdk/esp8266_sdk.h"
 
@@ -84,6 +86,16 @@ void vTaskDelay(portTickType ticks)
 uint32 os_random(void)
 {
     return 0x12345678u;
+}
+
+/* RTC memory: 192 blocks of 4 bytes, as system_rtc_mem_read counts them. */
+static uint32 rtc[192];
+bool system_rtc_mem_read(uint8 src, void *dst, uint16 n)
+{
+    if (src < 64 || n % 4u != 0 || (size_t)src * 4u + n > sizeof rtc)
+        return false;
+    memcpy(dst, &rtc[src], n);
+    return true;
 }
 
 static uint8 running_bin = UPGRADE_FW_BIN1;
@@ -305,6 +317,32 @@ static void test_espressif_activation(void **state)
     assert_int_equal(restarts, 1);
 }
 
+/* With abota's loader the running slot is what the loader started (its
+ * hand-off), not what the boot record says. */
+static void test_running_slot_from_handoff(void **state)
+{
+    (void)state;
+    const struct abota_layout *l = abota_layout_find("esp8266-1024+1024");
+    assert_non_null(l);
+    memset(rtc, 0, sizeof rtc);
+    assert_int_equal(abota_esp8266_running_slot(l), ABOTA_ERR_BOOT_NO_HANDOFF);
+    rtc[ABOTA_HANDOFF_RTC_BLOCK] = ABOTA_HANDOFF_MAGIC;
+    rtc[ABOTA_HANDOFF_RTC_BLOCK + 1] = 0x101000u;
+    assert_int_equal(abota_esp8266_running_slot(l), 2);
+    rtc[ABOTA_HANDOFF_RTC_BLOCK + 1] = 0x1000u;
+    assert_int_equal(abota_esp8266_running_slot(l), 1);
+    /* user2 of the 512+512 map is no slot of this layout */
+    rtc[ABOTA_HANDOFF_RTC_BLOCK + 1] = 0x81000u;
+    assert_int_equal(abota_esp8266_running_slot(l), ABOTA_ERR_BOOT_NO_HANDOFF);
+    rtc[ABOTA_HANDOFF_RTC_BLOCK + 1] = 0x1000u;
+    rtc[ABOTA_HANDOFF_RTC_BLOCK] ^= 1u; /* power-up garbage, not the loader's */
+    assert_int_equal(abota_esp8266_running_slot(l), ABOTA_ERR_BOOT_NO_HANDOFF);
+    assert_int_equal(abota_esp8266_running_slot(NULL), ABOTA_ERR_BOOT_NO_HANDOFF);
+    /* The addresses the loader and the cache mapping use are those blocks. */
+    assert_int_equal(ABOTA_HANDOFF_MAGIC_ADDR, 0x60001100u + 4u * 190u);
+    assert_int_equal(ABOTA_HANDOFF_IMAGE_ADDR, 0x60001100u + 4u * 191u);
+}
+
 static void test_parse_ipv4(void **state)
 {
     (void)state;
@@ -332,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_clock_counts_across_the_microsecond_wrap),
         cmocka_unit_test(test_sleep_rounds_up_to_ticks),
         cmocka_unit_test(test_espressif_activation),
+        cmocka_unit_test(test_running_slot_from_handoff),
         cmocka_unit_test(test_parse_ipv4),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

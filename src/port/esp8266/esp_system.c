@@ -1,8 +1,9 @@
 /* ESP8266 clock, running slot and activation (restart) over the SDK. */
 #include <string.h>
 
-#include "abota/bootrec.h"
+#include "../../loader/esp8266/handoff.h"
 #include "abota/error.h"
+#include "abota/layout.h"
 #include "abota/port_esp8266.h"
 #include "sdk/esp8266_sdk.h"
 
@@ -50,13 +51,16 @@ void abota_esp8266_clock_init(struct abota_esp8266_clock *c)
 
 /* ---- running slot and activation ------------------------------------------ */
 
-int abota_esp8266_running_slot(const struct abota_flash *f, const struct abota_layout *l)
+int abota_esp8266_running_slot(const struct abota_layout *l)
 {
-    struct abota_bootrec rec;
-    int r = abota_bootrec_read(f, l, &rec, NULL);
-    if (r < 0)
-        return r;
-    return rec.active;
+    uint32 h[2]; /* magic, image address (handoff.h) */
+    if (!l || !system_rtc_mem_read(ABOTA_HANDOFF_RTC_BLOCK, h, sizeof h) ||
+        h[0] != ABOTA_HANDOFF_MAGIC)
+        return ABOTA_ERR_BOOT_NO_HANDOFF;
+    for (int slot = ABOTA_SLOT_1; slot <= ABOTA_SLOT_2; slot++)
+        if (abota_layout_slot(l, slot)->offset == h[1])
+            return slot;
+    return ABOTA_ERR_BOOT_NO_HANDOFF; /* a slot of another layout */
 }
 
 int abota_esp8266_running_slot_espressif(void)

@@ -71,6 +71,7 @@ uint8 system_upgrade_userbin_check(void);
 
 /* esp_system.h */
 void system_restart(void);
+bool system_rtc_mem_read(uint8 src, void *dst, uint16 n);
 uint32 system_get_time(void);
 uint32 os_random(void);
 
