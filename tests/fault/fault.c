@@ -1,24 +1,39 @@
 /* Power-cut harness: a whole update on the simulated flash, cut at every
- * flash operation in turn.
+ * flash operation in turn, booted by both boot choices that ship.
  *
  * The scenario (one "device", driven step by step):
  *
- *   v1 confirmed in slot 1
- *     -> update to v2 (download into slot 2, verify, boot record)
+ *   v1 in slot 1 (how it got there: the start state, below)
+ *     -> v1 confirms itself when the record does not describe it as good
+ *     -> update to v2 (probe, download into slot 2 with progress journal,
+ *        verify, boot record)
  *     -> reboot -> bootloader: boot choice + record write (trial, attempt used)
- *     -> v2 runs, self-test passes -> abota_confirm
+ *     -> v2 runs, self-test passes -> abota_boot_confirm
  *
  * It is first run uncut to count its flash operations (writes and erases) K.
- * Then, for each n in 1..K and each mode (power gone just before op n; op n
- * torn, with a few seeds; just after op n), it is rerun from the same
- * starting flash with the cut armed. After a cut the flash is reopened
- * (power back) and the device goes on from the bootloader: it boots, and if
- * it runs v1 it retries the update, if v2 it confirms. Every boot is checked
- * independently of the boot choice (the chosen slot's image is verified
- * again and compared byte for byte with v1 or v2), and the run must end on
- * v2 confirmed in slot 2.
+ * Then, for each n in 1..K and each mode (op n torn, with a few seeds; op n
+ * completed and then the power gone; the power gone before op 1), it is
+ * rerun from the same starting flash with the cut armed. "Before op n" is
+ * the same flash as "after op n-1" and is not run again. After a cut the
+ * flash is reopened (power back) and the device goes on from the
+ * bootloader: it boots, and if it runs v1 it retries the update (resuming
+ * from the journal when that describes the download), if v2 it confirms.
+ * Every boot is checked independently of the boot choice (the chosen
+ * slot's bytes are compared with v1 or v2 and verified again), and the run
+ * must end on v2 confirmed in slot 2.
  *
- * Other scenarios:
+ * The bootloader is either the core's full choice (abota_boot_choose, as
+ * the simulator and a loader with room for SHA-256 use) or the ESP8266
+ * loader's (abota_loader_choose, src/loader/esp8266/choose.c, CRC-32
+ * against the record: what ships in the 4 KiB at 0x0). Every cut runs
+ * under both.
+ *
+ * The server honours Range and sends a strong ETag, so the engine writes
+ * its progress journal (a checkpoint every sector) and, after a cut,
+ * resumes with If-Range: the journal's writes are cut like every other.
+ *
+ * Scenarios:
+ *   main      as above.
  *   rollback  v2 never passes its self-test: it boots until its trial
  *             attempts are used up and the bootloader rolls back to v1, which
  *             then stays (the record says ROLLED_BACK). Cut at every op,
@@ -27,12 +42,28 @@
  *             of the recovery (k sampled), so the recovery itself is cut.
  *   twice-rollback  the same for the rollback scenario.
  *
+ * Start states (main and rollback run from each; twice from "record"):
+ *   record      v1 confirmed, the record describes it.
+ *   no-record   flashed by other tools: v1 in slot 1, no boot record.
+ *   half-slot   the record describes v1; slot 2 holds the first sectors of
+ *               v2 (a download cut short) with its entry zeroed.
+ *   trial       v1 in trial with one attempt left and nothing to roll back
+ *               to: it confirms itself before it updates.
+ *   trial-forced  the same, but v1 updates without confirming
+ *               (allow_unconfirmed): the record keeps v1 as the rollback
+ *               target and no cut may boot the half-written slot.
+ *
  * Configurations: layouts esp8266-1024+1024, esp8266-512+512 and one with
  * 64 KiB sectors, each with write alignment 1, 4 and 16. The 512+512 ones
  * start with an older image v0 in slot 2 that the record still knows (the
  * residue of the previous update), which must never boot again; the boot
  * record's starting sequence number differs per alignment, so its wrap from
  * 0xFFFFFFFF to 0 is crossed too.
+ *
+ * Counting: a cut point is a run whose every armed cut fired (a cut past
+ * the end of the run is no cut). Each flash state at a cut is hashed
+ * (the sectors that differ from the starting flash), and the distinct ones
+ * are counted per boot choice, so equal states are counted once there.
  *
  * Speed: the flash file lives in /dev/shm; a pristine copy of the starting
  * flash is kept in memory and only the sectors a run touched (seen by the
@@ -57,8 +88,8 @@
 #include "abota/layout.h"
 #include "abota/port_posix.h"
 #include "abota/update.h"
+#include "choose.h"
 #include "fakeclock.h"
-#include "fakenet.h"
 #include "testimg.h"
 
 #define V0 0x00000900u /* 0.0.9 */
@@ -66,14 +97,17 @@
 #define V2 0x02000000u /* 2.0.0 */
 
 #define IMG_CAP (64u * 1024u)
-#define V0_PAYLOAD (18u * 1024u + 5u)
-#define V1_PAYLOAD (20u * 1024u + 123u)
-#define V2_PAYLOAD (22u * 1024u + 77u)
+/* Espressif payloads (the loader checks the header): multiples of 16. */
+#define V0_PAYLOAD (18u * 1024u + 16u)
+#define V1_PAYLOAD (20u * 1024u + 128u)
+#define V2_PAYLOAD (22u * 1024u + 80u)
 #define RESP_CAP (IMG_CAP + 512u)
 #define NET_CHUNK 536u   /* lwIP's default TCP MSS on the ESP8266 */
 #define UPDATE_BUF 1460u
 #define MAX_BOOTS 40
 #define MAX_OPS 4096
+#define ETAG "\"v2-fault\""
+#define HALF_SLOT_BYTES 0x2000u /* what the cut-short download left in slot 2 */
 #define TORN_SEEDS 3
 #define TWICE_K_COUNT 4
 
@@ -96,18 +130,29 @@ static bool is_twice(enum scenario sc)
 }
 static const char *const mode_name[3] = {"before", "after", "torn"};
 
+enum start { ST_RECORD = 0, ST_NO_RECORD, ST_HALF_SLOT, ST_TRIAL, ST_TRIAL_FORCED, ST_COUNT };
+static const char *const start_name[ST_COUNT] = {"record", "no-record", "half-slot", "trial",
+                                                 "trial-forced"};
+
+/* The bootloader: the core's full choice or the shipped ESP8266 loader's. */
+enum chooser { CH_CORE = 0, CH_LOADER, CH_COUNT };
+static const char *const chooser_name[CH_COUNT] = {"core", "crc32"};
+
 /* What a flash operation belonged to, for the coverage counts. */
 enum phase {
     PH_SLOT = 0,      /* erase/write of the new image in slot 2 */
-    PH_UPDATE_REC,    /* the updater's record write (next boot: slot 2, trial) */
+    PH_JOURNAL,       /* the engine's progress journal */
+    PH_UPDATE_REC,    /* the updater's record writes (target zeroed; next boot: slot 2) */
+    PH_V1_REC,        /* v1 confirms itself, or teaches the record its image */
     PH_TRIAL_REC,     /* bootloader: trial attempt used */
     PH_ROLLBACK_REC,  /* bootloader: rollback to slot 1 */
     PH_OTHER_BOOT_REC,/* bootloader: any other record write */
-    PH_CONFIRM_REC,   /* the firmware's confirm */
+    PH_CONFIRM_REC,   /* v2's confirm */
     PH_COUNT
 };
-static const char *const phase_name[PH_COUNT] = {"slot",     "update-rec",  "trial-rec",
-                                                 "rollback-rec", "boot-rec", "confirm-rec"};
+static const char *const phase_name[PH_COUNT] = {
+    "slot", "journal", "update-rec", "v1-rec", "trial-rec", "rollback-rec", "boot-rec",
+    "confirm-rec"};
 
 /* ---- configurations ---------------------------------------------------- */
 
@@ -118,7 +163,8 @@ struct config {
     uint32_t seq0;     /* sequence number of the starting record */
 };
 
-/* 1 MiB, 64 KiB sectors: bootloader, two 384 KiB slots, two record sectors. */
+/* 1 MiB, 64 KiB sectors: bootloader, two 384 KiB slots, two record sectors,
+ * the journal. */
 static const struct abota_layout layout_64k = {
     .name = "nor64k-384+384",
     .flash_size = 0x100000u,
@@ -126,6 +172,7 @@ static const struct abota_layout layout_64k = {
     .write_align = 4u,
     .slot = {{0x010000u, 0x060000u}, {0x070000u, 0x060000u}},
     .bootrec = {0x0D0000u, 0x0E0000u},
+    .journal = 0x0F0000u,
 };
 
 #define NCONFIGS 9
@@ -162,22 +209,28 @@ struct cut {
 struct spec {
     const struct config *cfg;
     enum scenario sc;
+    enum chooser ch;
     struct cut first, second; /* second: relative to the reopen after the first */
 };
 
-/* Per configuration: images, the HTTP responses and the pristine flash. */
+/* Distinct flash states at a cut: a set of 64-bit hashes. */
+#define STATES_CAP (1u << 20)
+struct state_set {
+    uint64_t *slot; /* 0: empty */
+    unsigned long count;
+};
+
+/* Per configuration and start state: images and the pristine flash. */
 struct world {
     const struct config *cfg;
+    enum start start;
     uint8_t img0[IMG_CAP], img1[IMG_CAP], img2[IMG_CAP];
     uint32_t len0, len1, len2;
-    uint8_t probe_resp[1024]; /* 206 with the footer */
-    size_t probe_len;
-    uint8_t image_resp[RESP_CAP];
-    size_t image_len;
     uint8_t *pristine;
     uint8_t *dirty; /* one byte per sector */
     uint32_t nsectors;
     char path[256];
+    struct state_set states[CH_COUNT];
 };
 
 struct dev {
@@ -190,6 +243,7 @@ struct dev {
     unsigned cuts_fired;
     bool second_armed;
     unsigned boots;
+    unsigned resumed;           /* update runs that resumed from the journal */
     char why[512];
 };
 
@@ -209,6 +263,8 @@ static int mark(struct abota_posix_flash *pf, void *arg, enum abota_posix_flash_
     enum phase ph = d->phase;
     if (ph == PH_SLOT && (addr - l->bootrec[0] < ss || addr - l->bootrec[1] < ss))
         ph = PH_UPDATE_REC;
+    if (ph == PH_SLOT && l->journal && addr - l->journal < ss)
+        ph = PH_JOURNAL;
     if (d->op_phase && idx < MAX_OPS)
         d->op_phase[idx] = (uint8_t)ph;
     return 0;
@@ -243,6 +299,58 @@ __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
     exit(2);
 }
 
+/* ---- distinct states ---------------------------------------------------- */
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001B3ull;
+    return h;
+}
+
+/* Adds h to the set; true when it was new. */
+static bool states_add(struct state_set *set, uint64_t h)
+{
+    if (!set->slot && !(set->slot = calloc(STATES_CAP, sizeof *set->slot)))
+        die("out of memory");
+    if (h == 0)
+        h = 1;
+    if (set->count >= STATES_CAP / 2)
+        die("more than %u distinct states", STATES_CAP / 2);
+    for (uint64_t i = h & (STATES_CAP - 1);; i = (i + 1) & (STATES_CAP - 1)) {
+        if (set->slot[i] == h)
+            return false;
+        if (set->slot[i] == 0) {
+            set->slot[i] = h;
+            set->count++;
+            return true;
+        }
+    }
+}
+
+/* The flash as the cut left it: every sector that differs from the start,
+ * with its index (a sector rewritten to its old bytes counts as unchanged). */
+static void note_state(struct dev *d)
+{
+    struct world *w = d->w;
+    const uint32_t ss = w->cfg->layout.sector_size;
+    static uint8_t buf[0x10000];
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (uint32_t s = 0; s < w->nsectors; s++) {
+        if (!w->dirty[s])
+            continue;
+        /* The file itself: the port is off and refuses reads now. */
+        if (pread(d->pf._fd, buf, ss, (off_t)s * ss) != (ssize_t)ss)
+            die("read sector %u: %s", (unsigned)s, strerror(errno));
+        if (memcmp(buf, w->pristine + (size_t)s * ss, ss) == 0)
+            continue;
+        h = fnv1a(h, &s, sizeof s);
+        h = fnv1a(h, buf, ss);
+    }
+    states_add(&w->states[d->sp->ch], h);
+}
+
 /* ---- the flash --------------------------------------------------------- */
 
 static int flash_open(struct dev *d)
@@ -261,8 +369,10 @@ static int flash_open(struct dev *d)
  * Arms the second cut, if any, on the first reopen. */
 static void power_cycle(struct dev *d)
 {
-    if (d->pf.off)
+    if (d->pf.off) {
         d->cuts_fired++;
+        note_state(d);
+    }
     d->ops_total += d->pf.ops;
     abota_posix_flash_close(&d->pf);
     flash_open(d);
@@ -310,20 +420,132 @@ static void restore(struct world *w)
         check_pristine(w);
 }
 
-/* ---- the images and the server ----------------------------------------- */
+/* ---- the server --------------------------------------------------------- */
 
-static size_t http_response(uint8_t *out, size_t cap, const char *status, const char *extra,
-                            const uint8_t *body, size_t len)
+/* A net port that answers like a static file server (nginx, abota serve)
+ * for v2: the request decides the answer. "Range: bytes=-256" gets the
+ * footer (206); "Range: bytes=N-" with an If-Range equal to the ETag the
+ * rest from N (206); anything else the whole image (200). Every answer
+ * carries the strong ETag, so the engine journals its progress. */
+struct server {
+    struct abota_net port;
+    const uint8_t *img;
+    uint32_t len;
+    char req[1024];
+    size_t req_len;
+    char head[320];
+    size_t head_len, pos;
+    uint32_t body_from, body_to; /* [from, to) of img after the head */
+    bool open, answered;
+};
+
+static int srv_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
 {
-    int h = snprintf((char *)out, cap,
-                     "HTTP/1.1 %s\r\nContent-Type: application/octet-stream\r\n%s"
-                     "Content-Length: %u\r\n\r\n",
-                     status, extra, (unsigned)len);
-    if (h < 0 || (size_t)h >= cap || len > cap - (size_t)h)
-        die("response buffer too small");
-    memcpy(out + h, body, len);
-    return (size_t)h + len;
+    struct server *s = ctx;
+    (void)host, (void)port, (void)timeout_ms;
+    s->open = true;
+    s->answered = false;
+    s->req_len = 0;
+    return 0;
 }
+
+static int srv_send(void *ctx, const void *buf, size_t len, uint32_t timeout_ms)
+{
+    struct server *s = ctx;
+    (void)timeout_ms;
+    size_t n = len < sizeof s->req - 1 - s->req_len ? len : sizeof s->req - 1 - s->req_len;
+    memcpy(s->req + s->req_len, buf, n);
+    s->req_len += n;
+    s->req[s->req_len] = '\0';
+    return (int)len;
+}
+
+/* The value of a request header (case as the engine sends it), or NULL. */
+static const char *req_header(const struct server *s, const char *name)
+{
+    const char *p = strstr(s->req, name);
+    return p ? p + strlen(name) : NULL;
+}
+
+static void srv_answer(struct server *s)
+{
+    const char *range = req_header(s, "\r\nRange: bytes=");
+    const char *if_range = req_header(s, "\r\nIf-Range: ");
+    uint32_t from = 0, to = s->len;
+    bool partial = false;
+    if (range && range[0] == '-') {
+        from = s->len - (uint32_t)strtoul(range + 1, NULL, 10);
+        partial = true;
+    } else if (range) {
+        from = (uint32_t)strtoul(range, NULL, 10);
+        partial = if_range && strncmp(if_range, ETAG "\r\n", strlen(ETAG) + 2) == 0 &&
+                  from < s->len;
+        if (!partial)
+            from = 0;
+    }
+    int h;
+    if (partial)
+        h = snprintf(s->head, sizeof s->head,
+                     "HTTP/1.1 206 Partial Content\r\nContent-Type: application/octet-stream\r\n"
+                     "ETag: " ETAG "\r\nContent-Range: bytes %u-%u/%u\r\n"
+                     "Content-Length: %u\r\n\r\n",
+                     (unsigned)from, (unsigned)(to - 1), (unsigned)s->len, (unsigned)(to - from));
+    else
+        h = snprintf(s->head, sizeof s->head,
+                     "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                     "ETag: " ETAG "\r\nContent-Length: %u\r\n\r\n",
+                     (unsigned)s->len);
+    if (h < 0 || (size_t)h >= sizeof s->head)
+        die("response head too long");
+    s->head_len = (size_t)h;
+    s->body_from = from;
+    s->body_to = to;
+    s->pos = 0;
+    s->answered = true;
+}
+
+static int srv_recv(void *ctx, void *buf, size_t len, uint32_t timeout_ms)
+{
+    struct server *s = ctx;
+    (void)timeout_ms;
+    if (!s->open || !strstr(s->req, "\r\n\r\n"))
+        return ABOTA_ERR_NET_RECV;
+    if (!s->answered)
+        srv_answer(s);
+    size_t total = s->head_len + (s->body_to - s->body_from);
+    if (s->pos >= total)
+        return 0;
+    size_t n = total - s->pos;
+    if (n > len)
+        n = len;
+    if (n > NET_CHUNK)
+        n = NET_CHUNK;
+    for (size_t i = 0; i < n; i++, s->pos++)
+        ((uint8_t *)buf)[i] = s->pos < s->head_len
+                                  ? (uint8_t)s->head[s->pos]
+                                  : s->img[s->body_from + (s->pos - s->head_len)];
+    return (int)n;
+}
+
+static void srv_close(void *ctx)
+{
+    struct server *s = ctx;
+    s->open = false;
+}
+
+static void server_init(struct server *s, const uint8_t *img, uint32_t len)
+{
+    memset(s, 0, sizeof *s);
+    s->img = img;
+    s->len = len;
+    s->port = (struct abota_net){.ctx = s,
+                                 .connect = srv_connect,
+                                 .send = srv_send,
+                                 .recv = srv_recv,
+                                 .close = srv_close};
+}
+
+/* ---- the starting flash ------------------------------------------------- */
 
 /* Writes img into slot through the port, bypassing the slot writer. */
 static void put_image(struct abota_posix_flash *pf, const struct abota_layout *l, int slot,
@@ -338,25 +560,17 @@ static void put_image(struct abota_posix_flash *pf, const struct abota_layout *l
         die("setup write");
 }
 
-static void world_init(struct world *w, const struct config *cfg, const char *dir)
+static void world_init(struct world *w, const struct config *cfg, enum start st, const char *dir)
 {
     const struct abota_layout *l = &cfg->layout;
     w->cfg = cfg;
+    w->start = st;
+    memset(w->states, 0, sizeof w->states);
     if (abota_layout_check(l) != 0)
         die("layout %s does not check", cfg->name);
-    w->len0 = testimg_build(w->img0, IMG_CAP, V0_PAYLOAD, 100, ABOTA_SLOT_2, V0);
-    w->len1 = testimg_build(w->img1, IMG_CAP, V1_PAYLOAD, 101, ABOTA_SLOT_1, V1);
-    w->len2 = testimg_build(w->img2, IMG_CAP, V2_PAYLOAD, 102, ABOTA_SLOT_2, V2);
-
-    /* The server honours Range: the footer probe gets a 206, the download
-     * a 200 with the whole image. */
-    char range[96];
-    snprintf(range, sizeof range, "Content-Range: bytes %u-%u/%u\r\n",
-             (unsigned)(w->len2 - ABOTA_FOOTER_SIZE), (unsigned)(w->len2 - 1), (unsigned)w->len2);
-    w->probe_len = http_response(w->probe_resp, sizeof w->probe_resp, "206 Partial Content", range,
-                                 w->img2 + w->len2 - ABOTA_FOOTER_SIZE, ABOTA_FOOTER_SIZE);
-    w->image_len = http_response(w->image_resp, sizeof w->image_resp, "200 OK", "", w->img2,
-                                 w->len2);
+    w->len0 = testimg_build_esp(w->img0, IMG_CAP, V0_PAYLOAD, 100, ABOTA_SLOT_2, V0);
+    w->len1 = testimg_build_esp(w->img1, IMG_CAP, V1_PAYLOAD, 101, ABOTA_SLOT_1, V1);
+    w->len2 = testimg_build_esp(w->img2, IMG_CAP, V2_PAYLOAD, 102, ABOTA_SLOT_2, V2);
 
     snprintf(w->path, sizeof w->path, "%s/abota-fault-%ld.flash", dir, (long)getpid());
     snprintf(flash_path, sizeof flash_path, "%s", w->path);
@@ -372,12 +586,18 @@ static void world_init(struct world *w, const struct config *cfg, const char *di
     r.active = ABOTA_SLOT_1;
     r.trial = ABOTA_TRIAL_NONE;
     r.slot[0] = (struct abota_slot_record){w->len1, abota_crc32_update(0, w->img1, w->len1), V1};
-    if (cfg->prior_v0) {
+    if (cfg->prior_v0 && st != ST_HALF_SLOT && st != ST_TRIAL && st != ST_TRIAL_FORCED) {
         put_image(&pf, l, ABOTA_SLOT_2, w->img0, w->len0);
         r.slot[1] =
             (struct abota_slot_record){w->len0, abota_crc32_update(0, w->img0, w->len0), V0};
     }
-    if (abota_bootrec_write(&pf.port, l, &r) != 0)
+    if (st == ST_HALF_SLOT)
+        put_image(&pf, l, ABOTA_SLOT_2, w->img2, HALF_SLOT_BYTES);
+    if (st == ST_TRIAL || st == ST_TRIAL_FORCED) {
+        r.trial = ABOTA_TRIAL_TESTING;
+        r.attempts_left = 1;
+    }
+    if (st != ST_NO_RECORD && abota_bootrec_write(&pf.port, l, &r) != 0)
         die("setup record");
     abota_posix_flash_close(&pf);
 
@@ -397,75 +617,142 @@ static void world_free(struct world *w)
     unlink(w->path);
     free(w->pristine);
     free(w->dirty);
+    for (int c = 0; c < CH_COUNT; c++)
+        free(w->states[c].slot);
 }
 
 /* ---- the device -------------------------------------------------------- */
 
 /* Checks what the bootloader is about to start, without trusting it: the
  * slot's bytes must be exactly v1 (slot 1) or v2 (slot 2) and verify again. */
-static int check_boot(struct dev *d, const struct abota_boot_decision *bd)
+static int check_boot(struct dev *d, int slot, enum abota_boot_reason reason)
 {
     const struct world *w = d->w;
     const struct abota_layout *l = &w->cfg->layout;
-    const uint8_t *want = bd->slot == ABOTA_SLOT_1 ? w->img1 : w->img2;
-    uint32_t len = bd->slot == ABOTA_SLOT_1 ? w->len1 : w->len2;
-    uint32_t ver = bd->slot == ABOTA_SLOT_1 ? V1 : V2;
-    if (bd->slot != ABOTA_SLOT_1 && bd->slot != ABOTA_SLOT_2)
-        return fail(d, "boot %u: bootloader chose slot %d", d->boots, bd->slot);
-    if (bd->image.total_len != len || bd->image.kind != ABOTA_IMAGE_ABOTA ||
-        bd->image.footer.version != ver)
-        return fail(d, "boot %u: slot %d chosen (reason %d) with image len %u version 0x%08x, "
-                       "not v%d",
-                    d->boots, bd->slot, (int)bd->reason, (unsigned)bd->image.total_len,
-                    (unsigned)bd->image.footer.version, bd->slot);
+    if (slot != ABOTA_SLOT_1 && slot != ABOTA_SLOT_2)
+        return fail(d, "boot %u: bootloader chose slot %d", d->boots, slot);
+    const uint8_t *want = slot == ABOTA_SLOT_1 ? w->img1 : w->img2;
+    uint32_t len = slot == ABOTA_SLOT_1 ? w->len1 : w->len2;
+    uint32_t ver = slot == ABOTA_SLOT_1 ? V1 : V2;
     static uint8_t buf[IMG_CAP];
-    uint32_t addr = abota_layout_slot(l, bd->slot)->offset;
+    uint32_t addr = abota_layout_slot(l, slot)->offset;
     int rc = abota_flash_read(&d->pf.port, addr, buf, len);
     if (rc < 0)
-        return fail(d, "boot %u: reading slot %d: %s", d->boots, bd->slot, abota_strerror(rc));
+        return fail(d, "boot %u: reading slot %d: %s", d->boots, slot, abota_strerror(rc));
     if (memcmp(buf, want, len) != 0)
-        return fail(d, "boot %u: slot %d chosen but its bytes are not v%d", d->boots, bd->slot,
-                    bd->slot);
+        return fail(d, "boot %u: slot %d chosen (reason %d) but its bytes are not v%d", d->boots,
+                    slot, (int)reason, slot);
     struct abota_image_info info;
     rc = abota_image_verify_flash(&d->pf.port, addr, len, &info);
     if (rc < 0 || info.footer.version != ver)
-        return fail(d, "boot %u: slot %d does not verify: %s", d->boots, bd->slot,
+        return fail(d, "boot %u: slot %d does not verify: %s", d->boots, slot,
                     abota_strerror(rc));
     return 0;
 }
 
-/* The firmware v1's update: one run of the engine against the fake server. */
-static int run_update(struct dev *d)
+/* The phase of a bootloader record write, by what the choice decided. */
+static enum phase boot_phase(enum abota_boot_reason reason)
 {
-    static struct fakenet net;
+    if (reason == ABOTA_BOOT_TRIAL)
+        return PH_TRIAL_REC;
+    if (reason == ABOTA_BOOT_ROLLBACK)
+        return PH_ROLLBACK_REC;
+    return PH_OTHER_BOOT_REC;
+}
+
+/* The bootloader: chooses and writes the record its choice implies.
+ * Returns 0, ABOTA_ERR_BOOT_NOTHING or a record write error; *slot is the
+ * slot to start when there is one. The loader's choice decides and writes
+ * in one call: its record writes are marked with the phase the reason
+ * implies once it is known (the uncut run's count is what matters). */
+static int bootloader(struct dev *d, int *slot, enum abota_boot_reason *reason)
+{
+    const struct abota_layout *l = &d->w->cfg->layout;
+    struct abota_flash *f = &d->pf.port;
+    *slot = 0;
+    if (d->sp->ch == CH_LOADER) {
+        uint32_t before = d->ops_total + d->pf.ops;
+        d->phase = PH_OTHER_BOOT_REC;
+        int rc = abota_loader_choose(f, l, slot, reason);
+        if (d->op_phase && *slot)
+            for (uint32_t i = before; i < d->ops_total + d->pf.ops && i < MAX_OPS; i++)
+                d->op_phase[i] = (uint8_t)boot_phase(*reason);
+        return rc;
+    }
+    struct abota_boot_decision bd;
+    int rc = abota_boot_choose(f, l, &bd);
+    if (rc < 0)
+        return rc;
+    *slot = bd.slot;
+    *reason = bd.reason;
+    d->phase = boot_phase(bd.reason);
+    return abota_boot_apply(f, l, &bd);
+}
+
+/* v1's update: one run of the engine against the server. */
+static int run_update(struct dev *d, bool forced)
+{
+    static struct server srv;
     static struct fakeclock clk;
     static uint8_t buf[UPDATE_BUF];
     struct abota_update u;
     fakeclock_init(&clk, 1000u, 1u);
-    fakenet_init(&net, &clk);
-    fakenet_add(&net, d->w->probe_resp, d->w->probe_len, NET_CHUNK);
-    fakenet_add(&net, d->w->image_resp, d->w->image_len, NET_CHUNK);
+    server_init(&srv, d->w->img2, d->w->len2);
     struct abota_update_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.url = "http://fw.example:8080/user%d.bin";
-    int rc = abota_update_init(&u, &cfg, &d->pf.port, &d->w->cfg->layout, &net.port, &clk.port, buf,
-                               sizeof buf);
+    cfg.journal_every = 1; /* a checkpoint every sector */
+    cfg.max_attempts = 1;  /* the device's next boot is the retry */
+    cfg.allow_unconfirmed = forced;
+    int rc = abota_update_init(&u, &cfg, &d->pf.port, &d->w->cfg->layout, &srv.port, &clk.port,
+                               buf, sizeof buf);
     if (rc < 0)
         return rc;
     d->phase = PH_SLOT;
-    return abota_update_run(&u, ABOTA_SLOT_1);
+    rc = abota_update_run(&u, ABOTA_SLOT_1);
+    if (u.resumed_at)
+        d->resumed++;
+    return rc;
 }
 
 enum outcome { RUNNING = 0, REBOOT, POWER_LOST, DONE };
 
-/* The phase of a bootloader record write, by what the choice decided. */
-static enum phase boot_phase(const struct abota_boot_decision *bd)
+/* v1 runs: it confirms itself when the record does not say it is good
+ * (no record, no entry for it, a trial), as the example does after its
+ * self-test; with trial-forced it updates without confirming. */
+static int v1_runs(struct dev *d, enum outcome *out)
 {
-    if (bd->reason == ABOTA_BOOT_TRIAL)
-        return PH_TRIAL_REC;
-    if (bd->reason == ABOTA_BOOT_ROLLBACK)
-        return PH_ROLLBACK_REC;
-    return PH_OTHER_BOOT_REC;
+    const struct abota_layout *l = &d->w->cfg->layout;
+    struct abota_flash *f = &d->pf.port;
+    struct abota_bootrec r;
+    int rc = abota_bootrec_read(f, l, &r, NULL);
+    bool has_rec = rc == 0;
+    if (rc < 0 && rc != ABOTA_ERR_BOOTREC_NONE)
+        return fail(d, "boot %u: v1 cannot read the record: %s", d->boots, abota_strerror(rc));
+    if (has_rec && is_rollback(d->sp->sc) && (r.flags & ABOTA_BOOTREC_ROLLED_BACK)) {
+        *out = DONE;
+        return 0;
+    }
+    bool forced = d->w->start == ST_TRIAL_FORCED;
+    if (!forced && (!has_rec || r.slot[0].length == 0 || r.trial != ABOTA_TRIAL_NONE)) {
+        d->phase = PH_V1_REC;
+        rc = abota_boot_confirm(f, l, ABOTA_SLOT_1);
+        if (d->pf.off) {
+            *out = POWER_LOST;
+            return 0;
+        }
+        if (rc < 0)
+            return fail(d, "boot %u: v1 cannot confirm: %s", d->boots, abota_strerror(rc));
+    }
+    rc = run_update(d, forced);
+    if (d->pf.off) {
+        *out = POWER_LOST;
+        return 0;
+    }
+    if (rc < 0)
+        return fail(d, "boot %u: update failed: %s", d->boots, abota_strerror(rc));
+    *out = REBOOT;
+    return 0;
 }
 
 /* One boot: bootloader, then the firmware's work. */
@@ -473,55 +760,29 @@ static int boot_once(struct dev *d, enum outcome *out, int *ran_slot)
 {
     const struct abota_layout *l = &d->w->cfg->layout;
     struct abota_flash *f = &d->pf.port;
-    struct abota_boot_decision bd;
     d->boots++;
-    int rc = abota_boot_choose(f, l, &bd);
+    int slot;
+    enum abota_boot_reason reason;
+    int rc = bootloader(d, &slot, &reason);
     if (d->pf.off) {
         *out = POWER_LOST;
         return 0;
     }
     if (rc < 0)
-        return fail(d, "boot %u: nothing bootable: %s", d->boots, abota_strerror(rc));
-    if (check_boot(d, &bd) < 0)
+        return fail(d, "boot %u: bootloader: %s", d->boots, abota_strerror(rc));
+    if (check_boot(d, slot, reason) < 0)
         return -1;
-    d->phase = boot_phase(&bd);
-    rc = abota_boot_apply(f, l, &bd);
-    if (d->pf.off) {
-        *out = POWER_LOST;
-        return 0;
-    }
-    if (rc < 0)
-        return fail(d, "boot %u: record write failed: %s", d->boots, abota_strerror(rc));
-    *ran_slot = bd.slot;
+    *ran_slot = slot;
+    if (slot == ABOTA_SLOT_1)
+        return v1_runs(d, out);
 
-    if (bd.slot == ABOTA_SLOT_1) {
-        /* v1 runs. After a rollback (rollback scenario) it stays; else it
-         * updates (again). */
-        struct abota_bootrec r;
-        rc = abota_bootrec_read(f, l, &r, NULL);
-        if (rc < 0)
-            return fail(d, "boot %u: v1 cannot read the record: %s", d->boots, abota_strerror(rc));
-        if (is_rollback(d->sp->sc) && (r.flags & ABOTA_BOOTREC_ROLLED_BACK)) {
-            *out = DONE;
-            return 0;
-        }
-        rc = run_update(d);
-        if (d->pf.off) {
-            *out = POWER_LOST;
-            return 0;
-        }
-        if (rc < 0)
-            return fail(d, "boot %u: update failed: %s", d->boots, abota_strerror(rc));
-        *out = REBOOT;
-        return 0;
-    }
     /* v2 runs. */
     if (is_rollback(d->sp->sc)) {
         *out = REBOOT; /* its self-test fails: it restarts without confirming */
         return 0;
     }
     d->phase = PH_CONFIRM_REC;
-    rc = abota_boot_confirm(f, l, bd.slot);
+    rc = abota_boot_confirm(f, l, ABOTA_SLOT_2);
     if (d->pf.off) {
         *out = POWER_LOST;
         return 0;
@@ -537,16 +798,18 @@ static int check_end(struct dev *d)
 {
     const struct abota_layout *l = &d->w->cfg->layout;
     int want = is_rollback(d->sp->sc) ? ABOTA_SLOT_1 : ABOTA_SLOT_2;
-    struct abota_boot_decision bd;
     d->boots++;
-    int rc = abota_boot_choose(&d->pf.port, l, &bd);
+    int slot;
+    enum abota_boot_reason reason;
+    uint32_t ops = d->pf.ops;
+    int rc = bootloader(d, &slot, &reason);
     if (rc < 0)
-        return fail(d, "end: nothing bootable: %s", abota_strerror(rc));
-    if (check_boot(d, &bd) < 0)
+        return fail(d, "end: bootloader: %s", abota_strerror(rc));
+    if (check_boot(d, slot, reason) < 0)
         return -1;
-    if (bd.slot != want || bd.reason != ABOTA_BOOT_NORMAL || bd.write_record)
-        return fail(d, "end: boots slot %d (reason %d, record write %d), want slot %d confirmed",
-                    bd.slot, (int)bd.reason, (int)bd.write_record, want);
+    if (slot != want || reason != ABOTA_BOOT_NORMAL || d->pf.ops != ops)
+        return fail(d, "end: boots slot %d (reason %d, %u flash ops), want slot %d confirmed",
+                    slot, (int)reason, (unsigned)(d->pf.ops - ops), want);
     struct abota_bootrec r;
     rc = abota_bootrec_read(&d->pf.port, l, &r, NULL);
     if (rc < 0)
@@ -563,9 +826,14 @@ static int check_end(struct dev *d)
     return 0;
 }
 
+struct result {
+    uint32_t ops;      /* flash ops of the whole run */
+    unsigned fired;    /* cuts that fired */
+    unsigned resumed;  /* update runs resumed from the journal */
+};
+
 /* Runs one scenario from the pristine flash. Returns 0 or -1 (d->why). */
-static int run(struct world *w, const struct spec *sp, uint8_t *op_phase, uint32_t *ops,
-               unsigned *fired)
+static int run(struct world *w, const struct spec *sp, uint8_t *op_phase, struct result *res)
 {
     static struct dev d;
     memset(&d, 0, sizeof d);
@@ -607,22 +875,26 @@ static int run(struct world *w, const struct spec *sp, uint8_t *op_phase, uint32
             break;
         }
     }
-    if (d.pf.off)
+    if (d.pf.off) {
         d.cuts_fired++;
+        note_state(&d);
+    }
     d.ops_total += d.pf.ops;
     abota_posix_flash_close(&d.pf);
-    *ops = d.ops_total;
-    *fired = d.cuts_fired;
+    res->ops = d.ops_total;
+    res->fired = d.cuts_fired;
+    res->resumed = d.resumed;
     if (rc < 0)
-        fprintf(stdout, "FAIL %s scenario %s cut %u mode %s seed %" PRIu64 " second %u %s %" PRIu64
-                        ": %s\n  reproduce: --config %s --scenario %s --cut %u --mode %s --seed %" PRIu64
+        fprintf(stdout, "FAIL %s start %s loader %s scenario %s cut %u mode %s seed %" PRIu64
+                        " second %u %s %" PRIu64 ": %s\n  reproduce: --config %s --start %s"
+                        " --loader %s --scenario %s --cut %u --mode %s --seed %" PRIu64
                         " --second %u --second-mode %s --second-seed %" PRIu64 "\n",
-                w->cfg->name, scenario_name[sp->sc], (unsigned)sp->first.n,
-                mode_name[sp->first.mode], sp->first.seed, (unsigned)sp->second.n,
-                mode_name[sp->second.mode], sp->second.seed, d.why, w->cfg->name,
-                scenario_name[sp->sc], (unsigned)sp->first.n, mode_name[sp->first.mode],
-                sp->first.seed, (unsigned)sp->second.n, mode_name[sp->second.mode],
-                sp->second.seed);
+                w->cfg->name, start_name[w->start], chooser_name[sp->ch], scenario_name[sp->sc],
+                (unsigned)sp->first.n, mode_name[sp->first.mode], sp->first.seed,
+                (unsigned)sp->second.n, mode_name[sp->second.mode], sp->second.seed, d.why,
+                w->cfg->name, start_name[w->start], chooser_name[sp->ch], scenario_name[sp->sc],
+                (unsigned)sp->first.n, mode_name[sp->first.mode], sp->first.seed,
+                (unsigned)sp->second.n, mode_name[sp->second.mode], sp->second.seed);
     return rc;
 }
 
@@ -631,6 +903,8 @@ static int run(struct world *w, const struct spec *sp, uint8_t *op_phase, uint32
 struct opts {
     const char *config;   /* NULL: all */
     int scenario;         /* -1: all */
+    int start;            /* -1: all */
+    int chooser;          /* -1: both */
     uint32_t cut;         /* 0: all */
     int mode;             /* -1: all */
     int64_t seed;         /* -1: the harness's seeds */
@@ -646,18 +920,20 @@ static uint64_t seed_for(unsigned cfg_i, enum scenario sc, uint32_t n, unsigned 
     return ((uint64_t)(cfg_i + 1) << 40) ^ ((uint64_t)sc << 32) ^ ((uint64_t)n << 8) ^ j;
 }
 
-static int parse_mode(const char *s)
+static int parse_name(const char *s, const char *const *names, int count, const char *what)
 {
-    for (int m = 0; m < 3; m++)
-        if (strcmp(s, mode_name[m]) == 0)
-            return m;
-    die("unknown mode %s (before, torn, after)", s);
+    for (int i = 0; i < count; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    die("unknown %s %s", what, s);
     return -1;
 }
 
 static void usage(void)
 {
     fputs("usage: abota_fault [--sample] [--paranoid] [--config NAME]\n"
+          "                   [--start record|no-record|half-slot|trial|trial-forced]\n"
+          "                   [--loader core|crc32]\n"
           "                   [--scenario main|rollback|twice|twice-rollback]\n"
           "                   [--cut N] [--mode before|torn|after] [--seed S]\n"
           "                   [--second K --second-mode M --second-seed S] [--dir DIR]\n",
@@ -666,122 +942,156 @@ static void usage(void)
 }
 
 struct tally {
-    unsigned long points, failed;
+    unsigned long points[CH_COUNT], failed, resumed, unreached;
+    unsigned long states[CH_COUNT];
 };
 
-/* Runs every selected cut of one scenario in one configuration. */
+/* The cuts at op n of a scenario: torn with TORN_SEEDS seeds (one when
+ * sampling) and after; before only at op 1 (before op n is after op n-1).
+ * twice takes TWICE_K_COUNT pairs whose modes rotate with n and k. */
+static unsigned cuts_at(const struct world *w, unsigned cfg_i, enum scenario sc, uint32_t n,
+                        const struct opts *o, struct spec *list)
+{
+    unsigned nl = 0;
+    if (!is_twice(sc)) {
+        for (int m = 0; m < 3; m++) {
+            if (m == ABOTA_POSIX_CUT_BEFORE && n != 1)
+                continue;
+            unsigned seeds = m == ABOTA_POSIX_CUT_TORN && o->stride == 1 ? TORN_SEEDS : 1;
+            for (unsigned j = 0; j < seeds; j++)
+                list[nl++] = (struct spec){
+                    .cfg = w->cfg, .sc = sc,
+                    .first = {n, (enum abota_posix_cut_mode)m, seed_for(cfg_i, sc, n, j)}};
+        }
+        return nl;
+    }
+    unsigned nk = o->stride > 1 ? 2 : TWICE_K_COUNT;
+    for (unsigned ki = 0; ki < nk; ki++) {
+        /* the first cut torn or after (before op n is after op n-1) */
+        enum abota_posix_cut_mode m1 =
+            (n + ki) % 2 ? ABOTA_POSIX_CUT_TORN : ABOTA_POSIX_CUT_AFTER;
+        list[nl++] = (struct spec){
+            .cfg = w->cfg, .sc = sc,
+            .first = {n, m1, seed_for(cfg_i, sc, n, ki)},
+            .second = {twice_k[ki], (enum abota_posix_cut_mode)((n + 2 * ki + 1) % 3),
+                       seed_for(cfg_i, sc, n, 16 + ki)}};
+    }
+    return nl;
+}
+
+/* Runs every selected cut of one scenario in one world, under each boot
+ * choice. */
 static void sweep(struct world *w, unsigned cfg_i, enum scenario sc, const struct opts *o,
                   struct tally *t, char *line, size_t line_size)
 {
     static uint8_t op_phase[MAX_OPS];
-    struct spec sp = {.cfg = w->cfg, .sc = sc};
-    uint32_t k_ops;
-    unsigned fired;
-    memset(op_phase, 0, sizeof op_phase);
-    if (run(w, &sp, op_phase, &k_ops, &fired) < 0) {
-        t->failed++;
-        t->points++;
-        snprintf(line, line_size, " %s: uncut run FAILED;", scenario_name[sc]);
-        return;
-    }
-    if (k_ops > MAX_OPS)
-        die("%s: %u ops, more than %u", w->cfg->name, (unsigned)k_ops, MAX_OPS);
-    unsigned cov[PH_COUNT] = {0};
-    for (uint32_t i = 0; i < k_ops; i++)
-        cov[op_phase[i]]++;
+    for (int ch = 0; ch < CH_COUNT; ch++) {
+        if (o->chooser >= 0 && o->chooser != ch)
+            continue;
+        struct spec sp = {.cfg = w->cfg, .sc = sc, .ch = (enum chooser)ch};
+        struct result res;
+        memset(op_phase, 0, sizeof op_phase);
+        size_t used = strlen(line);
+        if (run(w, &sp, op_phase, &res) < 0) {
+            t->failed++;
+            snprintf(line + used, line_size - used, " %s/%s: uncut run FAILED;",
+                     scenario_name[sc], chooser_name[ch]);
+            continue;
+        }
+        uint32_t k_ops = res.ops;
+        if (k_ops > MAX_OPS)
+            die("%s: %u ops, more than %u", w->cfg->name, (unsigned)k_ops, MAX_OPS);
+        unsigned cov[PH_COUNT] = {0};
+        for (uint32_t i = 0; i < k_ops; i++)
+            cov[op_phase[i]]++;
 
-    unsigned long points = 0, failed = 0;
-    unsigned unfired = 0;
-    for (uint32_t n = 1; n <= k_ops; n++) {
-        if (o->cut && n != o->cut)
-            continue;
-        if (!o->cut && o->stride > 1 && (n % o->stride) != (cfg_i + (unsigned)sc) % o->stride &&
-            n != k_ops)
-            continue;
-        /* The cuts at op n: main and rollback take every mode, torn with
-         * TORN_SEEDS seeds (one when sampling); twice takes TWICE_K_COUNT
-         * pairs whose modes rotate with n and k. */
-        struct spec list[TWICE_K_COUNT + TORN_SEEDS + 2];
-        unsigned nl = 0;
-        if (!is_twice(sc)) {
-            for (int m = 0; m < 3; m++) {
-                unsigned seeds = m == ABOTA_POSIX_CUT_TORN ? TORN_SEEDS : 1;
-                if (o->stride > 1)
-                    seeds = 1;
-                for (unsigned j = 0; j < seeds; j++)
-                    list[nl++] = (struct spec){
-                        .cfg = w->cfg, .sc = sc,
-                        .first = {n, (enum abota_posix_cut_mode)m, seed_for(cfg_i, sc, n, j)}};
-            }
-        } else {
-            unsigned nk = o->stride > 1 ? 2 : TWICE_K_COUNT;
-            for (unsigned ki = 0; ki < nk; ki++) {
-                uint32_t k = twice_k[ki];
-                list[nl++] = (struct spec){
-                    .cfg = w->cfg, .sc = sc,
-                    .first = {n, (enum abota_posix_cut_mode)((n + ki) % 3),
-                              seed_for(cfg_i, sc, n, ki)},
-                    .second = {k, (enum abota_posix_cut_mode)((n + 2 * ki + 1) % 3),
-                               seed_for(cfg_i, sc, n, 16 + ki)}};
-            }
-        }
-        /* Command-line filters narrow the list; a given seed (or second
-         * cut) replaces the harness's, once per mode. */
-        bool mode_done[3] = {false, false, false};
-        for (unsigned i = 0; i < nl; i++) {
-            struct spec *s = &list[i];
-            if (o->mode >= 0 && (int)s->first.mode != o->mode)
+        /* A sample strides through the ops, four times wider from the
+         * start states other than "record". */
+        unsigned stride = o->stride > 1 && w->start != ST_RECORD ? o->stride * 4u : o->stride;
+        unsigned long points = 0, failed = 0, resumed = 0, unreached = 0;
+        for (uint32_t n = 1; n <= k_ops; n++) {
+            if (o->cut && n != o->cut)
                 continue;
-            if (o->seed >= 0 || (is_twice(sc) && o->second)) {
-                if (mode_done[s->first.mode])
+            if (!o->cut && stride > 1 &&
+                (n % stride) != (cfg_i + (unsigned)sc + (unsigned)w->start) % stride &&
+                n != k_ops)
+                continue;
+            struct spec list[TWICE_K_COUNT + TORN_SEEDS + 2];
+            unsigned nl = cuts_at(w, cfg_i, sc, n, o, list);
+            /* Command-line filters narrow the list; a given seed (or second
+             * cut) replaces the harness's, once per mode. */
+            bool mode_done[3] = {false, false, false};
+            for (unsigned i = 0; i < nl; i++) {
+                struct spec *s = &list[i];
+                s->ch = (enum chooser)ch;
+                if (o->mode >= 0 && (int)s->first.mode != o->mode)
                     continue;
-                mode_done[s->first.mode] = true;
+                if (o->seed >= 0 || (is_twice(sc) && o->second)) {
+                    if (mode_done[s->first.mode])
+                        continue;
+                    mode_done[s->first.mode] = true;
+                }
+                if (o->seed >= 0)
+                    s->first.seed = (uint64_t)o->seed;
+                if (is_twice(sc) && o->second)
+                    s->second = (struct cut){o->second, (enum abota_posix_cut_mode)o->second_mode,
+                                             o->second_seed};
+                int rc = run(w, s, NULL, &res);
+                if (rc == 0 && res.fired < 1) {
+                    printf("FAIL %s start %s loader %s scenario %s cut %u mode %s: the cut "
+                           "never fired (harness out of step)\n",
+                           w->cfg->name, start_name[w->start], chooser_name[ch],
+                           scenario_name[sc], (unsigned)n, mode_name[s->first.mode]);
+                    rc = -1;
+                }
+                if (rc < 0)
+                    failed++;
+                /* A run whose second cut was never reached was a one-cut
+                 * run already counted: not a point of its own. */
+                if (res.fired < (s->second.n ? 2u : 1u)) {
+                    unreached++;
+                    continue;
+                }
+                points++;
+                if (res.resumed)
+                    resumed++;
             }
-            if (o->seed >= 0)
-                s->first.seed = (uint64_t)o->seed;
-            if (is_twice(sc) && o->second)
-                s->second = (struct cut){o->second, (enum abota_posix_cut_mode)o->second_mode,
-                                         o->second_seed};
-            uint32_t ops;
-            unsigned nf;
-            int rc = run(w, s, NULL, &ops, &nf);
-            points++;
-            if (rc == 0 && nf < 1) {
-                printf("FAIL %s scenario %s cut %u mode %s: the cut never fired "
-                       "(harness out of step)\n",
-                       w->cfg->name, scenario_name[sc], (unsigned)n, mode_name[s->first.mode]);
-                rc = -1;
-            }
-            if (nf < (s->second.n ? 2u : 1u))
-                unfired++;
-            if (rc < 0)
-                failed++;
         }
-    }
-    t->points += points;
-    t->failed += failed;
-    size_t used = strlen(line);
-    snprintf(line + used, line_size - used, " %s K=%u (", scenario_name[sc], (unsigned)k_ops);
-    for (int p = 0; p < PH_COUNT; p++) {
-        if (!cov[p])
-            continue;
+        t->points[ch] += points;
+        t->failed += failed;
+        t->resumed += resumed;
+        t->unreached += unreached;
+        t->states[ch] += w->states[ch].count;
         used = strlen(line);
-        snprintf(line + used, line_size - used, "%s%s %u", line[strlen(line) - 1] == '(' ? "" : ", ",
-                 phase_name[p], cov[p]);
-    }
-    used = strlen(line);
-    snprintf(line + used, line_size - used, ") %lu cuts %lu failed", points, failed);
-    if (is_twice(sc)) {
+        snprintf(line + used, line_size - used, "\n  %-14s %-8s %-5s K=%u (", start_name[w->start],
+                 scenario_name[sc], chooser_name[ch], (unsigned)k_ops);
+        bool first = true;
+        for (int p = 0; p < PH_COUNT; p++) {
+            if (!cov[p])
+                continue;
+            used = strlen(line);
+            snprintf(line + used, line_size - used, "%s%s %u", first ? "" : ", ", phase_name[p],
+                     cov[p]);
+            first = false;
+        }
         used = strlen(line);
-        snprintf(line + used, line_size - used, " (%u second cuts not reached)", unfired);
+        snprintf(line + used, line_size - used,
+                 ") %lu cuts, %lu distinct states, %lu resumed, %lu failed", points,
+                 w->states[ch].count, resumed, failed);
+        if (unreached) {
+            used = strlen(line);
+            snprintf(line + used, line_size - used, " (%lu second cuts not reached)", unreached);
+        }
+        /* The next scenario counts its own states. */
+        free(w->states[ch].slot);
+        memset(&w->states[ch], 0, sizeof w->states[ch]);
     }
-    used = strlen(line);
-    snprintf(line + used, line_size - used, ";");
 }
 
 int main(int argc, char **argv)
 {
-    struct opts o = {.scenario = -1, .mode = -1, .seed = -1, .second_mode = 0, .stride = 1};
+    struct opts o = {.scenario = -1, .start = -1, .chooser = -1, .mode = -1, .seed = -1,
+                     .second_mode = 0, .stride = 1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -795,23 +1105,21 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--config") == 0) {
             o.config = v, i++;
         } else if (strcmp(a, "--scenario") == 0) {
-            o.scenario = -2;
-            for (int s = 0; s < SC_COUNT; s++)
-                if (strcmp(v, scenario_name[s]) == 0)
-                    o.scenario = s;
-            if (o.scenario < 0)
-                usage();
-            i++;
+            o.scenario = parse_name(v, scenario_name, SC_COUNT, "scenario"), i++;
+        } else if (strcmp(a, "--start") == 0) {
+            o.start = parse_name(v, start_name, ST_COUNT, "start state"), i++;
+        } else if (strcmp(a, "--loader") == 0) {
+            o.chooser = parse_name(v, chooser_name, CH_COUNT, "loader"), i++;
         } else if (strcmp(a, "--cut") == 0) {
             o.cut = (uint32_t)strtoul(v, NULL, 0), i++;
         } else if (strcmp(a, "--mode") == 0) {
-            o.mode = parse_mode(v), i++;
+            o.mode = parse_name(v, mode_name, 3, "mode"), i++;
         } else if (strcmp(a, "--seed") == 0) {
             o.seed = (int64_t)strtoull(v, NULL, 0), i++;
         } else if (strcmp(a, "--second") == 0) {
             o.second = (uint32_t)strtoul(v, NULL, 0), i++;
         } else if (strcmp(a, "--second-mode") == 0) {
-            o.second_mode = parse_mode(v), i++;
+            o.second_mode = parse_name(v, mode_name, 3, "mode"), i++;
         } else if (strcmp(a, "--second-seed") == 0) {
             o.second_seed = strtoull(v, NULL, 0), i++;
         } else if (strcmp(a, "--dir") == 0) {
@@ -829,20 +1137,29 @@ int main(int argc, char **argv)
     make_configs();
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct tally t = {0, 0};
+    static struct tally t;
     static struct world w;
     unsigned matched = 0;
     for (unsigned c = 0; c < NCONFIGS; c++) {
         if (o.config && strcmp(o.config, configs[c].name) != 0)
             continue;
         matched++;
-        world_init(&w, &configs[c], o.dir);
-        char line[1024];
+        static char line[8192];
         snprintf(line, sizeof line, "%s:", configs[c].name);
-        for (int s = 0; s < SC_COUNT; s++)
-            if (o.scenario < 0 || o.scenario == s)
+        for (int st = 0; st < ST_COUNT; st++) {
+            if (o.start >= 0 && o.start != st)
+                continue;
+            world_init(&w, &configs[c], (enum start)st, o.dir);
+            for (int s = 0; s < SC_COUNT; s++) {
+                if (o.scenario >= 0 && o.scenario != s)
+                    continue;
+                /* The other start states take the one-cut scenarios. */
+                if (st != ST_RECORD && is_twice((enum scenario)s))
+                    continue;
                 sweep(&w, c, (enum scenario)s, &o, &t, line, sizeof line);
-        world_free(&w);
+            }
+            world_free(&w);
+        }
         printf("%s\n", line);
         fflush(stdout);
     }
@@ -851,6 +1168,13 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     printf("runtime %.1f s\n", secs);
-    printf("%lu cut points, %lu failed\n", t.points, t.failed);
+    for (int ch = 0; ch < CH_COUNT; ch++)
+        if (o.chooser < 0 || o.chooser == ch)
+            printf("boot choice %s: %lu cut points, %lu distinct flash states\n", chooser_name[ch],
+                   t.points[ch], t.states[ch]);
+    printf("%lu runs resumed from the journal; %lu runs whose second cut was not reached "
+           "(not counted)\n",
+           t.resumed, t.unreached);
+    printf("%lu cut points, %lu failed\n", t.points[CH_CORE] + t.points[CH_LOADER], t.failed);
     return t.failed ? 1 : 0;
 }
