@@ -102,9 +102,10 @@
  * state in the slot writer, plus the time to hash the image once.
  * 0: a SECURITY TRADE: images are checked by CRC-32 only (the footer's
  * payload CRC-32 and the CRC-32 of what was streamed in). CRC-32 catches
- * transfer and flash corruption but not a deliberately crafted image:
- * only choose it when the transport is trusted (or a later signature check
- * covers it); abota_image_verify_flash_streamed is then not built. */
+ * transfer and flash corruption. Neither it nor SHA-256 stops a crafted
+ * image (its maker writes the footer): only a signature does, and a
+ * signature covers the SHA-256 (docs/SECURITY.md);
+ * abota_image_verify_flash_streamed is then not built. */
 #ifndef ABOTA_FEATURE_SHA256
 #define ABOTA_FEATURE_SHA256 1
 #endif

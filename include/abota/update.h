@@ -9,8 +9,8 @@
  * with a bounded, jittered back-off; a download cut short continues with a
  * Range request where the slot stopped, and after a reboot from the progress
  * journal (layout->journal). Every failure returns its own error and leaves
- * the boot record untouched, so the device keeps booting the running image. The engine pulls bytes from
- * the net port and pushes them down; it never allocates and never prints:
+ * the device booting the running image. The engine pulls bytes from the
+ * net port and pushes them down; it never allocates and never prints:
  * progress goes to the optional event callback. */
 #ifndef ABOTA_UPDATE_H
 #define ABOTA_UPDATE_H
@@ -187,9 +187,10 @@ void abota_update_set_callback(struct abota_update *u, abota_update_cb cb, void 
 /* Runs one update into the slot that is not running_slot. Returns 0 when
  * the new image is verified and the boot record says to boot it next (the
  * caller then reboots), ABOTA_ERR_UP_TO_DATE when the server has the running
- * version, or an error; on any error the boot record is untouched (the
- * target slot may hold a partial image, which nothing will boot; with a
- * journal the next run continues it). After retries the error is the last
+ * version, or an error; on any error the device keeps booting the running
+ * image: the record at most no longer vouches for the target slot, which
+ * may hold a partial image that nothing boots (with a journal the next run
+ * continues it). After retries the error is the last
  * attempt's, or ABOTA_ERR_DEADLINE with the cause in u->last_err.
  *
  * running_slot is the slot the bootloader started (its hand-off), not the

@@ -313,7 +313,9 @@ int abota_slot_verify(const struct abota_flash *f, const struct abota_layout *l,
  * (ABOTA_ERR_SLOT_CRC), which proves flash holds the streamed bytes
  * against random corruption (bit flips, torn or failed programming: what
  * CRC-32 is made for); the footer's SHA-256 is compared with the SHA-256 of
- * the streamed payload, which proves those bytes authentic. Flash can only
+ * the streamed payload, which proves those bytes are the payload the footer
+ * describes (integrity: who made the image is for a signature to say,
+ * docs/SECURITY.md). Flash can only
  * differ from the stream by chance, never by an attacker's choice (an
  * attacker who can write flash directly needs no update), so hashing flash
  * again would add nothing but time. The payload CRC-32 and the padding,

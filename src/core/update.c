@@ -6,8 +6,10 @@
  *
  * The HTTP side (connect, request, response, body into the slot writer)
  * lives in update_http.c. Here: setup, the image checks and the boot
- * record. The boot record is written in exactly one place, last, so every
- * earlier return leaves it untouched. */
+ * record. The record that boots the new image is written in one place,
+ * last; before that the only record write is abota_boot_prepare_update's
+ * (update_http.c, before the first erase), which keeps the running image
+ * booting and stops vouching for the target slot. */
 #include "abota/update.h"
 
 #include <string.h>
