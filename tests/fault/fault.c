@@ -48,7 +48,8 @@
  *   half-slot   the record describes v1; slot 2 holds the first sectors of
  *               v2 (a download cut short) with its entry zeroed.
  *   trial       v1 in trial with one attempt left and nothing to roll back
- *               to: it confirms itself before it updates.
+ *               to: the engine refuses to update from it (no flash touched),
+ *               so it confirms itself, then updates.
  *   trial-forced  the same, but v1 updates without confirming
  *               (allow_unconfirmed): the record keeps v1 as the rollback
  *               target and no cut may boot the half-written slot.
@@ -734,6 +735,14 @@ static int v1_runs(struct dev *d, enum outcome *out)
         return 0;
     }
     bool forced = d->w->start == ST_TRIAL_FORCED;
+    if (!forced && has_rec && r.trial != ABOTA_TRIAL_NONE) {
+        /* Unconfirmed: the engine refuses before touching anything. */
+        uint32_t ops = d->pf.ops;
+        rc = run_update(d, false);
+        if (rc != ABOTA_ERR_UP_UNCONFIRMED || d->pf.ops != ops)
+            return fail(d, "boot %u: update from an unconfirmed v1: %s after %u flash ops",
+                        d->boots, abota_strerror(rc), (unsigned)(d->pf.ops - ops));
+    }
     if (!forced && (!has_rec || r.slot[0].length == 0 || r.trial != ABOTA_TRIAL_NONE)) {
         d->phase = PH_V1_REC;
         rc = abota_boot_confirm(f, l, ABOTA_SLOT_1);
