@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The simulated device itself: abota flash's checks, the watchdog, the boot
-# bound, a flash with nothing bootable, and the fallback when the active
-# slot's image is damaged in flash.
+# bound, a flash with nothing bootable, the fallback when the active slot's
+# image is damaged in flash, a flash without a boot record, and rollbacks.
 # Usage: test_sim_device.sh BUILD_DIR SHARED_DIR
 set -u
 BUILD=${1:?usage: $0 BUILD_DIR SHARED_DIR}
@@ -9,14 +9,17 @@ BUILD=${1:?usage: $0 BUILD_DIR SHARED_DIR}
 sim_setup
 CASES=0
 
-# expect_fail NAME TEXT CMD...: CMD must exit nonzero and print TEXT.
+# expect_fail NAME TEXT CMD...: CMD must exit nonzero and print TEXT (and,
+# when it runs abota sim --loader crc32, say that loader ran).
 expect_fail() {
-  local name=$1 text=$2 out=$SIM_TMP/cmd.out
+  local name=$1 text=$2 out=$SIM_TMP/cmd.out mark=
   shift 2
+  [[ " $* " == *" --loader crc32 "* ]] && mark=$CRC32_LOADER_MARK
   CASES=$((CASES + 1))
   timeout 30 "$@" >"$out" 2>&1
   local rc=$?
-  if [[ $rc -ne 0 && $rc -ne 124 ]] && grep -qF -- "$text" "$out"; then
+  if [[ $rc -ne 0 && $rc -ne 124 ]] && grep -qF -- "$text" "$out" &&
+    { [[ -z $mark ]] || grep -qF -- "$mark" "$out"; }; then
     echo "ok   $name"
   else
     echo "FAIL $name (exit $rc, want nonzero and '$text')"
@@ -33,13 +36,26 @@ expect_fail "flash: raw executable refused" "abota flash: $DEMO:" \
 expect_fail "flash: unknown layout" "unknown name" \
   "$ABOTA" flash --layout nosuch --out "$SIM_TMP/f.img" "$SIM_TMP/img/v1-user1.bin"
 expect_fail "sim: missing flash file" "$SIM_TMP/none.img" \
-  "$ABOTA" sim --flash "$SIM_TMP/none.img" --url "http://127.0.0.1:1/user%d.bin"
+  "$ABOTA" sim ${LOADER_ARGS[@]+"${LOADER_ARGS[@]}"} --flash "$SIM_TMP/none.img" --url "http://127.0.0.1:1/user%d.bin"
+
+expect_fail "sim: unknown loader" "--loader wants full or crc32" \
+  "$ABOTA" sim --loader nosuch --flash "$SIM_TMP/none.img" --url "http://127.0.0.1:1/user%d.bin"
+
+# The ESP8266 loader boots only what starts with an Espressif header: a bare
+# executable (not packed with --wrap-e9) is nothing to it.
+"$ABOTA" pack --version 1.0.0 --slot 1 -o "$SIM_TMP/img/bare-v1-user1.bin" "$DEMO" >/dev/null ||
+  { echo "FAIL: abota pack $DEMO"; exit 1; }
+fresh_flash "$SIM_TMP/img/bare-v1-user1.bin"
+expect_fail "sim --loader crc32: bare executable not bootable" \
+  "boots only images packed with --wrap-e9" \
+  "$ABOTA" sim --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} --loader crc32 \
+  --url "http://127.0.0.1:1/user%d.bin"
 
 # One damaged byte in user1, nothing in user2: nothing to boot.
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 flip_byte "$FLASH" $((0x1000 + 5000))
 expect_fail "sim: nothing bootable" "nothing bootable" \
-  "$ABOTA" sim --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} \
+  "$ABOTA" sim ${LOADER_ARGS[@]+"${LOADER_ARGS[@]}"} --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} \
   --url "http://127.0.0.1:1/user%d.bin"
 
 # A server that accepts and never answers: the firmware hangs until the
@@ -61,7 +77,7 @@ for ((i = 0; i < 200; i++)); do
 done
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 expect_fail "sim: watchdog and --max-boots" "gave up after 2 boots" \
-  "$ABOTA" sim --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} \
+  "$ABOTA" sim ${LOADER_ARGS[@]+"${LOADER_ARGS[@]}"} --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} \
   --url "http://127.0.0.1:$PORT/user%d.bin" --watchdog 1 \
   --max-boots 2
 grep -qF "watchdog: firmware in user1 ran past 1 s" "$SIM_TMP/cmd.out" ||
@@ -79,6 +95,15 @@ run_sim "update v1 -> v2" "device running v2.0.0 from user2"
 flip_byte "$FLASH" $((SLOT2_OFFSET + 5000))
 run_sim "damaged user2 falls back to user1, which updates again" \
   "device running v2.0.0 from user2" "(fallback: user2: " "downloading user2.bin"
+
+# A flash as esptool leaves it (v1 in user1, no boot record): the
+# bootloader boots user1 by itself, writes a record, and v1 updates to v2.
+fresh_flash "$SIM_TMP/img/v1-user1.bin"
+erase_bootrec "$FLASH"
+CASES=$((CASES + 1))
+run_sim "flash without a boot record boots user1, which updates" \
+  "device running v2.0.0 from user2" "(no boot record)" "downloading user2.bin" \
+  "self-test ok"
 
 # A v3 that exits with an error (/bin/false) and one that is no program at
 # all: both fail their trial and the device rolls back to v2.
