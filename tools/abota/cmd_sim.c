@@ -1,10 +1,10 @@
 /* abota sim: a simulated ESP8266 running the real core on a flash file.
  *
  * Each boot: the bootloader (the core's boot choice, or with --loader crc32
- * the shipped ESP8266 loader's) picks a slot, the slot's
- * firmware runs as a Linux process, and its exit decides what comes next
- * (sim_abi.h). The loop is bounded by --max-boots so a device that keeps
- * crashing ends the simulation instead of spinning. */
+ * the shipped ESP8266 loader's) picks a slot, the slot's firmware runs as a
+ * Linux process, and its exit decides what comes next (sim_abi.h). The loop
+ * is bounded by --max-boots so a device that keeps crashing ends the
+ * simulation instead of spinning. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
