@@ -4,33 +4,12 @@
 #include <string.h>
 
 #include "abota/error.h"
+#include "abota/layout_esp8266.h"
 
-/* ESP8266 layouts (fixtures README, "Flash layout per size map"). Each slot
- * is the SDK's largest user bin (RTOS SDK *_MAX_SECTOR): 250 sectors in
- * 1024+1024, 122 in 512+512. That leaves six sectors between user1's end and
- * user2's start, which no SDK area uses in these maps (RF calibration, PHY
- * init and system parameters sit at the end of the chip); the boot records
- * take the first two of them and the update engine's progress journal the
- * third. Sector 0 keeps the bootloader. */
+/* The ESP8266 layouts (abota/layout_esp8266.h, shared with the loader). */
 static const struct abota_layout builtin[] = {
-    {
-        .name = "esp8266-1024+1024",
-        .flash_size = 0x200000u,
-        .sector_size = 0x1000u,
-        .write_align = 4u,
-        .slot = {{0x001000u, 0x0FA000u}, {0x101000u, 0x0FA000u}},
-        .bootrec = {0x0FB000u, 0x0FC000u},
-        .journal = 0x0FD000u,
-    },
-    {
-        .name = "esp8266-512+512",
-        .flash_size = 0x100000u,
-        .sector_size = 0x1000u,
-        .write_align = 4u,
-        .slot = {{0x001000u, 0x07A000u}, {0x081000u, 0x07A000u}},
-        .bootrec = {0x07B000u, 0x07C000u},
-        .journal = 0x07D000u,
-    },
+    ABOTA_LAYOUT_ESP8266_1024_INIT,
+    ABOTA_LAYOUT_ESP8266_512_INIT,
 };
 
 static const struct {

@@ -118,6 +118,23 @@ expect_out '^  target slot: +2$' "slot taken from the user2 bin"
 expect_out '^  flags: +0x01' "Espressif flag set"
 expect_out '^  CRC trailer: .*: good$' "packed user2 bin CRC"
 
+# 3b. --wrap-e9: the firmware, unchanged, as the one segment of a 0xE9 image
+# (8-byte header, 8-byte segment header, zeros and the XOR checksum to the
+# end of a 16-byte line), which the fixtures' own parser accepts
+run "$ABOTA" pack --wrap-e9 --version 1.2.3 --slot 1 "$TMP/fw.bin" -o "$TMP/fw-e9.img"
+expect_rc 0 "pack --wrap-e9"
+expect_out 'Espressif image \(no CRC trailer\), 54352 bytes' "pack --wrap-e9 kind and size"
+run "$ABOTA" inspect "$TMP/fw-e9.img"
+expect_rc 0 "inspect wrapped firmware"
+expect_out '^  flags: +0x01' "wrapped firmware flagged Espressif"
+expect_out '^  checksum: .*: good$' "wrapped firmware checksum"
+head -c 54352 "$TMP/fw-e9.img" >"$TMP/fw-e9.bin"
+[[ $(od -An -tx1 -N2 "$TMP/fw-e9.bin" | tr -d ' ') == e901 ]] || fail "wrapped image does not start e9 01"
+cmp -s <(tail -c +17 "$TMP/fw-e9.bin" | head -c 54322) "$TMP/fw.bin" ||
+    fail "wrapped segment is not the firmware unchanged"
+run python3 "$FIX/check_userbin.py" "$TMP/fw-e9.bin"
+expect_out 'ALL CHECKS PASS' "fixtures parser on the wrapped image"
+
 # 4. --slot contradicting the bin is refused, and nothing is written
 run "$ABOTA" pack --version 1.0.0 --slot 1 "$bin2" -o "$TMP/no.img"
 expect_rc 1 "pack user2 bin with --slot 1"

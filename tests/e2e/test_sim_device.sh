@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The simulated device itself: abota flash's checks, the watchdog, the boot
-# bound, a flash with nothing bootable, and the fallback when the active
-# slot's image is damaged in flash.
+# bound, a flash with nothing bootable, the fallback when the active slot's
+# image is damaged in flash, a flash without a boot record, and rollbacks.
 # Usage: test_sim_device.sh BUILD_DIR SHARED_DIR
 set -u
 BUILD=${1:?usage: $0 BUILD_DIR SHARED_DIR}
@@ -9,14 +9,17 @@ BUILD=${1:?usage: $0 BUILD_DIR SHARED_DIR}
 sim_setup
 CASES=0
 
-# expect_fail NAME TEXT CMD...: CMD must exit nonzero and print TEXT.
+# expect_fail NAME TEXT CMD...: CMD must exit nonzero and print TEXT (and,
+# when it runs abota sim --loader crc32, say that loader ran).
 expect_fail() {
-  local name=$1 text=$2 out=$SIM_TMP/cmd.out
+  local name=$1 text=$2 out=$SIM_TMP/cmd.out mark=
   shift 2
+  [[ " $* " == *" --loader crc32 "* ]] && mark=$CRC32_LOADER_MARK
   CASES=$((CASES + 1))
   timeout 30 "$@" >"$out" 2>&1
   local rc=$?
-  if [[ $rc -ne 0 && $rc -ne 124 ]] && grep -qF -- "$text" "$out"; then
+  if [[ $rc -ne 0 && $rc -ne 124 ]] && grep -qF -- "$text" "$out" &&
+    { [[ -z $mark ]] || grep -qF -- "$mark" "$out"; }; then
     echo "ok   $name"
   else
     echo "FAIL $name (exit $rc, want nonzero and '$text')"
@@ -33,13 +36,26 @@ expect_fail "flash: raw executable refused" "abota flash: $DEMO:" \
 expect_fail "flash: unknown layout" "unknown name" \
   "$ABOTA" flash --layout nosuch --out "$SIM_TMP/f.img" "$SIM_TMP/img/v1-user1.bin"
 expect_fail "sim: missing flash file" "$SIM_TMP/none.img" \
-  "$ABOTA" sim --flash "$SIM_TMP/none.img" --url "http://127.0.0.1:1/user%d.bin"
+  "$ABOTA" sim ${LOADER_ARGS[@]+"${LOADER_ARGS[@]}"} --flash "$SIM_TMP/none.img" --url "http://127.0.0.1:1/user%d.bin"
+
+expect_fail "sim: unknown loader" "--loader wants full or crc32" \
+  "$ABOTA" sim --loader nosuch --flash "$SIM_TMP/none.img" --url "http://127.0.0.1:1/user%d.bin"
+
+# The ESP8266 loader boots only what starts with an Espressif header: a bare
+# executable (not packed with --wrap-e9) is nothing to it.
+"$ABOTA" pack --version 1.0.0 --slot 1 -o "$SIM_TMP/img/bare-v1-user1.bin" "$DEMO" >/dev/null ||
+  { echo "FAIL: abota pack $DEMO"; exit 1; }
+fresh_flash "$SIM_TMP/img/bare-v1-user1.bin"
+expect_fail "sim --loader crc32: bare executable not bootable" \
+  "boots only images packed with --wrap-e9" \
+  "$ABOTA" sim --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} --loader crc32 \
+  --url "http://127.0.0.1:1/user%d.bin"
 
 # One damaged byte in user1, nothing in user2: nothing to boot.
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 flip_byte "$FLASH" $((0x1000 + 5000))
 expect_fail "sim: nothing bootable" "nothing bootable" \
-  "$ABOTA" sim --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} \
+  "$ABOTA" sim ${LOADER_ARGS[@]+"${LOADER_ARGS[@]}"} --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} \
   --url "http://127.0.0.1:1/user%d.bin"
 
 # A server that accepts and never answers: the firmware hangs until the
@@ -61,7 +77,7 @@ for ((i = 0; i < 200; i++)); do
 done
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 expect_fail "sim: watchdog and --max-boots" "gave up after 2 boots" \
-  "$ABOTA" sim --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} \
+  "$ABOTA" sim ${LOADER_ARGS[@]+"${LOADER_ARGS[@]}"} --flash "$FLASH" ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} \
   --url "http://127.0.0.1:$PORT/user%d.bin" --watchdog 1 \
   --max-boots 2
 grep -qF "watchdog: firmware in user1 ran past 1 s" "$SIM_TMP/cmd.out" ||
@@ -80,6 +96,31 @@ flip_byte "$FLASH" $((SLOT2_OFFSET + 5000))
 run_sim "damaged user2 falls back to user1, which updates again" \
   "device running v2.0.0 from user2" "(fallback: user2: " "downloading user2.bin"
 
+# A flash as esptool leaves it (v1 in user1, no boot record): the
+# bootloader boots user1 by itself, writes a record, and v1 updates to v2.
+fresh_flash "$SIM_TMP/img/v1-user1.bin"
+erase_bootrec "$FLASH"
+CASES=$((CASES + 1))
+run_sim "flash without a boot record boots user1, which updates" \
+  "device running v2.0.0 from user2" "(no boot record)" "downloading user2.bin" \
+  "self-test ok"
+
+# The same flash updated to a v3 that crashes: the rollback goes back to
+# the slot the bootloader first found without a record. The ESP8266 loader
+# writes that slot's record entry with length, CRC-32 and version 0 (it
+# reads no footer), so the firmware, which takes its version from the
+# record, says v0.0.0 there until something fills the entry in.
+serve_none
+serve user2.bin "$SIM_TMP/img/crash-v3-user2.bin"
+fresh_flash "$SIM_TMP/img/v2-user1.bin"
+erase_bootrec "$FLASH"
+CASES=$((CASES + 1))
+back="device running v2.0.0 from user1"
+[[ $E2E_LOADER == crc32 ]] && back="device running v0.0.0 from user1"
+run_sim "flash without a boot record, crashing v3 rolls back" "$back" \
+  "(no boot record)" "(rollback: user2 failed its trial)" \
+  "v3.0.0 in user2 failed its trial and was rolled back"
+
 # A v3 that exits with an error (/bin/false) and one that is no program at
 # all: both fail their trial and the device rolls back to v2.
 pack /bin/false 3.0.0 2 "$SIM_TMP/img/false-v3-user2.bin"
@@ -95,6 +136,21 @@ serve user2.bin "$SIM_TMP/img/text-v3-user2.bin"
 fresh_flash "$SIM_TMP/img/v2-user1.bin"
 run_sim "v3 that cannot start rolls back" "device running v2.0.0 from user1" \
   "firmware in user2 could not start" "v3.0.0 in user2 failed its trial and was rolled back"
+
+# Under the core's choice a wrapped image (abota pack --wrap-e9, what
+# ABOTA_E2E_LOADER=crc32 packs) runs as well: its one segment is the firmware.
+if [[ $E2E_LOADER == full ]]; then
+  "$ABOTA" pack --wrap-e9 --version 1.0.0 --slot 1 -o "$SIM_TMP/img/e9-v1-user1.bin" "$DEMO" \
+    >/dev/null && "$ABOTA" pack --wrap-e9 --version 2.0.0 --slot 2 \
+    -o "$SIM_TMP/img/e9-v2-user2.bin" "$DEMO" >/dev/null ||
+    { echo "FAIL: abota pack --wrap-e9 $DEMO"; exit 1; }
+  serve_none
+  serve user2.bin "$SIM_TMP/img/e9-v2-user2.bin"
+  fresh_flash "$SIM_TMP/img/e9-v1-user1.bin"
+  CASES=$((CASES + 1))
+  run_sim "wrapped images under --loader full: update v1 -> v2" \
+    "device running v2.0.0 from user2" "CRC check ok" "self-test ok"
+fi
 
 # The 512+512 layout (1 MB chip): same cycle, other addresses.
 if [[ -n $E2E_LAYOUT ]]; then

@@ -19,6 +19,9 @@ int cmd_inspect(int argc, char **argv);
 /* Reads a whole file into a malloc'd buffer (free it). Refuses files over
  * max bytes. Returns 0, or -1 after printing why (prefixed with who). */
 int cli_read_file(const char *who, const char *path, size_t max, uint8_t **buf, size_t *len);
+/* A one-segment 0xE9 image holding in[len] unchanged (pack_e9.c), in a
+ * malloc'd buffer (free it). Returns 0, or -1 when out of memory or too big. */
+int cli_wrap_e9(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len);
 int cmd_flash(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

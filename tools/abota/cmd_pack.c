@@ -16,7 +16,7 @@
 static void pack_usage(FILE *out)
 {
     fprintf(out,
-            "usage: abota pack --version X.Y.Z [--slot 1|2] FIRMWARE -o IMAGE\n"
+            "usage: abota pack --version X.Y.Z [--slot 1|2] [--wrap-e9] FIRMWARE -o IMAGE\n"
             "\n"
             "Wraps FIRMWARE (unchanged) into an abota image: 0xFF padding to a multiple\n"
             "of 16 bytes, then a 256-byte footer with the version, target slot, CRC-32\n"
@@ -25,6 +25,9 @@ static void pack_usage(FILE *out)
             "  --version X.Y.Z  firmware version (0-255.0-255.0-65535, optional leading v)\n"
             "  --slot 1|2       slot the image is built for; default: the user number of\n"
             "                   an Espressif v2 user bin, else any slot\n"
+            "  --wrap-e9        first wraps FIRMWARE (a Linux executable for abota sim) in a\n"
+            "                   one-segment 0xE9 image, the header the ESP8266 loader\n"
+            "                   checks (abota sim --loader crc32)\n"
             "  -o IMAGE         output file, written atomically (temporary file + rename)\n"
             "\n"
             "An Espressif user bin is recognised and checked (XOR checksum, CRC trailer);\n"
@@ -80,11 +83,12 @@ int cmd_pack(int argc, char **argv)
         {"version", required_argument, NULL, 'V'},
         {"slot", required_argument, NULL, 's'},
         {"output", required_argument, NULL, 'o'},
+        {"wrap-e9", no_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *version = NULL, *out = NULL, *slot_arg = NULL;
-    int c;
+    int c, wrap = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
@@ -92,6 +96,7 @@ int cmd_pack(int argc, char **argv)
         case 'V': version = optarg; break;
         case 's': slot_arg = optarg; break;
         case 'o': out = optarg; break;
+        case 'E': wrap = 1; break;
         case 'h': pack_usage(stdout); return 0;
         case ':':
             fprintf(stderr, "abota pack: %s needs a value\n", argv[optind - 1]);
@@ -140,6 +145,19 @@ int cmd_pack(int argc, char **argv)
         fprintf(stderr, "abota pack: %s is empty: nothing to pack\n", in);
         free(fw);
         return 1;
+    }
+    if (wrap) {
+        uint8_t *w;
+        size_t wlen;
+        if (cli_wrap_e9(fw, len, &w, &wlen) < 0) {
+            fprintf(stderr, "abota pack: %s: cannot wrap it in a 0xE9 image (too big or out "
+                            "of memory)\n", in);
+            free(fw);
+            return 1;
+        }
+        free(fw);
+        fw = w;
+        len = wlen;
     }
 
     /* An Espressif user bin: check it now rather than ship one that the

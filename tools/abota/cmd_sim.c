@@ -1,9 +1,10 @@
 /* abota sim: a simulated ESP8266 running the real core on a flash file.
  *
- * Each boot: the bootloader (the core's boot choice) picks a slot, the slot's
- * firmware runs as a Linux process, and its exit decides what comes next
- * (sim_abi.h). The loop is bounded by --max-boots so a device that keeps
- * crashing ends the simulation instead of spinning. */
+ * Each boot: the bootloader (the core's boot choice, or with --loader crc32
+ * the shipped ESP8266 loader's) picks a slot, the slot's firmware runs as a
+ * Linux process, and its exit decides what comes next (sim_abi.h). The loop
+ * is bounded by --max-boots so a device that keeps crashing ends the
+ * simulation instead of spinning. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@ static void sim_usage(FILE *out)
 {
     fprintf(out,
             "usage: abota sim --flash FLASH.img --url URL [--layout NAME] [--ssid NAME]\n"
-            "                 [--max-boots N] [--watchdog SEC]\n"
+            "                 [--max-boots N] [--watchdog SEC] [--loader full|crc32]\n"
             "  Boots the simulated device from FLASH.img (made by abota flash): the\n"
             "  bootloader picks a slot, the slot's firmware runs, and runs again after\n"
             "  each reboot it asks for or each crash. Ends when the firmware goes idle:\n"
@@ -30,7 +31,16 @@ static void sim_usage(FILE *out)
             "  --layout NAME    flash layout (default esp8266-2m)\n"
             "  --ssid NAME      access point the firmware joins (default: its own)\n"
             "  --max-boots N    give up after N boots (default 10)\n"
-            "  --watchdog SEC   a firmware running longer is reset (default 60)\n");
+            "  --watchdog SEC   a firmware running longer is reset (default 60)\n"
+            "  --loader full    the bootloader runs the core's boot choice\n"
+            "                   (abota_boot_choose: footer, CRC-32 and SHA-256, Espressif\n"
+            "                   checks, a probe of slots the record does not describe);\n"
+            "                   the default\n"
+            "  --loader crc32   it runs the choice of the ESP8266 loader that ships\n"
+            "                   (src/loader/esp8266/choose.c: the same policy, a slot\n"
+            "                   verified only by its boot record's CRC-32 and length and\n"
+            "                   the Espressif header magic), so the firmware must be\n"
+            "                   packed with abota pack --wrap-e9\n");
 }
 
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -56,7 +66,7 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
     }
     struct abota_boot_decision d;
     int exe_fd = -1;
-    rc = sim_boot(sim_flash_port(&sf), l, &d, &exe_fd);
+    rc = sim_boot(sim_flash_port(&sf), l, base->loader, &d, &exe_fd);
     int rc_close = sim_flash_close(&sf);
     if (rc >= 0 && rc_close < 0)
         rc = rc_close;
@@ -64,8 +74,13 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
         if (exe_fd >= 0)
             close(exe_fd);
         if (rc == ABOTA_ERR_UNSUPPORTED)
-            fprintf(stderr, "abota sim: boot %u: user%d holds no abota image; the simulator "
-                            "runs only packed Linux firmware\n", n, d.slot);
+            fprintf(stderr, "abota sim: boot %u: user%d holds no abota image and no one-segment "
+                            "0xE9 image; the simulator runs only packed Linux firmware\n",
+                    n, d.slot);
+        else if (rc == ABOTA_ERR_BOOT_NOTHING && base->loader == SIM_LOADER_CRC32)
+            fprintf(stderr, "abota sim: boot %u: bootloader: %s: neither user1 nor user2 holds "
+                            "an 0xE9 or 0xEA image matching its boot record (--loader crc32 "
+                            "boots only images packed with --wrap-e9)\n", n, abota_strerror(rc));
         else if (rc == ABOTA_ERR_BOOT_NOTHING)
             fprintf(stderr, "abota sim: boot %u: bootloader: %s: neither user1 nor user2 holds "
                             "an image that verifies\n", n, abota_strerror(rc));
@@ -126,6 +141,7 @@ int cmd_sim(int argc, char **argv)
         {"ssid", required_argument, NULL, 's'},
         {"max-boots", required_argument, NULL, 'm'},
         {"watchdog", required_argument, NULL, 'w'},
+        {"loader", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -151,6 +167,16 @@ int cmd_sim(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'L':
+            if (strcmp(optarg, "full") == 0)
+                ctx.loader = SIM_LOADER_FULL;
+            else if (strcmp(optarg, "crc32") == 0)
+                ctx.loader = SIM_LOADER_CRC32;
+            else {
+                fprintf(stderr, "abota sim: --loader wants full or crc32, not '%s'\n", optarg);
+                return 2;
+            }
+            break;
         case 'h': sim_usage(stdout); return 0;
         default: sim_usage(stderr); return 2;
         }
@@ -165,6 +191,8 @@ int cmd_sim(int argc, char **argv)
                 ctx.layout_name);
         return 2;
     }
+    if (ctx.loader == SIM_LOADER_CRC32)
+        printf("bootloader: the ESP8266 loader's choice (CRC-32 against the boot record)\n");
     for (unsigned n = 1; n <= max_boots; n++) {
         uint32_t version = 0;
         int slot = 0;

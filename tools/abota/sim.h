@@ -1,6 +1,7 @@
 /* The simulated device behind `abota sim`: a bootloader that runs the core's
- * boot choice on a flash file, and a runner that starts the chosen slot's
- * firmware (a Linux executable stored in the slot) under a watchdog. */
+ * boot choice or the ESP8266 loader's on a flash file, and a runner that
+ * starts the chosen slot's firmware (a Linux executable stored in the slot)
+ * under a watchdog. */
 #ifndef ABOTA_SIM_H
 #define ABOTA_SIM_H
 
@@ -20,13 +21,29 @@ enum sim_outcome {
     SIM_START_FAIL, /* could not be started at all (not an executable): a crash too */
 };
 
-/* One boot: the core's boot choice on f, the record update it implies, and
- * an executable copy of the chosen slot's payload. On success *exe_fd is a
- * memfd holding exactly the verified payload bytes. Returns 0 or an abota
- * error (ABOTA_ERR_BOOT_NOTHING when no slot verifies, ABOTA_ERR_UNSUPPORTED
- * when the slot holds an image the simulator cannot run). */
-int sim_boot(const struct abota_flash *f, const struct abota_layout *l,
+/* Which boot choice the simulated bootloader runs. */
+enum sim_loader {
+    SIM_LOADER_FULL = 0, /* the core's abota_boot_choose + abota_boot_apply */
+    SIM_LOADER_CRC32,    /* the ESP8266 loader's abota_loader_choose (choose.c) */
+};
+
+/* One boot: the boot choice on f, the record update it implies, and an
+ * executable copy of the chosen slot's firmware: the payload, or the one
+ * segment of a 0xE9 image that wraps it (abota pack --wrap-e9). On success
+ * *exe_fd is a memfd holding exactly those bytes of flash. Returns 0 or an
+ * abota error (ABOTA_ERR_BOOT_NOTHING when no slot verifies,
+ * ABOTA_ERR_UNSUPPORTED when the slot holds an image the simulator cannot
+ * run). */
+int sim_boot(const struct abota_flash *f, const struct abota_layout *l, enum sim_loader loader,
              struct abota_boot_decision *d, int *exe_fd);
+
+/* The ESP8266 loader's choice (sim_loader.c) as a decision: slot, reason,
+ * the record as the loader wrote it, the footer its record entry points at
+ * (kind ABOTA_IMAGE_UNKNOWN when there is none), and ABOTA_ERR_BOOT_MISMATCH
+ * as active_err for a slot passed over. The record is written already.
+ * Returns 0 or ABOTA_ERR_BOOT_NOTHING. */
+int sim_loader_crc32(const struct abota_flash *f, const struct abota_layout *l,
+                     struct abota_boot_decision *d);
 
 /* Text for a boot reason ("normal", "trial", ...). */
 const char *sim_boot_reason(enum abota_boot_reason r);
@@ -38,6 +55,7 @@ struct sim_context {
     const char *ssid;
     int slot;
     unsigned watchdog_s;
+    enum sim_loader loader;
 };
 
 /* Starts the executable in exe_fd with the context in its environment and

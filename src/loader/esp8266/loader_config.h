@@ -1,8 +1,11 @@
-/* Build-time settings of the loader: which flash layout it boots. The values
- * must match the built-in layout the firmware's updater uses
- * (src/core/layout.c); -DABOTA_LOADER_MAP=2 selects "esp8266-512+512". */
+/* Build-time settings of the loader: which flash layout it boots. The layout
+ * is the core's built-in one the firmware's updater uses, from the same
+ * initialiser (abota/layout_esp8266.h); -DABOTA_LOADER_MAP=2 selects
+ * "esp8266-512+512". */
 #ifndef ABOTA_LOADER_CONFIG_H
 #define ABOTA_LOADER_CONFIG_H
+
+#include "abota/layout_esp8266.h"
 
 /* The SDK's flash size map: 5 (2 MB, 1024+1024) or 2 (1 MB, 512+512). */
 #ifndef ABOTA_LOADER_MAP
@@ -19,15 +22,9 @@
 #endif
 
 #if ABOTA_LOADER_MAP == 5
-#define ABOTA_LOADER_LAYOUT_INIT                                                   \
-    {.name = "esp8266-1024+1024", .flash_size = 0x200000u, .sector_size = 0x1000u, \
-     .write_align = 4u, .slot = {{0x001000u, 0x0FA000u}, {0x101000u, 0x0FA000u}}, \
-     .bootrec = {0x0FB000u, 0x0FC000u}}
+#define ABOTA_LOADER_LAYOUT_INIT ABOTA_LAYOUT_ESP8266_1024_INIT
 #elif ABOTA_LOADER_MAP == 2
-#define ABOTA_LOADER_LAYOUT_INIT                                                  \
-    {.name = "esp8266-512+512", .flash_size = 0x100000u, .sector_size = 0x1000u,  \
-     .write_align = 4u, .slot = {{0x001000u, 0x07A000u}, {0x081000u, 0x07A000u}}, \
-     .bootrec = {0x07B000u, 0x07C000u}}
+#define ABOTA_LOADER_LAYOUT_INIT ABOTA_LAYOUT_ESP8266_512_INIT
 #else
 #error "ABOTA_LOADER_MAP must be 5 (1024+1024) or 2 (512+512)"
 #endif
