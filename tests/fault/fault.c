@@ -1014,9 +1014,9 @@ static void sweep(struct world *w, unsigned cfg_i, enum scenario sc, const struc
         for (uint32_t i = 0; i < k_ops; i++)
             cov[op_phase[i]]++;
 
-        /* A sample strides through the ops, four times wider from the
+        /* A sample strides through the ops, five times wider from the
          * start states other than "record". */
-        unsigned stride = o->stride > 1 && w->start != ST_RECORD ? o->stride * 4u : o->stride;
+        unsigned stride = o->stride > 1 && w->start != ST_RECORD ? o->stride * 5u : o->stride;
         unsigned long points = 0, failed = 0, resumed = 0, unreached = 0;
         for (uint32_t n = 1; n <= k_ops; n++) {
             if (o->cut && n != o->cut)
