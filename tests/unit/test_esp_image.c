@@ -13,8 +13,8 @@
 #include "abota/crc32.h"
 #include "abota/error.h"
 #include "abota/image.h"
-#include "fileflash.h"
 #include "espbins.h"
+#include "fileflash.h"
 #include "fixture.h"
 
 static const struct espbins *bins;
