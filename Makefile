@@ -138,7 +138,7 @@ esp8266: deps-cross $(BUILD_LX106)/CMakeCache.txt
 
 # The whole network-fault matrix (docs/RELIABILITY.md); ctest runs a sample.
 netfault: build
-	bash tests/e2e/test_netfault.sh $(BUILD) ../shared full
+	bash tests/e2e/test_netfault.sh $(BUILD) full
 
 clean:
 	rm -rf $(BUILD) $(BUILD_LX106) $(BUILD_LX106_SMALL) $(BUILD_CM3) $(BUILD_ASAN) $(BUILD_VALGRIND) $(BUILD_FUZZ) \

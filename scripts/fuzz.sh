@@ -4,8 +4,9 @@
 # usage: scripts/fuzz.sh BUILD_DIR SECONDS [TARGET...]
 #
 # Per target T: seeds come from tests/fuzz/corpus/T (committed) and, for
-# fuzz_esp, the Espressif bins in ../shared/fixtures (copied at run time,
-# never committed); the growing corpus stays in BUILD_DIR/fuzz-corpus/T and
+# fuzz_esp, the Espressif-format bins tests/support/espbins_gen.py writes
+# plus, when present, Espressif's own in ../shared/fixtures (copied at run
+# time, never committed); the growing corpus stays in BUILD_DIR/fuzz-corpus/T and
 # crash inputs land in BUILD_DIR/fuzz-findings/T/. To keep a finding as a
 # regression test, copy it into tests/fuzz/corpus/T/ (ctest fuzz.T).
 set -euo pipefail
@@ -43,10 +44,12 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$seeds" "$findings"
   cp -f "$SRC/tests/fuzz/corpus/$t/"* "$seeds/" 2>/dev/null || true
   if [[ $t == fuzz_esp ]]; then
+    python3 "$SRC/tests/support/espbins_gen.py" "$BUILD/fuzz-espbins"
+    find "$BUILD/fuzz-espbins" -name '*.bin' -exec cp -f {} "$seeds/" \;
     if [[ -d $SHARED/fixtures/esp8266 ]]; then
       find "$SHARED/fixtures/esp8266" -name '*.bin' -exec cp -f {} "$seeds/" \;
     else
-      echo "fuzz.sh: $SHARED/fixtures/esp8266 missing: fuzz_esp runs without the real bins" >&2
+      echo "fuzz.sh: $SHARED/fixtures/esp8266 missing: fuzz_esp runs without Espressif's own bins" >&2
     fi
   fi
   log="$BUILD/fuzz-$t.log"

@@ -6,7 +6,7 @@
 # with v1 still running and a clear abota error; never a crash, never past
 # the deadline.
 #
-# Usage: test_netfault.sh BUILD_DIR SHARED_DIR [quick|full]
+# Usage: test_netfault.sh BUILD_DIR [quick|full]
 #   quick (default, ctest e2e.netfault): a sample of the matrix
 #   full (make netfault): the whole matrix
 # NETFAULT_JOBS (default 3) cases run at a time; NETFAULT_FILTER=REGEX runs
@@ -19,8 +19,8 @@
 # expected errors for a cut footer assume a bare executable, which a
 # wrapped image is not.
 set -u
-BUILD=${1:?usage: $0 BUILD_DIR SHARED_DIR [quick|full]}
-MODE=${3:-quick}
+BUILD=${1:?usage: $0 BUILD_DIR [quick|full]}
+MODE=${2:-quick}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
 TOOLS=$SRC/tests/tools

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # abota serve against curl and python: bodies, HEAD, ranges, validators,
 # path traversal, malformed requests, keep-alive and pipelining, the access
-# log and a clean exit on SIGTERM. Usage: test_serve.sh BUILD_DIR SHARED_DIR
+# log and a clean exit on SIGTERM. Usage: test_serve.sh BUILD_DIR
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../tools/serve_common.sh" "$1"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # abota serve with 1000 clients connected at once, each checking every byte
 # of a 64 KiB file or of a range of it; then the server still answers and
-# logged one line per request. Usage: test_serve_concurrent.sh BUILD_DIR SHARED_DIR
+# logged one line per request. Usage: test_serve_concurrent.sh BUILD_DIR
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../tools/serve_common.sh" "$1"

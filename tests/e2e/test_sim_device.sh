@@ -2,9 +2,9 @@
 # The simulated device itself: abota flash's checks, the watchdog, the boot
 # bound, a flash with nothing bootable, the fallback when the active slot's
 # image is damaged in flash, a flash without a boot record, and rollbacks.
-# Usage: test_sim_device.sh BUILD_DIR SHARED_DIR
+# Usage: test_sim_device.sh BUILD_DIR
 set -u
-BUILD=${1:?usage: $0 BUILD_DIR SHARED_DIR}
+BUILD=${1:?usage: $0 BUILD_DIR}
 . "$(dirname "$0")/sim_lib.sh"
 sim_setup
 CASES=0
@@ -152,16 +152,6 @@ if [[ $E2E_LOADER == full ]]; then
     "device running v2.0.0 from user2" "CRC check ok" "self-test ok"
 fi
 
-# The 512+512 layout (1 MB chip): same cycle, other addresses.
-if [[ -n $E2E_LAYOUT ]]; then
-  echo "skipped: update on esp8266-1m (the firmware does not fit its slots on $E2E_LAYOUT builds)"
-else
-  serve user2.bin "$SIM_TMP/img/v2-user2.bin"
-  fresh_flash "$SIM_TMP/img/v1-user1.bin" --layout esp8266-1m
-  CASES=$((CASES + 1))
-  run_sim "update v1 -> v2 on esp8266-1m" "device running v2.0.0 from user2" "CRC check ok" \
-    -- --layout esp8266-1m
-fi
 stop_server
 
 echo "$((CASES - FAILS)) passed, $FAILS failed"

@@ -1,5 +1,6 @@
-/* The slot writer and the boot choice on real Espressif user bins, in the
- * esp8266-512+512 layout (a 1 MiB RAM flash: host only). */
+/* The slot writer and the boot choice on Espressif-format user bins
+ * (tests/support/espbins.h), in the esp8266-512+512 layout (a 1 MiB RAM
+ * flash: host only). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,12 +15,14 @@
 #include "abota/image.h"
 #include "abota/sha256.h"
 #include "abota/slot.h"
+#include "espbins.h"
 #include "fixture.h"
 #include "ramflash.h"
 
-#define USER1 "esp8266/at-512+512/user1.1024.new.2.bin"
-#define USER2 "esp8266/at-512+512/user2.1024.new.2.bin"
-#define BIN_LEN 396900u
+static const struct espbins *bins;
+#define USER1 (&bins->user[ESPBINS_512_USER1])
+#define USER2 (&bins->user[ESPBINS_512_USER2])
+#define BIN_LEN (USER1->size)
 
 static uint8_t *mem;
 static struct ramflash rf;
@@ -73,7 +76,14 @@ static void to_hash(void *arg, const uint8_t *p, size_t n)
     abota_sha256_update(&f->sha, p, n);
 }
 
-static int write_bin(const char *rel, int slot, uint32_t declared, uint32_t limit,
+/* Streams u's file through fn; returns its length. */
+static size_t stream(const struct espbins_userbin *u,
+                     void (*fn)(void *arg, const uint8_t *p, size_t n), void *arg)
+{
+    return fixture_stream(espbins_path(bins, u->name), fn, arg);
+}
+
+static int write_bin(const struct espbins_userbin *u, int slot, uint32_t declared, uint32_t limit,
                      struct abota_image_info *info)
 {
     struct abota_slot_writer w;
@@ -81,7 +91,7 @@ static int write_bin(const char *rel, int slot, uint32_t declared, uint32_t limi
     if (rc < 0)
         return rc;
     struct feed f = {.w = &w, .limit = limit};
-    assert_int_equal(fixture_stream(rel, to_writer, &f), BIN_LEN);
+    assert_int_equal(stream(u, to_writer, &f), u->size);
     if (f.rc < 0)
         return f.rc;
     return abota_slot_finish(&w, info);
@@ -99,7 +109,7 @@ static void test_plain_userbin(void **state)
     assert_true(info.esp.v2);
     assert_int_equal(info.esp.userbin, 1);
     assert_int_equal(info.total_len, BIN_LEN);
-    assert_int_equal(info.esp.crc_stored, 0x74A62BB4u);
+    assert_int_equal(info.esp.crc_stored, USER1->trailer);
 
     /* Unknown length (chunked) works the same. */
     assert_int_equal(write_bin(USER2, 2, 0, BIN_LEN, &info), 0);
@@ -140,7 +150,7 @@ static void test_userbin_refusals(void **state)
     struct abota_slot_writer w;
     assert_int_equal(abota_slot_begin(&w, &rf.port, lay, 1, 2, BIN_LEN), 0);
     struct feed f = {.w = &w, .limit = BIN_LEN};
-    fixture_stream(USER1, to_writer, &f);
+    stream(USER1, to_writer, &f);
     assert_int_equal(f.rc, 0);
     mem[lay->slot[0].offset + 0x1000] ^= 0x20;
     assert_true(abota_slot_finish(&w, &info) < 0);
@@ -153,7 +163,7 @@ static void test_abota_wrapped_userbin(void **state)
     ramflash_init_layout(&rf, mem, lay);
     struct feed h = {0};
     abota_sha256_init(&h.sha);
-    fixture_stream(USER1, to_hash, &h);
+    stream(USER1, to_hash, &h);
 
     struct abota_footer ft;
     memset(&ft, 0, sizeof ft);
@@ -173,7 +183,7 @@ static void test_abota_wrapped_userbin(void **state)
     struct abota_slot_writer w;
     assert_int_equal(abota_slot_begin(&w, &rf.port, lay, 1, 2, total), 0);
     struct feed f = {.w = &w, .limit = BIN_LEN};
-    fixture_stream(USER1, to_writer, &f);
+    stream(USER1, to_writer, &f);
     assert_int_equal(f.rc, 0);
     assert_int_equal(abota_slot_write(&w, tail, pad + ABOTA_FOOTER_SIZE), 0);
     struct abota_image_info info;
@@ -193,6 +203,7 @@ static void test_abota_wrapped_userbin(void **state)
 
 int main(void)
 {
+    bins = espbins_tested(); /* exits 77 (Skipped) when the set is missing */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_userbin),
         cmocka_unit_test(test_userbin_refusals),

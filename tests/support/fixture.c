@@ -3,55 +3,51 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#ifndef ABOTA_SHARED_DIR
-#define ABOTA_SHARED_DIR "../shared"
-#endif
 #ifndef ABOTA_TEST_DATA_DIR
 #define ABOTA_TEST_DATA_DIR "tests/data"
 #endif
 
-static char path_buf[512];
-
-static size_t load(const char *dir, const char *rel, uint8_t *buf, size_t cap, const char *hint)
+static FILE *open_or_fail(const char *path, const char *hint)
 {
-    snprintf(path_buf, sizeof path_buf, "%s/%s", dir, rel);
-    FILE *fp = fopen(path_buf, "rb");
+    FILE *fp = fopen(path, "rb");
     if (!fp) {
-        fprintf(stderr, "FATAL: cannot open %s: %s\n", path_buf, hint);
+        fprintf(stderr, "FATAL: cannot open %s%s\n", path, hint);
         exit(2);
     }
+    return fp;
+}
+
+static size_t load(const char *path, uint8_t *buf, size_t cap, const char *hint)
+{
+    FILE *fp = open_or_fail(path, hint);
     size_t n = fread(buf, 1, cap, fp);
     int more = fgetc(fp) != EOF;
     fclose(fp);
     if (more) {
-        fprintf(stderr, "FATAL: %s is larger than the test's buffer (%lu bytes)\n", path_buf,
+        fprintf(stderr, "FATAL: %s is larger than the test's buffer (%lu bytes)\n", path,
                 (unsigned long)cap);
         exit(2);
     }
     return n;
 }
 
-size_t fixture_load(const char *rel, uint8_t *buf, size_t cap)
+size_t fixture_load(const char *path, uint8_t *buf, size_t cap)
 {
-    return load(ABOTA_SHARED_DIR "/fixtures", rel, buf, cap,
-                "the Espressif fixtures must be in ../shared/fixtures beside the project");
+    return load(path, buf, cap, "");
 }
 
 size_t testdata_load(const char *rel, uint8_t *buf, size_t cap)
 {
-    return load(ABOTA_TEST_DATA_DIR, rel, buf, cap, "tests/data is part of the repository");
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", ABOTA_TEST_DATA_DIR, rel);
+    return load(path, buf, cap, ": tests/data is part of the repository");
 }
 
-size_t fixture_stream(const char *rel, void (*fn)(void *arg, const uint8_t *p, size_t n),
+size_t fixture_stream(const char *path, void (*fn)(void *arg, const uint8_t *p, size_t n),
                       void *arg)
 {
     uint8_t chunk[1024];
-    FILE *fp = fopen(fixture_path(rel), "rb");
-    if (!fp) {
-        fprintf(stderr, "FATAL: cannot open %s: the Espressif fixtures must be in "
-                        "../shared/fixtures beside the project\n", path_buf);
-        exit(2);
-    }
+    FILE *fp = open_or_fail(path, "");
     size_t total = 0, n;
     while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
         fn(arg, chunk, n);
@@ -59,12 +55,6 @@ size_t fixture_stream(const char *rel, void (*fn)(void *arg, const uint8_t *p, s
     }
     fclose(fp);
     return total;
-}
-
-const char *fixture_path(const char *rel)
-{
-    snprintf(path_buf, sizeof path_buf, "%s/fixtures/%s", ABOTA_SHARED_DIR, rel);
-    return path_buf;
 }
 
 void fill_random(uint8_t *buf, size_t len, uint32_t seed)

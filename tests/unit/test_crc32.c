@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include "abota/crc32.h"
+#include "espbins.h"
 #include "fixture.h"
 
 /* Bit-at-a-time reference straight from the definition, continuing from
@@ -93,19 +94,19 @@ static void crc_but_tail(void *arg, const uint8_t *p, size_t n)
 static void test_espressif_fixture_crc(void **state)
 {
     (void)state;
-    /* fixtures README: CRC-32 of each user bin without its last 4 bytes. */
-    struct tail_crc t = {0};
-    assert_int_equal(fixture_stream("esp8266/at-512+512/user1.1024.new.2.bin", crc_but_tail, &t),
-                     396900);
-    assert_int_equal(t.crc, 0x74A62BB3u);
-    struct tail_crc u = {0};
-    assert_int_equal(fixture_stream("esp8266/at-1024+1024/user2.2048.new.5.bin", crc_but_tail, &u),
-                     446196);
-    assert_int_equal(u.crc, 0x821BA71Cu);
+    /* The CRC-32 of each user bin without its last 4 bytes (espbins.h). */
+    const struct espbins *bins = espbins_tested();
+    for (int i = 0; i < ESPBINS_USERBINS; i++) {
+        const struct espbins_userbin *u = &bins->user[i];
+        struct tail_crc t = {0};
+        assert_int_equal(fixture_stream(espbins_path(bins, u->name), crc_but_tail, &t), u->size);
+        assert_int_equal(t.crc, u->crc_body);
+    }
 }
 
 int main(void)
 {
+    espbins_tested(); /* exits 77 (Skipped) when the set is missing */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_vectors),
         cmocka_unit_test(test_matches_bitwise_reference),

@@ -1,5 +1,7 @@
-/* The Espressif parser against Espressif's own bins (../shared/fixtures),
- * read through the flash API from files, never whole in RAM. */
+/* The Espressif parser on Espressif-format bins (tests/support/espbins.h:
+ * the generated ones, or Espressif's own when built with
+ * ABOTA_TEST_ESPRESSIF), read through the flash API from files, never whole
+ * in RAM. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,46 +13,17 @@
 #include "abota/crc32.h"
 #include "abota/error.h"
 #include "abota/image.h"
+#include "espbins.h"
 #include "fileflash.h"
 #include "fixture.h"
 
-struct seg {
-    uint32_t load, len;
-};
+static const struct espbins *bins;
 
-struct userbin_case {
-    const char *rel;
-    uint32_t size;
-    uint8_t userbin;
-    uint32_t irom_len;
-    struct seg seg[3];
-    uint8_t size_map;
-    uint8_t xor;
-    uint32_t crc_body;
-    uint32_t trailer;
-};
-
-/* The fixtures README table. */
-static const struct userbin_case userbins[] = {
-    {"esp8266/at-1024+1024/user1.2048.new.5.bin", 446196, 1, 0x61F20,
-     {{0x40100000, 0x6848}, {0x3FFE8000, 0x8C4}, {0x3FFE88D0, 0x3E90}}, 5, 0x6F,
-     0xAFA7749F, 0x50588B60},
-    {"esp8266/at-1024+1024/user2.2048.new.5.bin", 446196, 2, 0x61F20,
-     {{0x40100000, 0x6848}, {0x3FFE8000, 0x8C4}, {0x3FFE88D0, 0x3E90}}, 5, 0x6F,
-     0x821BA71C, 0x7DE458E3},
-    {"esp8266/at-512+512/user1.1024.new.2.bin", 396900, 1, 0x565E0,
-     {{0x40100000, 0x6924}, {0x3FFE8000, 0x890}, {0x3FFE8890, 0x3690}}, 2, 0x8C,
-     0x74A62BB3, 0x74A62BB4},
-    {"esp8266/at-512+512/user2.1024.new.2.bin", 396900, 2, 0x565E0,
-     {{0x40100000, 0x6924}, {0x3FFE8000, 0x890}, {0x3FFE8890, 0x3690}}, 2, 0x8C,
-     0x8F20514B, 0x70DFAEB4},
-};
-
-static void open_fixture(struct fileflash *ff, const char *rel)
+static void open_bin(struct fileflash *ff, const char *name)
 {
-    /* fixture_path names ../shared; a missing file fails loudly */
-    if (fileflash_open(ff, fixture_path(rel)) != 0)
-        fail_msg("cannot open %s: the Espressif fixtures must be in ../shared/fixtures", rel);
+    const char *path = espbins_path(bins, name);
+    if (fileflash_open(ff, path) != 0)
+        fail_msg("cannot open %s", path);
 }
 
 /* A flash that reads through another one and XORs one byte on the way:
@@ -88,18 +61,18 @@ static void patch_init(struct patchflash *p, const struct abota_flash *under, ui
 static void test_userbins_verify(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < sizeof userbins / sizeof userbins[0]; i++) {
-        const struct userbin_case *c = &userbins[i];
+    for (size_t i = 0; i < ESPBINS_USERBINS; i++) {
+        const struct espbins_userbin *c = &bins->user[i];
         struct fileflash ff;
         struct abota_esp_info info;
-        open_fixture(&ff, c->rel);
+        open_bin(&ff, c->name);
         assert_int_equal(ff.port.size, c->size);
         int err = abota_esp_verify_flash(&ff.port, 0, ff.port.size, &info);
         if (err != 0)
-            fail_msg("%s: %s", c->rel, abota_strerror(err));
+            fail_msg("%s: %s", c->name, abota_strerror(err));
         assert_true(info.v2);
         assert_int_equal(info.userbin, c->userbin);
-        assert_int_equal(info.entry, 0x40102DC0u);
+        assert_int_equal(info.entry, c->entry);
         assert_int_equal(info.irom_len, c->irom_len);
         assert_int_equal(info.flash_mode, 0); /* QIO */
         assert_int_equal(info.size_map, c->size_map);
@@ -141,29 +114,24 @@ static void test_crc_fixup(void **state)
 static void test_boot_bins_are_plain(void **state)
 {
     (void)state;
-    static const struct {
-        const char *rel;
-        uint32_t size;
-    } boots[] = {
-        {"esp8266/boot_v1.2.bin", 1936},
-        {"esp8266/boot_v1.6.bin", 3856},
-        {"esp8266/boot_v1.7.bin", 4080},
-    };
-    for (size_t i = 0; i < sizeof boots / sizeof boots[0]; i++) {
+    assert_true(bins->nplain > 0);
+    for (size_t i = 0; i < bins->nplain; i++) {
+        const struct espbins_plain *b = &bins->plain[i];
         struct fileflash ff;
         struct abota_esp_info info;
-        open_fixture(&ff, boots[i].rel);
+        open_bin(&ff, b->name);
+        assert_int_equal(ff.port.size, b->size);
         int err = abota_esp_verify_flash(&ff.port, 0, ff.port.size, &info);
         if (err != 0)
-            fail_msg("%s: %s", boots[i].rel, abota_strerror(err));
+            fail_msg("%s: %s", b->name, abota_strerror(err));
         assert_false(info.v2);
         assert_false(info.has_crc_trailer);
         assert_int_equal(info.nsegments, 3);
         assert_int_equal(info.flash_mode, 0);
         assert_int_equal(info.size_map, 0);
         assert_int_equal(info.checksum_stored, info.checksum_computed);
-        assert_int_equal(info.end, boots[i].size); /* checksum is the last byte */
-        assert_int_equal(info.checksum_offset, boots[i].size - 1);
+        assert_int_equal(info.end, b->size); /* checksum is the last byte */
+        assert_int_equal(info.checksum_offset, b->size - 1);
         fileflash_close(&ff);
     }
 }
@@ -181,7 +149,7 @@ static void test_one_byte_changes(void **state)
     (void)state;
     struct fileflash ff;
     struct abota_esp_info good, info;
-    open_fixture(&ff, userbins[2].rel);
+    open_bin(&ff, bins->user[ESPBINS_512_USER1].name);
     assert_int_equal(abota_esp_verify_flash(&ff.port, 0, ff.port.size, &good), 0);
 
     /* irom is covered only by the CRC */
@@ -220,7 +188,7 @@ static void test_truncation(void **state)
     (void)state;
     struct fileflash ff;
     struct abota_esp_info good, info;
-    open_fixture(&ff, userbins[0].rel);
+    open_bin(&ff, bins->user[ESPBINS_1024_USER1].name);
     assert_int_equal(abota_esp_verify_flash(&ff.port, 0, ff.port.size, &good), 0);
     const uint32_t cuts[] = {0, 1, 8, 15, 16, 17, 16 + good.irom_len + 4,
                              good.seg[1].file_offset + 1, good.checksum_offset,
@@ -244,12 +212,15 @@ static void test_not_espressif(void **state)
     (void)state;
     static uint8_t buf[4096];
     struct abota_esp_info info;
-    assert_int_equal(fixture_load("esp8266/blank.bin", buf, sizeof buf), 4096);
+    assert_int_equal(fixture_load(espbins_path(bins, bins->blank), buf, sizeof buf), 4096);
     assert_int_equal(abota_esp_verify_buf(buf, 4096, &info), ABOTA_ERR_ESP_MAGIC);
-    size_t n = fixture_load("esp8266/esp_init_data_default_v08.bin", buf, sizeof buf);
+    size_t n = fixture_load(espbins_path(bins, bins->phy_init), buf, sizeof buf);
+    assert_int_equal(n, 128);
     assert_int_equal(abota_esp_verify_buf(buf, n, &info), ABOTA_ERR_ESP_MAGIC);
-    /* the same bytes through the buffer API: a boot bin in RAM */
-    n = fixture_load("esp8266/boot_v1.7.bin", buf, sizeof buf);
+    /* the same bytes through the buffer API: a plain image in RAM */
+    const struct espbins_plain *last = &bins->plain[bins->nplain - 1];
+    n = fixture_load(espbins_path(bins, last->name), buf, sizeof buf);
+    assert_int_equal(n, last->size);
     assert_int_equal(abota_esp_verify_buf(buf, n, &info), 0);
     assert_int_equal(info.end, n);
     buf[info.seg[0].file_offset] ^= 1;
@@ -263,6 +234,7 @@ static void test_not_espressif(void **state)
 
 int main(void)
 {
+    bins = espbins_tested();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_userbins_verify),
         cmocka_unit_test(test_crc_fixup),

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "abota/sha256.h"
+#include "espbins.h"
 #include "fixture.h"
 
 static void hex(const uint8_t *d, char *out)
@@ -61,20 +62,24 @@ static void sha_chunk(void *arg, const uint8_t *p, size_t n)
 static void test_espressif_fixture_sha(void **state)
 {
     (void)state;
-    /* fixtures README lists each bin's sha256. */
-    struct abota_sha256 c;
-    uint8_t d[ABOTA_SHA256_SIZE];
-    char h[65];
-    abota_sha256_init(&c);
-    assert_int_equal(fixture_stream("esp8266/at-1024+1024/user1.2048.new.5.bin", sha_chunk, &c),
-                     446196);
-    abota_sha256_finish(&c, d);
-    hex(d, h);
-    assert_string_equal(h, "0414723ed18c14946022ecd9707241940901eb784ffed803b3be5f1dee4edaa9");
+    /* Each user bin's sha256, as its fact sheet lists it (espbins.h). */
+    const struct espbins *bins = espbins_tested();
+    for (int i = 0; i < ESPBINS_USERBINS; i++) {
+        const struct espbins_userbin *u = &bins->user[i];
+        struct abota_sha256 c;
+        uint8_t d[ABOTA_SHA256_SIZE];
+        char h[65];
+        abota_sha256_init(&c);
+        assert_int_equal(fixture_stream(espbins_path(bins, u->name), sha_chunk, &c), u->size);
+        abota_sha256_finish(&c, d);
+        hex(d, h);
+        assert_string_equal(h, u->sha256);
+    }
 }
 
 int main(void)
 {
+    espbins_tested(); /* exits 77 (Skipped) when the set is missing */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nist_vectors),
         cmocka_unit_test(test_incremental_any_split),
