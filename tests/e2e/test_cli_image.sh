@@ -148,8 +148,11 @@ head -c 54352 "$TMP/fw-e9.img" >"$TMP/fw-e9.bin"
 [[ $(od -An -tx1 -N2 "$TMP/fw-e9.bin" | tr -d ' ') == e901 ]] || fail "wrapped image does not start e9 01"
 cmp -s <(tail -c +17 "$TMP/fw-e9.bin" | head -c 54322) "$TMP/fw.bin" ||
     fail "wrapped segment is not the firmware unchanged"
-run python3 "$FIX/check_userbin.py" "$TMP/fw-e9.bin"
-expect_out 'ALL CHECKS PASS' "fixtures parser on the wrapped image"
+# Espressif's own parser comes with their bins (the "espressif" run).
+if [[ -f "$FIX/check_userbin.py" ]]; then
+    run python3 "$FIX/check_userbin.py" "$TMP/fw-e9.bin"
+    expect_out 'ALL CHECKS PASS' "fixtures parser on the wrapped image"
+fi
 
 # 4. --slot contradicting the bin is refused, and nothing is written
 run "$ABOTA" pack --version 1.0.0 --slot 1 "$bin2" -o "$TMP/no.img"
