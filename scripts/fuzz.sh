@@ -16,7 +16,7 @@ shift 2
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${ABOTA_SHARED_DIR:-$SRC/../shared}
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_http fuzz_url fuzz_footer fuzz_esp fuzz_bootrec fuzz_serve)
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_http fuzz_url fuzz_footer fuzz_esp fuzz_bootrec fuzz_serve fuzz_loader fuzz_journal)
 
 # Longest input per target: enough for every structure it parses, small
 # enough to keep executions fast.
@@ -24,6 +24,8 @@ max_len() {
   case $1 in
     fuzz_esp) echo 65536 ;;
     fuzz_bootrec) echo 2816 ;;
+    fuzz_loader) echo 2177 ;;  # flags, two records, two 1 KiB slots
+    fuzz_journal) echo 2307 ;; # flags, mask, the journal sector, a 2 KiB slot
     fuzz_footer) echo 4096 ;;
     fuzz_serve) echo 20480 ;; # past the 8 KiB request line and 16 KiB header limits
     *) echo 4096 ;;

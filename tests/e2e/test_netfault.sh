@@ -240,17 +240,27 @@ done
 
 # Resuming after a drop (abota serve and nginx honour Range): connection 2
 # breaks after 50000 body bytes, then the resumed request (connection 3)
-# meets a fault of its own. Without retries each ends on the first reset.
+# meets a fault of its own. Each case must end with the new image after a
+# resume ("resuming at N of M bytes"), and the server (the proxy's count of
+# response bytes, all connections) must have sent at most N images plus
+# 25000 bytes (resume:N): a download that starts over after the drop sends
+# those 50000 bytes twice, so with N = 1 only a resume passes. A corrupted
+# byte fails the verification and earns one download from scratch: N = 2.
+# A Content-Range that does not fit the resumed request is refused
+# (resume:N:HTTP_RANGE_MISMATCH: that refusal, the proof that the range was
+# asked for, then from scratch); N = 2 allows the refused answer's bytes
+# in flight, up to the rest of the image.
 for up in abota nginx; do
   cut="2=reset=b+50000"
-  add "resume: reset again" $up 0 - "tr:$NET" "$cut" "3=reset=b+50000"
-  add "resume: reset in the 206 headers" $up 0 - "tr:$NET" "$cut" "3=reset=17"
-  add "resume: stall 2 s" $up 0 - "tr:$NET" "$cut" "3=stall=b+100:2000"
-  add "resume: corrupted byte" $up 0 - "tr:$NET" "$cut" "3=flip=b+1000"
-  add "resume: Content-Range from 0" $up 0 - "tr:$NET" "$cut" "3=crange=0-99/100"
-  add "resume: no Content-Range" $up 0 - "tr:$NET" "$cut" "3=crange=drop"
-  add "resume: chunked" $up 0 - "tr:$NET" "$cut" "3=chunked=1000"
-  add "resume: truncated, kept open" $up 0 - "tr:$NET" "$cut" "3=drop=b+1000"
+  add "resume: reset again" $up 0 - "resume:1" "$cut" "3=reset=b+50000"
+  add "resume: reset in the 206 headers" $up 0 - "resume:1" "$cut" "3=reset=17"
+  add "resume: stall 2 s" $up 0 - "resume:1" "$cut" "3=stall=b+100:2000"
+  add "resume: corrupted byte" $up 0 - "resume:2" "$cut" "3=flip=b+1000"
+  add "resume: Content-Range from 0" $up 0 - "resume:2:HTTP_RANGE_MISMATCH" "$cut" \
+    "3=crange=0-99/100"
+  add "resume: no Content-Range" $up 0 - "resume:2:HTTP_RANGE_MISMATCH" "$cut" "3=crange=drop"
+  add "resume: chunked" $up 0 - "resume:1" "$cut" "3=chunked=1000"
+  add "resume: truncated, kept open" $up 0 - "resume:1" "$cut" "3=drop=b+1000"
 done
 
 # Faults on every connection: retries (when the engine makes them) meet the
@@ -349,9 +359,17 @@ run_case() {
     --watchdog 30 --max-boots 6 >"$d/sim.out" 2>&1
   rc=$?
   t1=$(date +%s%N)
-  if [[ -n $ppid ]]; then kill "$ppid" 2>/dev/null; wait "$ppid" 2>/dev/null; fi
+  # The proxy logs its total of response bytes sent when it is stopped.
+  local sent=-1
+  if [[ -n $ppid ]]; then
+    kill "$ppid" 2>/dev/null
+    wait "$ppid" 2>/dev/null
+    sent=$(sed -n 's/^faultproxy: total: \([0-9]*\) response bytes sent$/\1/p' "$d/proxy.log")
+    [[ -n $sent ]] || sent=-1
+  fi
   local verdict
-  verdict=$(python3 "$SIM_TMP/judge.py" "$d/sim.out" "$rc" $(((t1 - t0) / 1000000)) "$expect")
+  verdict=$(python3 "$SIM_TMP/judge.py" "$d/sim.out" "$rc" $(((t1 - t0) / 1000000)) "$expect" \
+    "$sent" "$(stat -c %s "$SIM_TMP/www/z$size/user2.bin")")
   if [[ $verdict == ok* ]]; then
     echo "ok   [$id] $up: $name: ${verdict#ok }" >"$d/result"
     rm -f "$d/flash.img"
@@ -368,6 +386,7 @@ cat >"$SIM_TMP/judge.py" <<PY
 import re, sys
 ERRH = "$SRC/include/abota/error.h"
 out_path, rc, ms, expect = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+sent, image = int(sys.argv[5]), int(sys.argv[6])  # sent: -1 without a proxy
 msgs = {}
 for m in re.finditer(r'X\((ABOTA_ERR_\w+),\s*-?\d+,\s*"((?:[^"\\\\]|\\\\.)*)"\)', open(ERRH).read()):
     msgs[m.group(1)] = m.group(2).replace('\\\\"', '"')
@@ -421,6 +440,33 @@ elif kind == "tr":
             "ABOTA_ERR_RETRIES", "ABOTA_ERR_DEADLINE"})
     else:
         ok = outcome == "old" and err in allowed
+elif kind == "resume":
+    # resume:N: the new image through a resume ("resuming at X of Y
+    # bytes"); resume:N:ERR: the resumed request refused with ERR, then the
+    # new image from scratch. Either way at most N images + 25000 bytes sent.
+    copies, _, refused = errs.partition(":")
+    limit = int(copies) * image + 25000
+    ok = outcome == "new"
+    if refused:
+        msg = msgs.get("ABOTA_ERR_" + refused)
+        if msg is None or not re.search(r"retry \d+ in \d+ ms: " + re.escape(msg), text):
+            ok = False
+            bad.append("no retry after ABOTA_ERR_%s: the range was not asked for" % refused)
+    else:
+        m = re.search(r"resuming at (\d+) of (\d+) bytes", text)
+        if not m:
+            ok = False
+            bad.append("no 'resuming at' line")
+        elif not 0 < int(m.group(1)) < int(m.group(2)) == image:
+            ok = False
+            bad.append("resumed at %s of %s bytes, image %d" % (m.group(1), m.group(2), image))
+    if sent < 0:
+        ok = False
+        bad.append("the proxy logged no total")
+    elif sent > limit:
+        ok = False
+        bad.append("the server sent %d bytes (%.3f x the %d-byte image), more than %d" %
+                   (sent, sent / image, image, limit))
 else:
     ok = False
     bad.append("bad expectation '%s'" % expect)
@@ -433,7 +479,8 @@ if ms > limit:
 if bad:
     print("; ".join(bad))
 else:
-    print("ok %s%s (%d ms)" % (outcome, " " + err[10:] if err else "", ms))
+    sent_text = ", %.3f x image sent" % (sent / image) if sent >= 0 else ""
+    print("ok %s%s (%d ms%s)" % (outcome, " " + err[10:] if err else "", ms, sent_text))
 PY
 
 SELECTED=()

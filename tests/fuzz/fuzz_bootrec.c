@@ -1,8 +1,8 @@
 /* Fuzzes the boot record (decode, read, write) and, when the core has it,
  * the boot choice, over a small RAM flash.
  *
- * Flash (sector 0x100): bootloader sector 0, slot 1 at 0x100 and slot 2 at
- * 0x500 (0x400 each), boot record copies at 0x900 and 0xA00; 0xB00 bytes.
+ * Flash: tiny_flash.h (sector 0x100, slots at 0x100 and 0x500, records at
+ * 0x900 and 0xA00; 0xB00 bytes).
  * Input: byte 0 holds flags. Bit 7 clear: bytes 1..128 are the two record
  * copies (missing bytes erased), the slots stay erased. Bit 7 set: the input
  * is the whole flash (byte 0 lies in the bootloader sector, which the core
@@ -15,7 +15,9 @@
  * - a write lands in the other sector with seq + 1 and leaves the newest
  *   copy untouched; a read then returns what was written;
  * - the boot choice never writes flash, picks a slot that verifies, and
- *   abota_boot_apply leaves the record it announced. */
+ *   abota_boot_apply leaves the record it announced; when it finds nothing
+ *   bootable, neither slot verifies when probed on its own, without the
+ *   record (abota_slot_verify with length 0). */
 #include <stdbool.h>
 #include <string.h>
 
@@ -24,39 +26,16 @@
 #include "abota/error.h"
 #include "fuzz.h"
 #include "ramflash.h"
+#include "tiny_flash.h"
 #ifdef ABOTA_FUZZ_HAVE_BOOT
 #include "abota/boot.h"
 #include "abota/slot.h"
 #endif
 
-#define SECTOR 0x100u
-#define FLASH_SIZE 0xB00u
-#define REC0 0x900u
-#define REC1 0xA00u
-
-static struct abota_layout tiny_layout(void)
-{
-    struct abota_layout l;
-    memset(&l, 0, sizeof l);
-    l.name = "fuzz";
-    l.flash_size = FLASH_SIZE;
-    l.sector_size = SECTOR;
-    l.write_align = 4;
-    l.slot[0].offset = 0x100u;
-    l.slot[0].size = 0x400u;
-    l.slot[1].offset = 0x500u;
-    l.slot[1].size = 0x400u;
-    l.bootrec[0] = REC0;
-    l.bootrec[1] = REC1;
-    return l;
-}
-
-static void repair_crc(uint8_t *rec)
-{
-    uint32_t c = abota_crc32_update(0, rec, ABOTA_BOOTREC_SIZE - 4);
-    for (unsigned i = 0; i < 4; i++)
-        rec[ABOTA_BOOTREC_SIZE - 4 + i] = (uint8_t)(c >> (8 * i));
-}
+#define SECTOR TINY_SECTOR
+#define FLASH_SIZE TINY_FLASH_SIZE
+#define REC0 TINY_REC0
+#define REC1 TINY_REC1
 
 static bool same_rec(const struct abota_bootrec *a, const struct abota_bootrec *b)
 {
@@ -117,12 +96,14 @@ static void check_boot(struct ramflash *rf, const struct abota_layout *l)
     unsigned writes = rf->writes, erases = rf->erases;
     int rc = abota_boot_choose(&rf->port, l, &d);
     FUZZ_CHECK(rf->writes == writes && rf->erases == erases);
+    struct abota_image_info info;
     if (rc != 0) {
         FUZZ_CHECK(rc == ABOTA_ERR_BOOT_NOTHING);
+        for (int s = 1; s <= 2; s++)
+            FUZZ_CHECK(abota_slot_verify(&rf->port, l, s, 0, &info, NULL) != 0);
         return;
     }
     FUZZ_CHECK(d.slot == 1 || d.slot == 2);
-    struct abota_image_info info;
     FUZZ_CHECK(abota_slot_verify(&rf->port, l, d.slot, 0, &info, NULL) == 0 ||
                abota_slot_verify(&rf->port, l, d.slot, d.rec.slot[d.slot - 1].length, &info,
                                  NULL) == 0);
@@ -156,9 +137,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(mem + REC1, data + 1 + n0, n - n0);
     }
     if (flags & 1)
-        repair_crc(mem + REC0);
+        tiny_repair_rec_crc(mem + REC0);
     if (flags & 2)
-        repair_crc(mem + REC1);
+        tiny_repair_rec_crc(mem + REC1);
 
 #ifdef ABOTA_FUZZ_HAVE_BOOT
     /* The boot choice first, on the flash as given; then the records again

@@ -1,6 +1,7 @@
-/* Writes the seed inputs of fuzz_footer and fuzz_bootrec that need real
- * encodings (footer CRC, SHA-256, record CRC) into DIR/fuzz_footer/ and
- * DIR/fuzz_bootrec/. Run once by hand to refresh tests/fuzz/corpus:
+/* Writes the seed inputs that need real encodings (footer CRC, SHA-256,
+ * record CRC, journal CRCs) into DIR/fuzz_footer/, DIR/fuzz_bootrec/,
+ * DIR/fuzz_loader/ and DIR/fuzz_journal/. Run once by hand to refresh
+ * tests/fuzz/corpus:
  *   build/tests/fuzz/fuzz_mkseeds tests/fuzz/corpus */
 #include <stdio.h>
 #include <string.h>
@@ -9,12 +10,13 @@
 #include "abota/crc32.h"
 #include "abota/image.h"
 #include "abota/sha256.h"
+#include "tiny_flash.h"
 
-#define FLASH_SIZE 0xB00u /* fuzz_bootrec's tiny layout */
-#define SLOT1 0x100u
-#define SLOT2 0x500u
-#define REC0 0x900u
-#define REC1 0xA00u
+#define FLASH_SIZE TINY_FLASH_SIZE /* fuzz_bootrec's tiny layout */
+#define SLOT1 TINY_SLOT1
+#define SLOT2 TINY_SLOT2
+#define REC0 TINY_REC0
+#define REC1 TINY_REC1
 
 static int save(const char *dir, const char *name, const void *p, size_t n)
 {
@@ -65,6 +67,108 @@ static struct abota_bootrec record(uint32_t seq, int active, int trial, uint8_t 
     r.slot[1].length = len2;
     r.slot[1].crc32 = crc2;
     return r;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (unsigned i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* fuzz_loader's input: flags, record copies 0 and 1, slot 1, slot 2
+ * (0x400 bytes each). Slots hold Espressif-looking bytes (0xEA 0x04). */
+#define L_SLOT TINY_SLOT_SIZE
+#define L_SIZE (1u + 2u * ABOTA_BOOTREC_SIZE + 2u * L_SLOT)
+
+static uint32_t loader_slot(uint8_t *in, int slot, uint32_t len, uint8_t seed)
+{
+    uint8_t *p = in + 1 + 2 * ABOTA_BOOTREC_SIZE + (uint32_t)(slot - 1) * L_SLOT;
+    for (uint32_t i = 0; i < len; i++)
+        p[i] = (uint8_t)(seed + i * 13u);
+    p[0] = 0xEA;
+    p[1] = 4;
+    return abota_crc32_update(0, p, len);
+}
+
+static int loader_seeds(const char *dir)
+{
+    static uint8_t in[L_SIZE];
+    int bad = 0;
+    memset(in, 0xFF, sizeof in);
+    in[0] = 0;
+    uint32_t c1 = loader_slot(in, 1, 700, 1), c2 = loader_slot(in, 2, 900, 2);
+    bad |= save(dir, "no-record", in, sizeof in);
+    struct abota_bootrec r = record(7, 2, 1, 3, 700, c1, 900, c2);
+    abota_bootrec_encode(&r, in + 1);
+    bad |= save(dir, "trial-pending", in, sizeof in);
+    r = record(8, 2, 2, 0, 700, c1, 900, c2);
+    abota_bootrec_encode(&r, in + 1 + ABOTA_BOOTREC_SIZE);
+    bad |= save(dir, "trial-used-up", in, sizeof in);
+    r = record(9, 1, 0, 0, 700, c1 ^ 1u, 0, 0);
+    abota_bootrec_encode(&r, in + 1);
+    bad |= save(dir, "bad-crc-fallback-length0", in, sizeof in);
+    in[0] = 0x3F; /* the harness repairs headers, entries and both CRCs */
+    bad |= save(dir, "repair-all", in, sizeof in);
+    return bad;
+}
+
+/* fuzz_journal's input: flags, checkpoint mask (2 bytes), the 256-byte
+ * journal sector, the target slot (0x800 bytes). Flags 0x02: running slot
+ * 1, target 2, the engine's URL CRC taken from the header. */
+#define J_SECTOR 0x100u
+#define J_SLOT 0x800u
+#define J_SIZE (3u + J_SECTOR + J_SLOT)
+
+static void journal_entry(uint8_t *j, unsigned i, uint32_t off, const uint8_t *slot)
+{
+    uint8_t *e = j + 112 + 16 * i, h[4];
+    put32(e, off);
+    put32(e + 4, abota_crc32_update(0, slot, off));
+    memcpy(h, j + 108, 4);
+    put32(e + 8, abota_crc32_update(abota_crc32_update(0, h, 4), e, 8));
+}
+
+static int journal_seeds(const char *dir)
+{
+    static uint8_t in[J_SIZE];
+    uint8_t *j = in + 3, *slot = in + 3 + J_SECTOR;
+    static const char etag[] = "\"v2-abc\"";
+    int bad = 0;
+    memset(in, 0xFF, sizeof in);
+    in[0] = 0x02;
+    in[1] = in[2] = 0;
+    for (uint32_t i = 0; i < 0x380; i++)
+        slot[i] = (uint8_t)(i * 7u + 3u);
+    put32(j, 0x4E4A4241u);
+    j[4] = 1;
+    j[5] = 2;
+    j[6] = 1;
+    j[7] = (uint8_t)strlen(etag);
+    put32(j + 8, 0x700);
+    put32(j + 12, 0x12345678u);
+    memset(j + 16, 0, 80);
+    memcpy(j + 16, etag, strlen(etag));
+    put32(j + 108, abota_crc32_update(0, j, 108));
+    journal_entry(j, 0, 0x100, slot);
+    journal_entry(j, 1, 0x200, slot);
+    journal_entry(j, 2, 0x300, slot);
+    bad |= save(dir, "three-checkpoints", in, sizeof in);
+    j[112 + 2 * 16 + 9] ^= 0x40; /* torn: its entry CRC fails */
+    bad |= save(dir, "last-torn", in, sizeof in);
+    journal_entry(j, 2, 0x300, slot);
+    slot[0x250] ^= 1; /* the slot changed since the checkpoint */
+    bad |= save(dir, "prefix-changed", in, sizeof in);
+    slot[0x250] ^= 1;
+    for (unsigned i = 3; i < 9; i++)
+        journal_entry(j, i, 0x300, slot);
+    bad |= save(dir, "full-repeated", in, sizeof in);
+    j[6] = 2; /* Last-Modified, and the header CRC left stale */
+    bad |= save(dir, "stale-header-crc", in, sizeof in);
+    in[0] = 0x1E; /* the harness repairs everything in the mask */
+    in[1] = 0xFF;
+    in[2] = 0x01;
+    bad |= save(dir, "repair-all", in, sizeof in);
+    return bad;
 }
 
 int main(int argc, char **argv)
@@ -120,5 +224,10 @@ int main(int argc, char **argv)
     bad |= save(dir, "flash-normal-probe-other", flash, sizeof flash);
     memset(flash + REC0, 0xFF, 0x200);
     bad |= save(dir, "flash-no-record", flash, sizeof flash);
+
+    snprintf(dir, sizeof dir, "%s/fuzz_loader", argv[1]);
+    bad |= loader_seeds(dir);
+    snprintf(dir, sizeof dir, "%s/fuzz_journal", argv[1]);
+    bad |= journal_seeds(dir);
     return bad;
 }

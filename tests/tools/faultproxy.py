@@ -39,6 +39,9 @@ A spec is a comma-separated list of actions for one connection:
                      (size - 1), nocrlf (no CRLF after its data), ext (a
                      valid chunk extension), noterm (no last chunk: K ignored)
 
+On SIGTERM the proxy logs "total: N response bytes sent", the response
+bytes it handed to the client over all connections, and exits.
+
 Offsets (OFF) count response bytes as the client sees them: N (from the
 first byte), b+N / b-N (from the first body byte), e+N / e-N (from the end
 of the body), cK+N / cK-N (from the first byte of chunk K's size line).
@@ -49,11 +52,13 @@ import argparse
 import asyncio
 import json
 import re
+import signal
 import socket
 import struct
 import sys
 
 EXTRA = b"EXTRA-BYTES-AFTER-BODY\r\n"
+TOTAL_SENT = [0]  # response bytes handed to clients, all connections
 
 
 def log(msg):
@@ -398,6 +403,7 @@ class Conn:
         self.writer.write(data)
         await self.writer.drain()
         self.pos += len(data)
+        TOTAL_SENT[0] += len(data)
 
     async def emit(self, data):
         drip = None
@@ -479,8 +485,11 @@ async def main_async(args):
             f.write("%d\n" % port)
         import os
         os.replace(args.port_file + ".tmp", args.port_file)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     async with server:
-        await server.serve_forever()
+        await stop.wait()
+    log("total: %d response bytes sent" % TOTAL_SENT[0])
 
 
 def main():
