@@ -250,6 +250,11 @@ static int resume_headers(struct abota_update *u, const struct abota_http_resp *
         return ABOTA_ERR_HTTP_RANGE_MISMATCH;
     if (total > slot_size(u))
         return ABOTA_ERR_SLOT_TOO_BIG;
+    /* Before anything more is erased (a resume from the journal is the
+     * first write of this run): no write when the record is right. */
+    int r = abota_boot_prepare_update(u->flash, u->layout, u->running_slot);
+    if (r < 0)
+        return r;
     /* A download that began chunked learns its size here. */
     u->total_ = total;
     u->sink_ = UPD_SINK_SLOT;
@@ -283,6 +288,9 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
          * came after the last body byte, before the end of the message). */
         if (resp->range_total == u->range_from_ && u->range_from_ != 0 &&
             (u->total_ == 0 || u->total_ == u->range_from_)) {
+            int r = abota_boot_prepare_update(u->flash, u->layout, u->running_slot);
+            if (r < 0)
+                return r;
             u->sink_ = UPD_SINK_SLOT;
             return finished(u);
         }

@@ -123,8 +123,7 @@ void abota_update_journal_load(struct abota_update *u)
         return;
     /* The writer re-reads the prefix from flash: it must be what was
      * checkpointed (a reflash or a bit error since is caught here). */
-    if (abota_boot_prepare_update(u->flash, u->layout, u->running_slot) < 0 ||
-        abota_slot_resume(&u->writer_, u->flash, u->layout, u->target_slot, u->running_slot,
+    if (abota_slot_resume(&u->writer_, u->flash, u->layout, u->target_slot, u->running_slot,
                           total, best) < 0 ||
         abota_slot_crc32(&u->writer_) != best_crc)
         return;
