@@ -106,13 +106,16 @@ int abota_boot_confirm(const struct abota_flash *f, const struct abota_layout *l
                        int running_slot);
 
 /* For an updater, before its first erase in the slot that is not
- * running_slot: makes sure the record describes the running image (as
- * abota_boot_confirm does, without ending a trial) and zeroes the other
- * slot's entry, so no bootloader trusts that slot on the record's word
- * while it is half written; abota_bootrec_set_next() fills the entry in
- * once the new image verified. No write when the record is like that
- * already, so a resumed download costs nothing here. Errors as
- * abota_boot_confirm. */
+ * running_slot: zeroes the other slot's entry in the record, so no
+ * bootloader trusts that slot on the record's word while it is half
+ * written; abota_bootrec_set_next() fills the entry in once the new image
+ * verified. No write when it is zero already, so a resumed download costs
+ * nothing here. The record must describe the running image (a record
+ * written now must name a slot that boots): ABOTA_ERR_UP_UNCONFIRMED when
+ * there is no record or no entry for running_slot (abota_boot_confirm
+ * writes it), ABOTA_ERR_BOOT_NOT_ACTIVE when the record names the other
+ * slot. A trial is not ended: whether to update from one is the caller's
+ * decision. */
 int abota_boot_prepare_update(const struct abota_flash *f, const struct abota_layout *l,
                               int running_slot);
 

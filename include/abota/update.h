@@ -139,7 +139,6 @@ struct abota_update {
     /* private: state of one run */
     uint32_t start_ms_;        /* clock at the start, for the deadline */
     uint32_t running_version_;
-    bool have_running_version_;/* false when no boot record describes running_slot */
     uint8_t sink_;             /* where body bytes go (update_priv.h) */
     uint16_t probe_len_;       /* footer bytes collected by the probe */
     uint32_t total_;           /* image size from the headers, 0 when chunked */
@@ -194,17 +193,16 @@ void abota_update_set_callback(struct abota_update *u, abota_update_cb cb, void 
  * attempt's, or ABOTA_ERR_DEADLINE with the cause in u->last_err.
  *
  * running_slot is the slot the bootloader started (its hand-off), not the
- * record's word: a record naming the other slot ends the run with
- * ABOTA_ERR_BOOT_NOT_ACTIVE, a running image still in trial with
- * ABOTA_ERR_UP_UNCONFIRMED (unless cfg.allow_unconfirmed), both before any
- * network. Before its first erase in the target slot the run calls
- * abota_boot_prepare_update(), so a cut download never leaves a record
- * entry that vouches for the half-written slot.
+ * record's word. Before any network: a record naming the other slot ends
+ * the run with ABOTA_ERR_BOOT_NOT_ACTIVE; a running image the record does
+ * not describe (no record: flashed by other tools; call abota_boot_confirm
+ * once, which verifies it and writes its entry) or one still in trial
+ * (unless cfg.allow_unconfirmed) with ABOTA_ERR_UP_UNCONFIRMED. Before its
+ * first erase in the target slot the run calls abota_boot_prepare_update(),
+ * so a cut download never leaves a record entry that vouches for the
+ * half-written slot.
  *
- * The running version is the boot record's entry for running_slot, or, when
- * the record does not describe it yet, the version in the running image's
- * own footer (read, not written); without either the same-version check is
- * skipped. Images
+ * The running version is the boot record's entry for running_slot. Images
  * without an abota footer (plain Espressif bins) carry no version either:
  * their slot is taken from the 0xEA header's user bin number. */
 int abota_update_run(struct abota_update *u, int running_slot);

@@ -100,30 +100,35 @@ int abota_boot_apply(const struct abota_flash *f, const struct abota_layout *l,
     return 0;
 }
 
-/* Reads the record for a firmware running from running_slot and makes sure
- * its entry for that slot describes the image there. No record yet (a
- * device flashed by other tools): a new one naming running_slot, confirmed.
- * *changed tells whether rec differs from flash. */
-static int load_running(const struct abota_flash *f, const struct abota_layout *l,
-                        int running_slot, struct abota_bootrec *rec, bool *changed)
+/* Reads the record for a firmware running from running_slot. A record
+ * naming the other slot means the loader booted its choice but could not
+ * write it: acting on that record would confirm or overwrite the wrong
+ * image, so nothing is done and the next boot settles it. */
+static int read_running(const struct abota_flash *f, const struct abota_layout *l,
+                        int running_slot, struct abota_bootrec *rec)
 {
     if (!f || !l || !rec || (running_slot != ABOTA_SLOT_1 && running_slot != ABOTA_SLOT_2))
         return ABOTA_ERR_ARG;
-    *changed = false;
     int rc = abota_bootrec_read(f, l, rec, NULL);
+    if (rc == 0 && rec->active != running_slot)
+        return ABOTA_ERR_BOOT_NOT_ACTIVE;
+    return rc;
+}
+
+int abota_boot_confirm(const struct abota_flash *f, const struct abota_layout *l, int running_slot)
+{
+    struct abota_bootrec r;
+    bool changed = false;
+    int rc = read_running(f, l, running_slot, &r);
     if (rc == ABOTA_ERR_BOOTREC_NONE) {
-        memset(rec, 0, sizeof *rec);
-        rec->active = (uint8_t)running_slot;
-        *changed = true;
+        /* Flashed by other tools: the first record names this slot. */
+        memset(&r, 0, sizeof r);
+        r.active = (uint8_t)running_slot;
+        changed = true;
     } else if (rc < 0) {
         return rc;
-    } else if (rec->active != running_slot) {
-        /* The loader booted the other slot than the record names: its
-         * record write failed. Acting on this record would confirm or
-         * overwrite the wrong image; the next boot settles it. */
-        return ABOTA_ERR_BOOT_NOT_ACTIVE;
     }
-    struct abota_slot_record *sr = &rec->slot[running_slot - 1];
+    struct abota_slot_record *sr = &r.slot[running_slot - 1];
     if (sr->length == 0) {
         /* The image runs, so the bootloader accepted it; the record learns
          * it only from a full verification. */
@@ -131,18 +136,8 @@ static int load_running(const struct abota_flash *f, const struct abota_layout *
         rc = check(f, l, running_slot, NULL, 1, &info, sr);
         if (rc < 0)
             return rc;
-        *changed = true;
+        changed = true;
     }
-    return 0;
-}
-
-int abota_boot_confirm(const struct abota_flash *f, const struct abota_layout *l, int running_slot)
-{
-    struct abota_bootrec r;
-    bool changed;
-    int rc = load_running(f, l, running_slot, &r, &changed);
-    if (rc < 0)
-        return rc;
     if (r.trial != ABOTA_TRIAL_NONE) {
         r.trial = ABOTA_TRIAL_NONE;
         r.attempts_left = 0;
@@ -155,14 +150,16 @@ int abota_boot_prepare_update(const struct abota_flash *f, const struct abota_la
                               int running_slot)
 {
     struct abota_bootrec r;
-    bool changed;
-    int rc = load_running(f, l, running_slot, &r, &changed);
+    int rc = read_running(f, l, running_slot, &r);
+    /* Without a record entry for the running image, a record written now
+     * could not name a bootable slot: confirm first. */
+    if (rc == ABOTA_ERR_BOOTREC_NONE || (rc == 0 && r.slot[running_slot - 1].length == 0))
+        return ABOTA_ERR_UP_UNCONFIRMED;
     if (rc < 0)
         return rc;
     struct abota_slot_record *target = &r.slot[abota_slot_other(running_slot) - 1];
-    if (target->length != 0 || target->crc32 != 0 || target->version != 0) {
-        memset(target, 0, sizeof *target);
-        changed = true;
-    }
-    return changed ? abota_bootrec_write(f, l, &r) : 0;
+    if (target->length == 0 && target->crc32 == 0 && target->version == 0)
+        return 0;
+    memset(target, 0, sizeof *target);
+    return abota_bootrec_write(f, l, &r);
 }

@@ -145,7 +145,7 @@ static int check_footer(const struct abota_update *u, int slot, uint32_t version
 {
     if (slot != ABOTA_SLOT_ANY && slot != u->target_slot)
         return ABOTA_ERR_IMG_SLOT;
-    if (has_version && u->have_running_version_ && !u->cfg.allow_same_version &&
+    if (has_version && !u->cfg.allow_same_version &&
         version == u->running_version_)
         return ABOTA_ERR_UP_TO_DATE;
     return 0;
@@ -198,21 +198,6 @@ static int verify(struct abota_update *u)
     return 0;
 }
 
-/* The running image's version from its footer, when it has one that
- * verifies; read only, so a poll with nothing new writes nothing. Out of
- * line: the image info must not sit on the run's frame. */
-ABOTA_NOINLINE static int running_footer_version(struct abota_update *u)
-{
-    const struct abota_region *reg = abota_layout_slot(u->layout, u->running_slot);
-    struct abota_image_info info;
-    if (abota_image_probe_flash(u->flash, reg->offset, reg->size, &info) == 0 &&
-        info.kind == ABOTA_IMAGE_ABOTA) {
-        u->running_version_ = info.footer.version;
-        u->have_running_version_ = true;
-    }
-    return 0;
-}
-
 /* Next boot: the target slot, in trial (PENDING). The record keeps the
  * running slot's entry, the rollback target. */
 static int write_record(struct abota_update *u)
@@ -222,32 +207,30 @@ static int write_record(struct abota_update *u)
                                   u->new_version, u->cfg.trial_attempts);
 }
 
-/* What the record says of the running image, before any network: an
+/* What the record says of the running image, before any network. An
  * image still in trial is the only known-good one while the other slot
- * holds its rollback target, so it is not updated unless the caller
- * forces it; a record naming the other slot means the bootloader could
- * not write its choice, and nothing is written against it. The running
- * version comes from the record, or (an image the record does not
- * describe yet) from the image's own footer, read without writing. */
+ * holds its rollback target, so it is not updated unless the caller forces
+ * it; an image the record does not describe (no record: flashed by other
+ * tools) is confirmed first (abota_boot_confirm verifies it and writes its
+ * entry), since no record naming a bootable slot could be written for it
+ * before the first erase; a record naming the other slot means the
+ * bootloader could not write its choice, and nothing is written against
+ * it. The running version is the record's. */
 static int running_state(struct abota_update *u)
 {
     struct abota_bootrec rec;
     int r = abota_bootrec_read(u->flash, u->layout, &rec, NULL);
-    if (r >= 0) {
-        if (rec.active != u->running_slot)
-            return ABOTA_ERR_BOOT_NOT_ACTIVE;
-        if (rec.trial != ABOTA_TRIAL_NONE && !u->cfg.allow_unconfirmed)
-            return ABOTA_ERR_UP_UNCONFIRMED;
-        const struct abota_slot_record *sr = &rec.slot[u->running_slot - 1];
-        if (sr->length != 0) {
-            u->running_version_ = sr->version;
-            u->have_running_version_ = true;
-            return 0;
-        }
-    } else if (r != ABOTA_ERR_BOOTREC_NONE) {
+    if (r == ABOTA_ERR_BOOTREC_NONE)
+        return ABOTA_ERR_UP_UNCONFIRMED;
+    if (r < 0)
         return r;
-    }
-    return running_footer_version(u);
+    if (rec.active != u->running_slot)
+        return ABOTA_ERR_BOOT_NOT_ACTIVE;
+    const struct abota_slot_record *sr = &rec.slot[u->running_slot - 1];
+    if (sr->length == 0 || (rec.trial != ABOTA_TRIAL_NONE && !u->cfg.allow_unconfirmed))
+        return ABOTA_ERR_UP_UNCONFIRMED;
+    u->running_version_ = sr->version;
+    return 0;
 }
 
 /* Everything before the network: results reset, slots, running version,
@@ -267,7 +250,6 @@ static int prepare(struct abota_update *u, int running_slot)
     u->validator_[0] = '\0';
     u->journal_on_ = false;
 #endif
-    u->have_running_version_ = false;
     u->running_version_ = 0;
     u->probe_len_ = 0;
     u->total_ = 0;

@@ -462,10 +462,23 @@ static void test_prepare_update_zeroes_target(void **state)
     assert_int_equal(r.attempts_left, 2);
     assert_int_equal(r.slot[1].length, 0);
 
-    /* No record: one is written that describes the running image. */
+    /* A record that does not describe the running image, or none at all:
+     * nothing is written (a record now could not name a slot that boots);
+     * the firmware confirms first. */
+    r = known_record(1, ABOTA_TRIAL_NONE, 0);
+    memset(&r.slot[0], 0, sizeof r.slot[0]);
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
+    w = rf.writes;
+    assert_int_equal(abota_boot_prepare_update(&rf.port, &lay, 1), ABOTA_ERR_UP_UNCONFIRMED);
+    assert_int_equal(rf.writes, w);
     fresh_flash();
     put_slot(1, EMPTY);
     put_slot(2, VALID);
+    w = rf.writes;
+    assert_int_equal(abota_boot_prepare_update(&rf.port, &lay, 2), ABOTA_ERR_UP_UNCONFIRMED);
+    assert_int_equal(rf.writes, w);
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), ABOTA_ERR_BOOTREC_NONE);
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 2), 0);
     assert_int_equal(abota_boot_prepare_update(&rf.port, &lay, 2), 0);
     assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
     assert_int_equal(r.active, 2);

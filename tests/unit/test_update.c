@@ -623,18 +623,27 @@ static void test_same_version(void **state)
     assert_installed(n, V_RUNNING, 3);
 }
 
-/* A device flashed by other tools has no boot record: a newer image
- * installs, and the record then describes both images: the rollback
- * target was verified before anything was erased. */
+/* A device flashed by other tools has no boot record: the engine refuses
+ * before any network (a record written before the first erase could not
+ * name a slot that boots); once the firmware confirmed itself, which
+ * verifies the running image and writes its entry, a newer image installs
+ * and the record describes both images. */
 static void test_no_boot_record(void **state)
 {
     (void)state;
     testimg_erase_slot(&t.rf, &t.layout, ABOTA_SLOT_2); /* not the locked slot */
     assert_int_equal(abota_flash_erase(&t.rf.port, t.layout.bootrec[0]), 0);
     assert_int_equal(abota_flash_erase(&t.rf.port, t.layout.bootrec[1]), 0);
+    snapshot();
     uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 9, ABOTA_SLOT_ANY, V_NEW);
     size_t len = ok_image(resp, sizeof resp, img, n);
     fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_UP_UNCONFIRMED);
+    assert_int_equal(t.net.connects, 0);
+    assert_untouched();
+    assert_nothing_erased();
+
+    assert_int_equal(abota_boot_confirm(&t.rf.port, &t.layout, ABOTA_SLOT_1), 0);
     assert_int_equal(run(), 0);
     struct abota_bootrec rec;
     assert_int_equal(abota_bootrec_read(&t.rf.port, &t.layout, &rec, NULL), 0);
@@ -938,14 +947,15 @@ static void test_probe_then_download(void **state)
     assert_int_equal(t.up.bytes_received, l1 + l2);
 }
 
-/* No boot record (flashed by other tools): the running image's own footer
- * gives its version, so the same version on the server is up to date and
- * the poll writes nothing. */
-static void test_probe_no_record_up_to_date(void **state)
+/* After the first confirm of a device flashed by other tools the record
+ * knows the running version: the same version on the server is up to date
+ * and the poll writes nothing. */
+static void test_probe_after_first_confirm_up_to_date(void **state)
 {
     (void)state;
     assert_int_equal(abota_flash_erase(&t.rf.port, t.layout.bootrec[0]), 0);
     assert_int_equal(abota_flash_erase(&t.rf.port, t.layout.bootrec[1]), 0);
+    assert_int_equal(abota_boot_confirm(&t.rf.port, &t.layout, ABOTA_SLOT_1), 0);
     uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 15, ABOTA_SLOT_ANY, V_RUNNING);
     size_t l1 = partial_footer(resp2, sizeof resp2, n);
     t.cfg.no_footer_probe = false;
@@ -954,9 +964,6 @@ static void test_probe_no_record_up_to_date(void **state)
     assert_int_equal(run(), ABOTA_ERR_UP_TO_DATE);
     assert_int_equal(t.rf.writes, w);
     assert_int_equal(t.rf.erases, e);
-    struct abota_bootrec rec;
-    assert_int_equal(abota_bootrec_read(&t.rf.port, &t.layout, &rec, NULL),
-                     ABOTA_ERR_BOOTREC_NONE);
 }
 
 /* A server that ignores Range answers 200: that is the download. */
@@ -1122,7 +1129,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_url_template, setup, NULL),
 #if ABOTA_FEATURE_FOOTER_PROBE
         cmocka_unit_test_setup_teardown(test_probe_then_download, setup, NULL),
-        cmocka_unit_test_setup_teardown(test_probe_no_record_up_to_date, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_probe_after_first_confirm_up_to_date, setup, NULL),
         cmocka_unit_test_setup_teardown(test_probe_ignored, setup, NULL),
         cmocka_unit_test_setup_teardown(test_probe_refusals, setup, NULL),
         cmocka_unit_test_setup_teardown(test_probe_not_a_footer, setup, NULL),
