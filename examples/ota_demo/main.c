@@ -90,7 +90,8 @@ static void on_event(void *arg, const struct abota_update_event *ev)
             printf("image size %lu bytes, writing to user%d\n", (unsigned long)ev->total,
                    ev->slot);
         else
-            printf("image size not announced (chunked), writing to user%d\n", ev->slot);
+            printf("image size not announced (chunked, or until the close), writing to "
+                   "user%d\n", ev->slot);
         st->last_step = BAR_WIDTH + 1; /* draw the empty bar on the first progress */
         break;
     case ABOTA_EV_PROGRESS:
@@ -257,6 +258,7 @@ _Noreturn void ota_demo_main(void)
     cfg.deadline_ms = p.deadline_ms;
     cfg.retry_base_ms = p.retry_base_ms;
     cfg.retry_max_ms = p.retry_max_ms;
+    cfg.watchdog_ms = p.watchdog_ms;
     rc = abota_update_init(&up, &cfg, p.flash, p.layout, p.net, p.clock, buf, sizeof buf);
     if (rc < 0) {
         printf("update setup failed: %s\n", abota_strerror(rc));

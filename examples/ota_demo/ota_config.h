@@ -66,6 +66,15 @@
 #define OTA_ESPRESSIF_BOOT 0
 #endif
 
+/* A watchdog the OTA task runs under that nothing feeds during the update,
+ * in ms (the engine's deadline then ends inside it: cfg.watchdog_ms in
+ * abota/update.h); 0: none. The SDK's software and hardware watchdogs are
+ * not such: the OTA task blocks in lwIP or vTaskDelay at every wait of the
+ * engine, and the SDK feeds them meanwhile (docs/PORTING.md). */
+#ifndef OTA_WATCHDOG_MS
+#define OTA_WATCHDOG_MS 0
+#endif
+
 /* How long to wait for the station to get an IP address. */
 #ifndef OTA_WIFI_TIMEOUT_MS
 #define OTA_WIFI_TIMEOUT_MS 30000

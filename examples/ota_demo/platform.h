@@ -22,6 +22,9 @@ struct ota_platform {
     /* Update timeouts and retry waits; 0: the engine's defaults. */
     uint32_t connect_timeout_ms, idle_timeout_ms, deadline_ms;
     uint32_t retry_base_ms, retry_max_ms;
+    /* A watchdog that nothing feeds while the update runs, which the
+     * engine's deadline must end inside (cfg.watchdog_ms); 0: none. */
+    uint32_t watchdog_ms;
 };
 
 /* Brings up flash and the console, learns the running slot and the

@@ -131,6 +131,7 @@ int platform_init(struct ota_platform *p)
 
     memcpy(p->url, OTA_URL, sizeof OTA_URL);
     memcpy(p->ssid, OTA_SSID, sizeof OTA_SSID);
+    p->watchdog_ms = OTA_WATCHDOG_MS;
     return 0;
 }
 

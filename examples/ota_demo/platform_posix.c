@@ -19,9 +19,12 @@ static struct abota_posix_flash flash;
 static struct abota_posix_net net;
 static struct abota_posix_clock clk;
 
-/* A timeout from the environment: milliseconds in 1..3600000, or 0 (the
+#define HOUR_MS 3600000ul
+#define DAY_MS 86400000ul /* abota sim --watchdog takes up to a day */
+
+/* A duration from the environment: milliseconds in 0..max, 0 (the
  * engine's default) when unset. */
-static int env_ms(const char *name, uint32_t *out)
+static int env_ms(const char *name, unsigned long max, uint32_t *out)
 {
     const char *v = getenv(name);
     *out = 0;
@@ -29,8 +32,8 @@ static int env_ms(const char *name, uint32_t *out)
         return 0;
     char *end;
     unsigned long n = strtoul(v, &end, 10);
-    if (*end || v[0] == '-' || n > 3600000ul) {
-        fprintf(stderr, "ota_demo: %s wants milliseconds in 0..3600000, not '%s'\n", name, v);
+    if (*end || v[0] == '-' || n > max) {
+        fprintf(stderr, "ota_demo: %s wants milliseconds in 0..%lu, not '%s'\n", name, max, v);
         return ABOTA_ERR_ARG;
     }
     *out = (uint32_t)n;
@@ -77,11 +80,13 @@ int platform_init(struct ota_platform *p)
         return ABOTA_ERR_URL_TOO_LONG;
     const char *ssid = getenv(ABOTA_SIM_ENV_SSID);
     snprintf(p->ssid, sizeof p->ssid, "%s", ssid ? ssid : OTA_SSID);
-    if (env_ms(ABOTA_SIM_ENV_CONNECT_TIMEOUT_MS, &p->connect_timeout_ms) < 0 ||
-        env_ms(ABOTA_SIM_ENV_IDLE_TIMEOUT_MS, &p->idle_timeout_ms) < 0 ||
-        env_ms(ABOTA_SIM_ENV_DEADLINE_MS, &p->deadline_ms) < 0 ||
-        env_ms(ABOTA_SIM_ENV_RETRY_BASE_MS, &p->retry_base_ms) < 0 ||
-        env_ms(ABOTA_SIM_ENV_RETRY_MAX_MS, &p->retry_max_ms) < 0)
+    if (env_ms(ABOTA_SIM_ENV_CONNECT_TIMEOUT_MS, HOUR_MS, &p->connect_timeout_ms) < 0 ||
+        env_ms(ABOTA_SIM_ENV_IDLE_TIMEOUT_MS, HOUR_MS, &p->idle_timeout_ms) < 0 ||
+        env_ms(ABOTA_SIM_ENV_DEADLINE_MS, HOUR_MS, &p->deadline_ms) < 0 ||
+        env_ms(ABOTA_SIM_ENV_RETRY_BASE_MS, HOUR_MS, &p->retry_base_ms) < 0 ||
+        env_ms(ABOTA_SIM_ENV_RETRY_MAX_MS, HOUR_MS, &p->retry_max_ms) < 0 ||
+        /* the simulator's watchdog: never fed, so the engine must end inside it */
+        env_ms(ABOTA_SIM_ENV_WATCHDOG_MS, DAY_MS, &p->watchdog_ms) < 0)
         return ABOTA_ERR_ARG;
     return 0;
 }

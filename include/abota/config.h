@@ -33,7 +33,8 @@
 
 /* Transfer-Encoding: chunked responses (nginx behind some proxies, CDNs).
  * Costs about 0.8 KiB of code. 0: such a response is refused with
- * ABOTA_ERR_HTTP_TE_UNSUPPORTED; the server must send Content-Length. */
+ * ABOTA_ERR_HTTP_TE_UNSUPPORTED; the server must send Content-Length
+ * (or end the body at the close). */
 #ifndef ABOTA_FEATURE_CHUNKED
 #define ABOTA_FEATURE_CHUNKED 1
 #endif

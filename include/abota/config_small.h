@@ -5,7 +5,8 @@
  * including a 1460-byte receive buffer; make size prints both. What it gives up, by switch
  * (details in config.h and docs/FOOTPRINT.md):
  *   - redirects: a 3xx is ABOTA_ERR_UNSUPPORTED; give the final URL;
- *   - chunked responses: the server must send Content-Length;
+ *   - chunked responses: the server must send Content-Length
+ *     (or end the body at the close);
  *   - resume and the progress journal: a retry starts from byte 0;
  *   - retries within a run: one attempt, the caller runs it again;
  *   - the Content-Type check: a wrong body is refused by verification;

@@ -33,7 +33,7 @@ enum abota_update_step {
     ABOTA_EV_RESOLVE = 1,   /* detail: host */
     ABOTA_EV_CONNECTED,     /* connected to the server */
     ABOTA_EV_REQUEST_SENT,  /* detail: the request path */
-    ABOTA_EV_HEADERS,       /* total: image size (0 when chunked) */
+    ABOTA_EV_HEADERS,       /* total: image size (0: unknown, chunked or until the close) */
     ABOTA_EV_PROGRESS,      /* done / total bytes written to the slot */
     ABOTA_EV_VERIFIED,      /* the image in flash verified; version in ev->version */
     ABOTA_EV_RECORD_WRITTEN,/* next boot = new slot, in trial */
@@ -64,6 +64,16 @@ struct abota_update_config {
     uint32_t connect_timeout_ms;  /* resolve + connect: 0: default 10000 */
     uint32_t idle_timeout_ms;     /* no byte for this long: 0: default 15000 */
     uint32_t deadline_ms;         /* whole update incl. retries: 0: default 300000 */
+    /* A watchdog the run lives under that nothing feeds while the engine
+     * works: how long the device may run before it is reset from outside
+     * (`abota sim --watchdog`, a supervisor's boot timer); 0: none. The
+     * deadline is then capped at three quarters of it, so every wait,
+     * retry and back-off ends with the engine's own error well before the
+     * reset; the last quarter is for what surrounds the run (boot, the
+     * read-back verification, the record, the reboot). A watchdog the OS
+     * feeds while a task blocks (the ESP8266 SDK's) is not one of these:
+     * the engine's waits block (docs/PORTING.md). */
+    uint32_t watchdog_ms;
     /* Required Content-Type, compared case-insensitively without parameters
      * (";charset=..."); NULL: "application/octet-stream"; "": any. Ignored
      * (any type) without ABOTA_FEATURE_CONTENT_TYPE (config.h). */
@@ -141,7 +151,7 @@ struct abota_update {
     uint32_t running_version_;
     uint8_t sink_;             /* where body bytes go (update_priv.h) */
     uint16_t probe_len_;       /* footer bytes collected by the probe */
-    uint32_t total_;           /* image size from the headers, 0 when chunked */
+    uint32_t total_;           /* image size from the headers, 0 when unknown */
     uint32_t next_progress_;   /* bytes written at which the next PROGRESS is due */
     uint32_t last_progress_;   /* bytes written at the last PROGRESS */
     struct abota_url url_;     /* the URL being fetched (after redirects) */

@@ -52,6 +52,10 @@ int abota_update_init(struct abota_update *u, const struct abota_update_config *
         u->cfg.idle_timeout_ms = DEFAULT_IDLE_TIMEOUT_MS;
     if (!u->cfg.deadline_ms)
         u->cfg.deadline_ms = DEFAULT_DEADLINE_MS;
+    /* End well inside a watchdog nobody feeds during the run (update.h). */
+    uint32_t budget = cfg->watchdog_ms - cfg->watchdog_ms / 4u;
+    if (cfg->watchdog_ms && u->cfg.deadline_ms > budget)
+        u->cfg.deadline_ms = budget;
 #if ABOTA_FEATURE_CONTENT_TYPE
     if (!u->cfg.content_type)
         u->cfg.content_type = "application/octet-stream";

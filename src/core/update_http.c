@@ -255,7 +255,8 @@ static int resume_headers(struct abota_update *u, const struct abota_http_resp *
     int r = abota_boot_prepare_update(u->flash, u->layout, u->running_slot);
     if (r < 0)
         return r;
-    /* A download that began chunked learns its size here. */
+    /* A download that began without a size (chunked, or until the close)
+     * learns it here. */
     u->total_ = total;
     u->sink_ = UPD_SINK_SLOT;
     u->next_progress_ = next_progress(u, abota_slot_written(&u->writer_));
@@ -321,12 +322,11 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
                           ABOTA_ERR_UP_RESTART, NULL);
 #endif
     upd_set_partial(u, false);
-    if (ABOTA_FEATURE_CHUNKED && resp->chunked) /* never set without the feature */
-        u->total_ = 0;
-    else if (resp->has_content_length)
-        u->total_ = resp->content_length;
-    else
-        return ABOTA_ERR_HTTP_NO_LENGTH;
+    /* Chunked, or neither (the body ends at the close, RFC 9112 6.3): the
+     * size is unknown, only the slot's end bounds it, and the image, which
+     * describes itself, is judged by verification. The parser refuses a
+     * Content-Length next to chunked. */
+    u->total_ = resp->has_content_length ? resp->content_length : 0;
     /* An image larger than the slot is ABOTA_ERR_SLOT_TOO_BIG from
      * abota_slot_begin, before anything is erased. Before the first erase
      * the record stops vouching for the target slot. */
@@ -364,8 +364,8 @@ static int on_body(struct abota_update *u, const uint8_t *body, size_t len)
     if (u->sink_ != UPD_SINK_SLOT)
         return ABOTA_ERR_STATE;
     int r = abota_slot_write(&u->writer_, body, len);
-    if (ABOTA_FEATURE_CHUNKED && r == ABOTA_ERR_SLOT_OVERFLOW && u->total_ == 0)
-        r = ABOTA_ERR_SLOT_TOO_BIG; /* chunked: only the slot's end bounds it */
+    if (r == ABOTA_ERR_SLOT_OVERFLOW && u->total_ == 0)
+        r = ABOTA_ERR_SLOT_TOO_BIG; /* size unknown: only the slot's end bounds it */
     if (r < 0)
         return r;
     upd_set_partial(u, true);
@@ -421,6 +421,24 @@ static int feed(struct abota_update *u, enum upd_ask ask, size_t n)
     return CONTINUE;
 }
 
+#if ABOTA_FEATURE_RESUME
+/* A body that ended at the close short of a size the server gave: a resumed
+ * 206 without Content-Length still names the total in its Content-Range,
+ * so its close before the total is a cut, resumed like any other. A 200
+ * without a length names none: verification judges what arrived. */
+static bool short_of_total(const struct abota_update *u)
+{
+    return u->sink_ == UPD_SINK_SLOT && u->total_ != 0 &&
+           abota_slot_written(&u->writer_) < u->total_;
+}
+#else
+static bool short_of_total(const struct abota_update *u)
+{
+    (void)u;
+    return false; /* without resume a known size is a Content-Length: the parser's */
+}
+#endif
+
 static int receive(struct abota_update *u, enum upd_ask ask)
 {
     abota_http_init(&u->tmp_.http, false);
@@ -447,9 +465,10 @@ static int receive(struct abota_update *u, enum upd_ask ask)
             r = abota_http_eof(&u->tmp_.http);
             if (r < 0)
                 return r;
-            /* Only a body delimited by the close ends here; such responses
-             * are refused at the headers (no length), so this is early. */
-            return u->sink_ == UPD_SINK_NONE ? ABOTA_ERR_HTTP_TRUNCATED : finished(u);
+            /* Only a body delimited by the close ends here. */
+            if (u->sink_ == UPD_SINK_NONE || short_of_total(u))
+                return ABOTA_ERR_HTTP_TRUNCATED;
+            return finished(u);
         }
         u->bytes_received += (uint32_t)n;
         r = feed(u, ask, (size_t)n);

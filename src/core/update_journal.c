@@ -11,7 +11,7 @@
  *        5     1  target slot (1 or 2)
  *        6     1  validator kind: 1 strong ETag, 2 Last-Modified
  *        7     1  validator length n (1..80)
- *        8     4  image length from the 200 answer, 0 when chunked
+ *        8     4  image length from the 200 answer, 0 when unknown
  *       12     4  CRC-32 of the expanded URL (before redirects)
  *       16    80  validator, n bytes, the rest 0x00
  *       96    12  0xFF

@@ -97,6 +97,20 @@ start_server() {
   URL="http://127.0.0.1:$PORT/user%d.bin"
 }
 
+# start_faultserver: tests/tools/faultserver.py on $SIM_TMP/www, on a free
+# port (its behaviours are picked by the URL's first path component).
+start_faultserver() {
+  SERVER_KIND=faultserver
+  rm -f "$SIM_TMP/fs.port"
+  python3 "$(dirname "${BASH_SOURCE[0]}")/../tools/faultserver.py" "$SIM_TMP/www" \
+    --port-file "$SIM_TMP/fs.port" 2>"$SIM_TMP/server.log" &
+  SERVER_PID=$!
+  local i
+  for ((i = 0; i < 200; i++)); do [[ -s $SIM_TMP/fs.port ]] && break; sleep 0.05; done
+  [[ -s $SIM_TMP/fs.port ]] || { echo "FAIL: faultserver did not start"; cat "$SIM_TMP/server.log"; exit 1; }
+  PORT=$(cat "$SIM_TMP/fs.port")
+}
+
 stop_server() {
   if [[ -n $SERVER_PID ]]; then
     kill "$SERVER_PID" 2>/dev/null

@@ -182,7 +182,10 @@ for up in abota nginx fault; do
   add "Content-Length 2^40" $up 0 - old:HTTP_CL_TOO_BIG "$c=cl=1099511627776"
   add "Content-Length not a number" $up 0 - old:HTTP_CL_NOT_NUMBER "$c=cl=12x"
   add "two Content-Lengths" $up 0 - old:HTTP_CL_CONFLICT "$c=cl=dup"
-  add "no Content-Length" $up 0 - old:HTTP_NO_LENGTH "$c=cl=none"
+  # The body then ends at the close (RFC 9112 6.3): verification judges it.
+  add "no Content-Length" $up 0 - new "$c=cl=none"
+  add "no Content-Length, truncated, closed" $up 0 - tr:IMG_NO_FOOTER/IMG_FOOTER_MAGIC \
+    "$c=cl=none,close=e-1000"
   add "Transfer-Encoding gzip" $up 0 - old:HTTP_TE_UNSUPPORTED/HTTP_TE_AND_CL "$c=te=gzip"
   add "Transfer-Encoding chunked with Content-Length" $up 0 - old:HTTP_TE_AND_CL "$c=te=chunked"
   for k in 1 100 5000; do
@@ -294,7 +297,9 @@ add "4 redirects" fault 0 r4 new
 add "5 redirects" fault 0 r5 old:HTTP_REDIRECT_LOOP
 add "1 redirect size2" fault 2 r1 new
 add "redirect without Location" fault 0 badloc old:HTTP_BAD_REDIRECT
-add "no Content-Length, body to the close" fault 0 nolen old:HTTP_NO_LENGTH
+add "no Content-Length, body to the close" fault 0 nolen new
+add "HTTP/1.0 without Content-Length" fault 0 http10 new
+add "HTTP/1.0 without Content-Length, cut short" fault 0 http10cut1000 old:IMG_NO_FOOTER
 add "text/html" fault 0 ctype old:HTTP_CONTENT_TYPE
 add "not HTTP" fault 0 garbage old:HTTP_STATUS_LINE
 # Unknown headers are skipped up to ABOTA_HTTP_SKIP_LINE_MAX (8192) bytes.

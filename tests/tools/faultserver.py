@@ -17,6 +17,12 @@ names the file:
   /pingpong<A|B>/FILE 302 between /pingpongA and /pingpongB
   /badloc/FILE       302 without Location
   /nolen/FILE        200 without Content-Length, body until the close
+  /http10/FILE       an HTTP/1.0 200 without Content-Length and without
+                     Connection (as SimpleHTTPServer of old): body until
+                     the close
+  /http10cut<N>/FILE the same, closed N bytes before the end of the file
+  /silent/FILE       reads the request, then never sends a byte: the
+                     connection stays open for 10 minutes
   /ctype/FILE        200 as text/html
   /garbage/FILE      an answer that is no HTTP
   /hugehdr<N>/FILE   the file, with a header line of N bytes
@@ -33,6 +39,7 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 
 lock = threading.Lock()
 seen = {}
@@ -126,6 +133,19 @@ class Handler(socketserver.BaseRequestHandler):
             self.send("302 Found", [("Content-Length", "0")])
         elif mode == "nolen":
             serve(rest, length=False)
+        elif mode == "http10" or re.fullmatch(r"http10cut\d+", mode):
+            body = self.file(rest)
+            if body is None:
+                self.send("404 Not Found", [("Content-Length", "10")], b"not found\n")
+            else:
+                cut = int(mode[9:]) if mode != "http10" else 0
+                head = b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n"
+                try:
+                    self.request.sendall(head + body[:len(body) - cut])
+                except OSError:
+                    pass
+        elif mode == "silent":
+            time.sleep(600)
         elif mode == "ctype":
             serve(rest, ctype="text/html")
         elif mode == "garbage":

@@ -457,16 +457,84 @@ static void test_http_status_errors(void **state)
     expect_status("206 Partial Content", ABOTA_ERR_HTTP_STATUS);
 }
 
-static void test_no_length(void **state)
+/* "HTTP/1.<minor> 200" with neither Content-Length nor chunked: the body
+ * runs until the server closes (RFC 9112 6.3). */
+static size_t close_delimited(uint8_t *out, size_t cap, int minor, const uint8_t *body,
+                              size_t len)
+{
+    size_t n = put_head(out, cap,
+                        minor ? "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                                "Connection: close\r\n\r\n"
+                              : "HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                                "Server: SimpleHTTP/0.6\r\n\r\n");
+    assert_true(len <= cap - n);
+    memcpy(out + n, body, len);
+    return n + len;
+}
+
+/* A body that ends at the close is the image, judged by verification like
+ * any other: HTTP/1.0 and 1.1, any split. */
+static void test_close_delimited(void **state)
+{
+    static const size_t chunks[] = {0, 1, 7, 1000};
+    /* 11000: progress every 4 KiB makes at least three events */
+    uint32_t n = testimg_build(img, sizeof img, 11000u, 3, ABOTA_SLOT_ANY, V_NEW);
+    for (int minor = 0; minor <= 1; minor++) {
+        size_t len = close_delimited(resp, sizeof resp, minor, img, n);
+        for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+            setup(state);
+            fakenet_add(&t.net, resp, len, chunks[c]);
+            assert_int_equal(run(), 0);
+            assert_installed(n, V_NEW, 3);
+            assert_event_order(0, n); /* size unknown: HEADERS total 0 */
+            assert_int_equal(t.up.bytes_received, len);
+            assert_int_equal(t.up.attempts, 1);
+        }
+    }
+}
+
+/* Cut short, a close-delimited body looks complete to HTTP: verification
+ * refuses the truncated image (its footer went with the tail), one retry
+ * from scratch, and nothing gets a boot record. */
+static void test_close_delimited_cut(void **state)
+{
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 4, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = close_delimited(resp, sizeof resp, 0, img, n);
+    const size_t cuts[] = {len - 1, len - ABOTA_FOOTER_SIZE, len - 5000};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        setup(state);
+        fakenet_add(&t.net, resp, len, 0)->cut = cuts[i];
+        fakenet_add(&t.net, resp, len, 0)->cut = cuts[i];
+        int r = run();
+        assert_true(r == ABOTA_ERR_IMG_NO_FOOTER || r == ABOTA_ERR_IMG_FOOTER_MAGIC);
+        assert_int_equal(t.up.attempts, ABOTA_FEATURE_RETRY ? 2 : 1);
+        assert_untouched();
+        for (unsigned k = 0; k < t.nev; k++) {
+            assert_int_not_equal(t.ev[k].step, ABOTA_EV_VERIFIED);
+            assert_int_not_equal(t.ev[k].step, ABOTA_EV_RECORD_WRITTEN);
+        }
+    }
+#if ABOTA_FEATURE_RETRY
+    /* The retry from scratch gets the whole image. */
+    setup(state);
+    fakenet_add(&t.net, resp, len, 0)->cut = len - 3000;
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+    assert_int_equal(t.up.attempts, 2);
+#endif
+}
+
+/* Without a size, only the slot's end bounds the body. */
+static void test_close_delimited_too_big(void **state)
 {
     (void)state;
-    size_t len = put_head(resp, sizeof resp,
-                          "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-                          "Connection: close\r\n\r\nxxxxxxxx");
+    fill_random(img, TESTIMG_SLOT_SIZE + 100u, 9);
+    size_t len = close_delimited(resp, sizeof resp, 1, img, TESTIMG_SLOT_SIZE + 100u);
     fakenet_add(&t.net, resp, len, 0);
-    assert_int_equal(run(), ABOTA_ERR_HTTP_NO_LENGTH);
+    assert_int_equal(run(), ABOTA_ERR_SLOT_TOO_BIG);
+    assert_int_equal(t.up.attempts, 1); /* permanent */
     assert_untouched();
-    assert_nothing_erased();
 }
 
 static void test_too_big(void **state)
@@ -765,6 +833,71 @@ static void test_deadline(void **state)
     assert_int_equal(run(), ABOTA_ERR_DEADLINE);
     assert_true(t.net.last_timeout <= 3000);
     assert_untouched();
+}
+
+/* A server that accepts and then never sends a byte, on every connection. */
+static void silent_server(void)
+{
+    for (unsigned i = 0; i < FAKENET_MAX_CONNS; i++)
+        fakenet_add(&t.net, resp, 0, 0)->stall = true;
+}
+
+/* Against a silent server the engine's defaults (15 s idle timeout, six
+ * attempts with back-off, a 300 s deadline) run longer than a 60 s
+ * watchdog: the device would be reset before the engine gives up. A
+ * declared watchdog caps the deadline at three quarters of it, and the run
+ * ends by itself, its cause kept. */
+static void test_watchdog_caps_deadline(void **state)
+{
+    silent_server();
+    uint32_t start = t.clock.now;
+    int r = run();
+    uint32_t spent = t.clock.now - start;
+    assert_true(r == ABOTA_ERR_NET_TIMEOUT || r == ABOTA_ERR_DEADLINE);
+    assert_true(spent > 60000u || !ABOTA_FEATURE_RETRY); /* the defect, undeclared */
+    assert_untouched();
+
+    setup(state);
+    silent_server();
+    t.cfg.watchdog_ms = 60000;
+    start = t.clock.now;
+    r = run();
+    spent = t.clock.now - start;
+    printf("silent server, 60 s watchdog: gave up after %lu ms\n", (unsigned long)spent);
+    assert_true(spent <= 45000u + 10u); /* each clock reading costs 1 ms here */
+    assert_int_equal(t.up.cfg.deadline_ms, 45000);
+    assert_true(ABOTA_FEATURE_RETRY ? r == ABOTA_ERR_DEADLINE : r == ABOTA_ERR_NET_TIMEOUT);
+    assert_int_equal(t.up.last_err, ABOTA_ERR_NET_TIMEOUT);
+    assert_untouched();
+    assert_nothing_erased();
+
+    /* A watchdog shorter than the idle timeout: the first wait is cut. */
+    setup(state);
+    silent_server();
+    t.cfg.watchdog_ms = 8000;
+    start = t.clock.now;
+    assert_int_equal(run(), ABOTA_ERR_DEADLINE);
+    spent = t.clock.now - start;
+    assert_true(spent <= 6000u + 10u);
+    assert_true(t.net.last_timeout < 6000u);
+    assert_int_equal(t.net.connects, 1);
+    assert_untouched();
+
+    /* A shorter deadline of its own stays; 0 declares no watchdog. */
+    static const uint32_t cases[][3] = {
+        /* watchdog, deadline, effective deadline */
+        {60000, 20000, 20000},
+        {0, 0, 300000},
+        {400000, 0, 300000},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        t.cfg.watchdog_ms = cases[i][0];
+        t.cfg.deadline_ms = cases[i][1];
+        assert_int_equal(abota_update_init(&t.up, &t.cfg, &t.rf.port, &t.layout, &t.net.port,
+                                           &t.clock.port, rxbuf, sizeof rxbuf),
+                         0);
+        assert_int_equal(t.up.cfg.deadline_ms, cases[i][2]);
+    }
 }
 
 static void test_connect_failures(void **state)
@@ -1100,7 +1233,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_content_type_ignored, setup, NULL),
 #endif
         cmocka_unit_test_setup_teardown(test_http_status_errors, setup, NULL),
-        cmocka_unit_test_setup_teardown(test_no_length, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_close_delimited, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_close_delimited_cut, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_close_delimited_too_big, setup, NULL),
         cmocka_unit_test_setup_teardown(test_too_big, setup, NULL),
 #if ABOTA_FEATURE_CHUNKED
         cmocka_unit_test_setup_teardown(test_too_big_chunked, setup, NULL),
@@ -1117,6 +1252,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cut_download_unvouches_target, setup, NULL),
         cmocka_unit_test_setup_teardown(test_stall_times_out, setup, NULL),
         cmocka_unit_test_setup_teardown(test_deadline, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_watchdog_caps_deadline, setup, NULL),
         cmocka_unit_test_setup_teardown(test_connect_failures, setup, NULL),
 #if ABOTA_FEATURE_REDIRECT
         cmocka_unit_test_setup_teardown(test_redirect_followed, setup, NULL),

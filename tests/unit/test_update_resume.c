@@ -186,21 +186,31 @@ static struct fakenet_conn *ok200(const uint8_t *body, uint32_t len, const char 
 }
 
 #if ABOTA_FEATURE_RESUME
-/* 206 with bytes first.. of the image. */
-static struct fakenet_conn *part206(const uint8_t *body, uint32_t first, uint32_t len,
-                                    const char *etag)
+/* 206 with bytes first.. of the image; without a length (HTTP/1.0) the
+ * body ends at the close and only Content-Range gives the total. */
+static struct fakenet_conn *range206(const uint8_t *body, uint32_t first, uint32_t len,
+                                     const char *etag, bool with_length)
 {
     unsigned i = t.net.nconns;
+    char cl[40] = "";
+    if (with_length)
+        snprintf(cl, sizeof cl, "Content-Length: %u\r\n", (unsigned)(len - first));
     size_t h = head(i,
-                    "HTTP/1.1 206 Partial Content\r\nContent-Type: application/octet-stream\r\n"
-                    "ETag: %s\r\nContent-Range: bytes %u-%u/%u\r\nContent-Length: %u\r\n\r\n",
-                    etag, (unsigned)first, (unsigned)(len - 1u), (unsigned)len,
-                    (unsigned)(len - first));
+                    "HTTP/1.%d 206 Partial Content\r\nContent-Type: application/octet-stream\r\n"
+                    "ETag: %s\r\nContent-Range: bytes %u-%u/%u\r\n%s\r\n",
+                    with_length ? 1 : 0, etag, (unsigned)first, (unsigned)(len - 1u),
+                    (unsigned)len, cl);
     struct fakenet_conn *c = fakenet_add(&t.net, (const uint8_t *)heads[i], h, 0);
     c->body = body;
     c->body_off = first;
     c->body_len = len - first;
     return c;
+}
+
+static struct fakenet_conn *part206(const uint8_t *body, uint32_t first, uint32_t len,
+                                    const char *etag)
+{
+    return range206(body, first, len, etag, true);
 }
 #endif
 
@@ -688,6 +698,18 @@ static void test_progress_resets_attempts(void **state)
 
 /* --- the journal: resume after a reboot --- */
 
+/* The run after a reboot: the journal's checkpoint at `at` is resumed with
+ * a 206 and the image installs. */
+static void resume_after_reboot(uint32_t at)
+{
+    t.cfg.max_attempts = 0;
+    part206(img, at, img_len, ETAG);
+    assert_int_equal(run(), 0);
+    assert_installed(img, img_len);
+    assert_int_equal(t.up.resumed_at, at);
+    assert_asked(1, at, ETAG);
+}
+
 /* A download cut off, then the device reboots (a new engine over the same
  * flash): it continues from the last checkpoint. */
 static void test_journal_reboot(void **state)
@@ -701,12 +723,7 @@ static void test_journal_reboot(void **state)
     uint32_t wire = t.up.bytes_received;
 
     t.cfg.no_footer_probe = false; /* a resume skips the probe */
-    t.cfg.max_attempts = 0;
-    part206(img, 8192, img_len, ETAG);
-    assert_int_equal(run(), 0);
-    assert_installed(img, img_len);
-    assert_int_equal(t.up.resumed_at, 8192);
-    assert_asked(1, 8192, ETAG);
+    resume_after_reboot(8192);
     assert_int_equal(t.net.connects, 2);
     wire += t.up.bytes_received;
     /* One image, the 808 bytes after the checkpoint again, two heads. */
@@ -803,6 +820,57 @@ static void test_journal_needs_validator(void **state)
         assert_int_equal(flash_mem[JOURNAL + i], 0xFF);
 }
 
+/* --- bodies that end at the close (no Content-Length, not chunked) --- */
+
+/* HTTP/1.0 200 without a length: the body runs until the close. */
+static struct fakenet_conn *nolen200(const uint8_t *body, uint32_t len, const char *etag)
+{
+    unsigned i = t.net.nconns;
+    size_t h = head(i, "HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                       "ETag: %s\r\n\r\n", etag);
+    struct fakenet_conn *c = fakenet_add(&t.net, (const uint8_t *)heads[i], h, 0);
+    c->body = body;
+    c->body_len = len;
+    return c;
+}
+
+/* A reset inside a close-delimited body is a drop like any other: the
+ * resume asks for the rest, and a 206 that ends at the close before the
+ * total its Content-Range names was cut too (resumed again, not taken as
+ * the end). */
+static void test_close_delimited_resume(void **state)
+{
+    (void)state;
+    struct fakenet_conn *c = nolen200(img, img_len, ETAG);
+    c->cut = c->resp_len + 5000;
+    c->recv_err = ABOTA_ERR_NET_RESET;
+    c = range206(img, 5000, img_len, ETAG, false);
+    c->cut = c->resp_len + 3000; /* a clean close at 8000 */
+    range206(img, 8000, img_len, ETAG, false);
+    assert_int_equal(run(), 0);
+    assert_installed(img, img_len);
+    assert_int_equal(t.net.connects, 3);
+    assert_asked(1, 5000, ETAG);
+    assert_asked(2, 8000, ETAG);
+    assert_int_equal(nth(ABOTA_EV_RETRY, 0)->err, ABOTA_ERR_NET_RESET);
+    assert_int_equal(nth(ABOTA_EV_RETRY, 1)->err, ABOTA_ERR_HTTP_TRUNCATED);
+    assert_int_equal(nth(ABOTA_EV_RESUMED, 1)->total, img_len);
+}
+
+/* The journal of a close-delimited download resumes after a reboot. */
+static void test_close_delimited_journal(void **state)
+{
+    (void)state;
+    t.cfg.max_attempts = 1;
+    struct fakenet_conn *c = nolen200(img, img_len, ETAG);
+    c->cut = c->resp_len + 9000; /* checkpoints at 4096 and 8192 */
+    c->recv_err = ABOTA_ERR_NET_RESET;
+    assert_int_equal(run(), ABOTA_ERR_NET_RESET);
+    assert_untouched();
+
+    resume_after_reboot(8192);
+}
+
 #elif ABOTA_FEATURE_RETRY
 /* Resume compiled out (config.h): a drop anywhere costs a retry of the
  * whole image, asked without Range, and the journal sector stays erased. */
@@ -882,6 +950,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_journal_other_identity, setup, NULL),
         cmocka_unit_test_setup_teardown(test_journal_corrupted, setup, NULL),
         cmocka_unit_test_setup_teardown(test_journal_needs_validator, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_close_delimited_resume, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_close_delimited_journal, setup, NULL),
 #elif ABOTA_FEATURE_RETRY
         cmocka_unit_test_setup_teardown(test_drop_restarts, setup, NULL),
 #else

@@ -54,7 +54,7 @@ struct sim_context {
     const char *url;
     const char *ssid;
     int slot;
-    unsigned watchdog_s;
+    unsigned watchdog_s; /* also told to the firmware (ABOTA_SIM_ENV_WATCHDOG_MS) */
     enum sim_loader loader;
 };
 

@@ -24,6 +24,10 @@
 #define ABOTA_SIM_ENV_SLOT "ABOTA_SIM_SLOT"     /* "1" or "2": the running slot */
 #define ABOTA_SIM_ENV_URL "ABOTA_SIM_URL"       /* update URL, "%d" = target slot */
 #define ABOTA_SIM_ENV_SSID "ABOTA_SIM_SSID"     /* the access point to join */
+/* The watchdog the firmware runs under, in milliseconds (--watchdog): it is
+ * never fed, so the firmware declares it to the update engine
+ * (cfg.watchdog_ms), whose deadline then ends well inside it. */
+#define ABOTA_SIM_ENV_WATCHDOG_MS "ABOTA_SIM_WATCHDOG_MS"
 
 /* Optional update timeouts in milliseconds, for tests that need a device
  * that gives up quickly; unset or 0: the engine's defaults (update.h). The

@@ -25,9 +25,11 @@ static void child(int exe_fd, const struct sim_context *ctx, pid_t parent)
     /* The device goes down with the simulator (a test's timeout, ^C). */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
         _exit(SIM_EXIT_EXEC_FAILED);
-    char slot[4];
+    char slot[4], watchdog[16];
     snprintf(slot, sizeof slot, "%d", ctx->slot);
+    snprintf(watchdog, sizeof watchdog, "%lu", (unsigned long)ctx->watchdog_s * 1000ul);
     if (setenv(ABOTA_SIM_ENV_FLASH, ctx->flash_path, 1) || setenv(ABOTA_SIM_ENV_SLOT, slot, 1) ||
+        setenv(ABOTA_SIM_ENV_WATCHDOG_MS, watchdog, 1) ||
         setenv(ABOTA_SIM_ENV_LAYOUT, ctx->layout_name, 1) ||
         (ctx->url && setenv(ABOTA_SIM_ENV_URL, ctx->url, 1)) ||
         (ctx->ssid && setenv(ABOTA_SIM_ENV_SSID, ctx->ssid, 1)))
