@@ -17,12 +17,43 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "abota/boot.h"
+#include "abota/crc32.h"
 #include "abota/error.h"
+#include "abota/image.h"
 #include "abota/port_posix.h"
+#include "abota/sha256.h"
 #include "abota/update.h"
 #include "bench_util.h"
 
 #define MAX_RUNS 100
+
+/* The device the update starts from: a small v0.0.1 image in slot 1,
+ * confirmed (the engine updates only from an image the boot record
+ * describes). Not timed. */
+static int install_running(const struct abota_flash *f, const struct abota_layout *l)
+{
+    enum { PAYLOAD = 1024 };
+    static uint8_t img[PAYLOAD + 16 + ABOTA_FOOTER_SIZE];
+    for (unsigned i = 0; i < PAYLOAD; i++)
+        img[i] = (uint8_t)(i * 7u);
+    uint32_t foot = abota_image_footer_offset(PAYLOAD);
+    memset(img + PAYLOAD, 0xFF, foot - PAYLOAD);
+    struct abota_footer ft;
+    memset(&ft, 0, sizeof ft);
+    ft.payload_len = PAYLOAD;
+    ft.version = 1u;
+    ft.target_slot = ABOTA_SLOT_1;
+    ft.crc32 = abota_crc32_update(0, img, PAYLOAD);
+    abota_sha256(img, PAYLOAD, ft.sha256);
+    abota_footer_encode(&ft, img + foot);
+    uint32_t len = abota_image_total_len(PAYLOAD);
+    const struct abota_region *r = abota_layout_slot(l, ABOTA_SLOT_1);
+    int rc = abota_flash_erase(f, r->offset);
+    if (rc >= 0)
+        rc = abota_flash_write(f, r->offset, img, len);
+    return rc < 0 ? rc : abota_boot_confirm(f, l, ABOTA_SLOT_1);
+}
 
 struct probe {
     double t0, downloaded;
@@ -162,6 +193,12 @@ int main(int argc, char **argv)
                                         layout->write_align, ABOTA_POSIX_FLASH_CREATE);
         if (rc < 0) {
             fprintf(stderr, "bench_update: %s: %s\n", path, abota_strerror(rc));
+            return 1;
+        }
+        rc = install_running(&flash.port, layout);
+        if (rc < 0) {
+            fprintf(stderr, "bench_update: installing the running image: %s\n",
+                    abota_strerror(rc));
             return 1;
         }
         abota_posix_net_init(&net);
