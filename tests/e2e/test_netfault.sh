@@ -34,7 +34,11 @@ IDLE_MS=1000
 DEADLINE_MS=5000
 RETRY_BASE_MS=100
 RETRY_MAX_MS=1000
+# What a case may take beyond its deadlines: starting the simulator, its
+# firmware and the servers. Under valgrind (make valgrind) each start costs
+# seconds: the margin grows, the deadlines the engine keeps do not.
 MARGIN_MS=2500
+[[ ${ABOTA_VALGRIND:-0} == 1 ]] && MARGIN_MS=10000
 JOBS=${NETFAULT_JOBS:-3}
 FILTER=${NETFAULT_FILTER:-}
 LOADER_CASES='^(reset@b\+1460|resume: reset again|404)$'

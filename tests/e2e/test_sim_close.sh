@@ -3,9 +3,9 @@
 # 9112 6.3): the simulated device installs such an image when it verifies,
 # and a body cut short by the close leaves it on its working image. The
 # server is tests/tools/faultserver.py (/http10/ and /http10cut<N>/).
-# Usage: test_sim_close.sh BUILD_DIR SHARED_DIR
+# Usage: test_sim_close.sh BUILD_DIR
 set -u
-BUILD=${1:?usage: $0 BUILD_DIR SHARED_DIR}
+BUILD=${1:?usage: $0 BUILD_DIR}
 . "$(dirname "$0")/sim_lib.sh"
 sim_setup
 start_faultserver
