@@ -28,8 +28,10 @@ enum abota_trial {
 #define ABOTA_BOOTREC_FELL_BACK 0x02u   /* the active slot did not verify; booted the other */
 
 struct abota_slot_record {
-    uint32_t length;  /* total image length in the slot (footer included), 0 when
-                         empty or not known (the boot choice then probes the slot) */
+    uint32_t length;  /* total image length in the slot (footer included); 0: the
+                         record does not vouch for the slot (empty, never known,
+                         or zeroed by the updater before its first erase there),
+                         and no boot choice accepts it on the record's word */
     uint32_t crc32;   /* CRC-32 over those length bytes, as abota_slot_crc32() gives */
     uint32_t version; /* packed firmware version */
 };
@@ -67,8 +69,10 @@ int abota_bootrec_write(const struct abota_flash *f, const struct abota_layout *
 
 /* For the updater, after abota_slot_finish() succeeded: makes slot the next
  * to boot, on trial (PENDING) with attempts boots (>= 1) before rollback.
- * Starts from the current record (or a fresh one when none is valid; the
- * other slot's info is then 0, "probe it"), fills the slot's info, clears
+ * Starts from the current record (the update engine makes sure there is
+ * one that describes the running image, abota_boot_prepare_update; a
+ * fresh one when none is valid leaves the other slot's entry 0, so there
+ * is nothing to roll back to), fills the slot's info, clears
  * ROLLED_BACK/FELL_BACK and failed_slot, and writes. */
 int abota_bootrec_set_next(const struct abota_flash *f, const struct abota_layout *l, int slot,
                            uint32_t length, uint32_t crc32, uint32_t version, uint8_t attempts);
