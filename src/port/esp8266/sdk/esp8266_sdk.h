@@ -16,13 +16,28 @@
 
 #ifdef ABOTA_ESP8266_REAL_SDK
 
+/* Compiled with the C library's headers (picolibc) on the include path,
+ * which the SDK's headers meet in two places (ESP8266_RTOS_SDK v2.0.0,
+ * `make esp8266-sdk` compiles against them with -Werror):
+ * - c_types.h defines __packed unconditionally, and picolibc's
+ *   <sys/cdefs.h> (from <string.h>) already did: the same attribute, so the
+ *   C library's definition is dropped before the SDK's.
+ * - errno: lwIP sets the plain global `errno` that libmain defines, with
+ *   its own values (lwip/arch.h under LWIP_PROVIDE_ERRNO, set in
+ *   arch/cc.h: Linux's numbers). picolibc's <errno.h> has other numbers
+ *   (EISCONN 127, not 106) and makes errno a function call, so reading it
+ *   would miss what lwIP reports. The port therefore never includes
+ *   <errno.h> with the real SDK: errno and the E* values are lwIP's. */
+#undef __packed
 #include "esp_common.h" /* c_types, spi_flash, esp_system, esp_wifi, esp_sta, os_random */
 #include "upgrade.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
 #include "lwip/netdb.h"
 #include "lwip/sockets.h"
-#include <errno.h>
+#ifndef LWIP_PROVIDE_ERRNO
+#error "the port expects lwIP's own errno (LWIP_PROVIDE_ERRNO in the SDK's arch/cc.h)"
+#endif
 
 #define ABOTA_LWIP_EAGAIN EAGAIN
 #define ABOTA_LWIP_ECONNRESET ECONNRESET
@@ -34,6 +49,7 @@
 
 #else
 
+#include <errno.h> /* errno; the values lwIP sets are ABOTA_LWIP_* below */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
