@@ -28,7 +28,7 @@ cmake --build "$build" -j "$jobs" --target abota >/dev/null
 [[ -f $lx106/CMakeCache.txt ]] ||
   cmake -S . -B "$lx106" -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-lx106.cmake \
     -DABOTA_SHARED_DIR="$shared" >/dev/null
-cmake --build "$lx106" -j "$jobs" --target esp8266_sdk_bins abota_loader_esp8266 \
+cmake --build "$lx106" -j "$jobs" --target esp8266_sdk_bins abota_esp8266 abota_loader_esp8266 \
   abota_loader_esp8266_map2 >/dev/null
 
 out=$lx106/examples/ota_demo/esp8266

@@ -14,7 +14,10 @@ takes from the heap, and the link-level proof:
     picolibc (libc_extra.a) or the Xtensa HAL functions (xthal.c), and by
     the linked firmware;
   - the loader way runs the port's Cache_Read_Enable_New, in IRAM; the
-    Espressif way libmain's.
+    Espressif way libmain's; the SDK's flash calls are in IRAM;
+  - the port built against its declarations header (libabota_esp8266.a, the
+    lx106 tree) calls the same symbols as built against the SDK's headers,
+    so either library links into an SDK firmware.
 Exits 1 when a check fails.
 
 Usage: esp8266_sdk_report.py BUILD_DIR SDK_DIR SOURCE_DIR
@@ -163,6 +166,22 @@ def check_cache(way, elf_syms, mapfile):
           ("ok" if not [f for f in failures if "not in IRAM" in f] else "FAILED"))
 
 
+def undefined(lib):
+    return {l.split()[-1] for l in run(NM, "-u", lib).splitlines() if l.startswith(" ")}
+
+
+def check_same_calls(build):
+    decl = undefined(os.path.join(build, "..", "..", "..", "src", "port", "esp8266",
+                                  "libabota_esp8266.a"))
+    decl.discard("Cache_Read_Enable")  # esp_cache.c, kept out of the SDK build's library
+    real = undefined(os.path.join(build, "libabota_esp8266_sdk.a"))
+    if decl != real:
+        failures.append("the port calls %s with its declarations header, %s with the SDK's" %
+                        (sorted(decl - real), sorted(real - decl)))
+    print("the port's calls, declarations header against the SDK's headers: %d symbols, %s" %
+          (len(real), "the same" if decl == real else "DIFFERENT"))
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -210,6 +229,7 @@ def main():
               (stack, tcp_wnd, stack + tcp_wnd, heap, heap - stack - tcp_wnd))
         check_cache(way, elf_syms, mapfile)
         check_calls(way, external_calls(build, way, elf_syms), prov, elf_syms)
+    check_same_calls(build)
     for f in failures:
         print("FAIL: " + f)
     if failures:

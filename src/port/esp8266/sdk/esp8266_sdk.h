@@ -9,8 +9,10 @@
  *
  * The socket calls are the RTOS SDK's lwIP (BSD sockets over FreeRTOS);
  * the NONOS SDK has no sockets (only espconn callbacks), see docs/PORTING.md.
- * lwIP names its functions lwip_*; lwIP's LWIP_COMPAT_SOCKETS maps the BSD
- * names onto them with macros, as done here. */
+ * lwIP's LWIP_COMPAT_SOCKETS maps the BSD names onto its functions with
+ * macros; the RTOS SDK v2 defines SOCKETS_MT (lwipopts.h), which maps them
+ * onto the task-safe lwip_*_mt wrappers (lwip/multi-threads/sockets_mt.h)
+ * rather than the plain lwip_*, as done here. */
 #ifndef ABOTA_ESP8266_SDK_H
 #define ABOTA_ESP8266_SDK_H
 
@@ -195,23 +197,24 @@ struct sockaddr {
 #define F_SETFL 4
 #define O_NONBLOCK 1
 
-int lwip_socket(int domain, int type, int protocol);
-int lwip_connect(int s, const struct sockaddr *name, socklen_t namelen);
-int lwip_send(int s, const void *dataptr, size_t size, int flags);
-int lwip_recv(int s, void *mem, size_t len, int flags);
-int lwip_close(int s);
-int lwip_setsockopt(int s, int level, int optname, const void *optval, socklen_t optlen);
-int lwip_getsockopt(int s, int level, int optname, void *optval, socklen_t *optlen);
-int lwip_fcntl(int s, int cmd, int val);
+/* lwip/multi-threads/sockets_mt.h (SOCKETS_MT) */
+int lwip_socket_mt(int domain, int type, int protocol);
+int lwip_connect_mt(int s, const struct sockaddr *name, socklen_t namelen);
+int lwip_send_mt(int s, const void *data, size_t size, int flags);
+int lwip_recv_mt(int s, void *mem, size_t len, int flags);
+int lwip_close_mt(int s);
+int lwip_setsockopt_mt(int s, int level, int optname, const void *optval, socklen_t optlen);
+int lwip_getsockopt_mt(int s, int level, int optname, void *optval, socklen_t *optlen);
+int lwip_fcntl_mt(int s, int cmd, int val);
 
-#define socket(a, b, c) lwip_socket(a, b, c)
-#define connect(a, b, c) lwip_connect(a, b, c)
-#define send(a, b, c, d) lwip_send(a, b, c, d)
-#define recv(a, b, c, d) lwip_recv(a, b, c, d)
-#define closesocket(s) lwip_close(s)
-#define setsockopt(a, b, c, d, e) lwip_setsockopt(a, b, c, d, e)
-#define getsockopt(a, b, c, d, e) lwip_getsockopt(a, b, c, d, e)
-#define fcntl(a, b, c) lwip_fcntl(a, b, c)
+#define socket(a, b, c) lwip_socket_mt(a, b, c)
+#define connect(a, b, c) lwip_connect_mt(a, b, c)
+#define send(a, b, c, d) lwip_send_mt(a, b, c, d)
+#define recv(a, b, c, d) lwip_recv_mt(a, b, c, d)
+#define closesocket(s) lwip_close_mt(s)
+#define setsockopt(a, b, c, d, e) lwip_setsockopt_mt(a, b, c, d, e)
+#define getsockopt(a, b, c, d, e) lwip_getsockopt_mt(a, b, c, d, e)
+#define fcntl(a, b, c) lwip_fcntl_mt(a, b, c)
 
 /* lwip/netdb.h */
 struct hostent {
