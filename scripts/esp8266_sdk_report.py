@@ -224,6 +224,9 @@ def main():
         print("  abota (demo + port + core): %d bytes of flash code, %d IRAM, %d DRAM "
               "(.data %d, .rodata %d, .bss %d: the update, its buffer, the port's objects)" %
               (flash, iram, sum(dram), dram[0], dram[1], dram[2]))
+        print("  heap at start %d = DRAM %d (_heap_start..0x40000000) + IRAM %d "
+              "(_etext..0x4010C000), before the SDK's own Wi-Fi and lwIP allocations" %
+              (heap, DRAM_END - elf_syms["_heap_start"][0], IRAM_HEAP_END - elf_syms["_etext"][0]))
         print("  an update from the heap: the OTA task's stack %d + lwIP's receive window "
               "up to %d = %d of %d at start (%d left)" %
               (stack, tcp_wnd, stack + tcp_wnd, heap, heap - stack - tcp_wnd))
