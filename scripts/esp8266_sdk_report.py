@@ -143,7 +143,15 @@ def check_calls(way, calls, prov, fw_syms):
         print("    %-16s %s" % (where, " ".join(by[where])))
 
 
-def check_cache(way, elf_syms, mapfile):
+def cache_size_args(path):
+    """The values Cache_Read_Enable_New in path passes as Cache_Read_Enable's
+    third argument (the cache size: 0 16 KiB, 1 32 KiB): every immediate it
+    moves into a4."""
+    dis = run("xtensa-lx106-elf-objdump", "-d", "--disassemble=Cache_Read_Enable_New", path)
+    return set(re.findall(r"\tmovi(?:\.n)?\s+a4, (-?\w+)", dis))
+
+
+def check_cache(way, elf_syms, mapfile, elf, sdk):
     addr = elf_syms.get("Cache_Read_Enable_New", (None,))[0]
     text = open(mapfile).read()
     ours = re.search(r"^ \.text\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+\S*esp_cache\.c\.obj$", text, re.M)
@@ -152,6 +160,13 @@ def check_cache(way, elf_syms, mapfile):
             int(ours.group(1), 16) <= addr
         print("  Cache_Read_Enable_New: the port's (esp_cache.c) at 0x%08X, IRAM: %s" %
               (addr or 0, "ok" if ok else "FAILED"))
+        ours, sdks = cache_size_args(elf), cache_size_args(os.path.join(sdk, "lib", "libmain.a"))
+        same = bool(ours) and ours == sdks
+        print("  its cache size argument: %s, libmain's: %s: %s" %
+              (",".join(sorted(ours)) or "?", ",".join(sorted(sdks)) or "?",
+               "the same" if same else "DIFFERENT"))
+        if not same:
+            failures.append("the port's Cache_Read_Enable_New sizes the cache unlike libmain's")
     else:
         ok = addr is not None and not ours
         print("  Cache_Read_Enable_New: libmain's at 0x%08X: %s" % (addr or 0, "ok" if ok else "FAILED"))
@@ -230,7 +245,7 @@ def main():
         print("  an update from the heap: the OTA task's stack %d + lwIP's receive window "
               "up to %d = %d of %d at start (%d left)" %
               (stack, tcp_wnd, stack + tcp_wnd, heap, heap - stack - tcp_wnd))
-        check_cache(way, elf_syms, mapfile)
+        check_cache(way, elf_syms, mapfile, os.path.join(build, name + ".elf"), sdk)
         check_calls(way, external_calls(build, way, elf_syms), prov, elf_syms)
     check_same_calls(build)
     for f in failures:
