@@ -17,7 +17,10 @@ takes from the heap, and the link-level proof:
     Espressif way libmain's; the SDK's flash calls are in IRAM;
   - the port built against its declarations header (libabota_esp8266.a, the
     lx106 tree) calls the same symbols as built against the SDK's headers,
-    so either library links into an SDK firmware.
+    so either library links into an SDK firmware;
+  - every name the stand-alone link checks allow to stay undefined
+    (src/port/esp8266/sdk/allowed_undefined.txt) exists in the SDK, the ROM,
+    picolibc or libgcc.
 Exits 1 when a check fails.
 
 Usage: esp8266_sdk_report.py BUILD_DIR SDK_DIR SOURCE_DIR
@@ -197,6 +200,20 @@ def check_same_calls(build):
           (len(real), "the same" if decl == real else "DIFFERENT"))
 
 
+def check_allowlist(src, prov):
+    path = os.path.join(src, "src", "port", "esp8266", "sdk", "allowed_undefined.txt")
+    names = [l.strip() for l in open(path) if re.match(r"^[A-Za-z_]", l)]
+    libc = "/usr/lib/xtensa-lx106-elf/lib/libc.a"
+    extra = set(symbols(libc)) if os.path.exists(libc) else set()
+    extra |= set(symbols(run(CC, "-print-libgcc-file-name").strip()))
+    missing = [n for n in names if n not in prov and n not in extra]
+    for n in missing:
+        failures.append("allowed_undefined.txt names %s, which nothing defines" % n)
+    print("allowed_undefined.txt: %d names, %s" %
+          (len(names), "each defined by the SDK, the ROM, picolibc or libgcc" if not missing
+           else "%d defined nowhere" % len(missing)))
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -248,6 +265,7 @@ def main():
         check_cache(way, elf_syms, mapfile, os.path.join(build, name + ".elf"), sdk)
         check_calls(way, external_calls(build, way, elf_syms), prov, elf_syms)
     check_same_calls(build)
+    check_allowlist(src, prov)
     for f in failures:
         print("FAIL: " + f)
     if failures:
