@@ -236,6 +236,13 @@ def main():
                 size = os.path.getsize(os.path.join(build, way, binname))
                 packed = (size + 15) // 16 * 16 + PACK_FOOTER
                 s = symbols(os.path.join(build, name + ".elf"))
+                # Nothing left undefined, not even weakly (a weak undefined
+                # call would jump to 0 on the chip).
+                dangling = [l.split()[-1] for l in
+                            run(NM, "-u", os.path.join(build, name + ".elf")).splitlines()
+                            if l.strip()]
+                if dangling:
+                    failures.append("%s leaves %s undefined" % (name, " ".join(dangling)))
                 iram = s["_etext"][0] - IRAM
                 dram = s["_heap_start"][0] - DRAM
                 heap = (DRAM_END - s["_heap_start"][0]) + (IRAM_HEAP_END - s["_etext"][0])
@@ -270,7 +277,8 @@ def main():
         print("FAIL: " + f)
     if failures:
         sys.exit(1)
-    print("ok: 8 firmware images linked with the SDK, every check passed")
+    print("ok: 8 firmware images linked with the SDK, nothing undefined in them, "
+          "every check passed")
 
 
 if __name__ == "__main__":
