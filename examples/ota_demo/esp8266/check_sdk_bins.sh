@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The checks of the firmware linked with Espressif's SDK (ctest
 # esp8266.sdk_userbins, CMakeLists.txt here): every user bin is accepted by
-# `abota inspect` and by the fixtures' check_userbin.py, and
-# scripts/esp8266_sdk_report.py prints the figures and checks the link
-# (SDK symbols resolved in the SDK, the right Cache_Read_Enable_New, flash
-# calls in IRAM, every bin within its slot).
+# `abota inspect` and by the fixtures' check_userbin.py;
+# scripts/esp8266_sdk_report.py prints the figures (every bin within its
+# slot) and scripts/esp8266_sdk_links.py checks the links (SDK symbols
+# resolved in the SDK, the right Cache_Read_Enable_New, flash calls in IRAM).
 # usage: check_sdk_bins.sh ABOTA_CLI SHARED_DIR SDK_DIR BUILD_DIR
 set -euo pipefail
 cli=${1:?usage: $0 ABOTA_CLI SHARED_DIR SDK_DIR BUILD_DIR}
@@ -39,3 +39,4 @@ elif [[ $rc -ne 0 ]]; then
 fi
 
 python3 "$src/scripts/esp8266_sdk_report.py" "$dir" "$sdk" "$src"
+python3 "$src/scripts/esp8266_sdk_links.py" "$dir" "$sdk" "$src"
