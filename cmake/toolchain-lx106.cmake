@@ -13,6 +13,7 @@ set(CMAKE_AR xtensa-lx106-elf-ar)
 set(CMAKE_RANLIB xtensa-lx106-elf-ranlib)
 set(ABOTA_NM xtensa-lx106-elf-nm)
 set(ABOTA_SIZE xtensa-lx106-elf-size)
+set(ABOTA_OBJCOPY xtensa-lx106-elf-objcopy)
 
 # GCC does not find the specs by name: give the full path.
 set(ABOTA_PICOLIBC_SPECS /usr/lib/xtensa-lx106-elf/picolibc.specs)

@@ -127,16 +127,16 @@ void system_restart(void)
 }
 
 /* The network half is not exercised here; these only satisfy the link. */
-int lwip_socket(int d, int t, int p) { (void)d; (void)t; (void)p; return -1; }
-int lwip_connect(int s, const struct sockaddr *n, socklen_t l) { (void)s; (void)n; (void)l; return -1; }
-int lwip_send(int s, const void *d, size_t n, int f) { (void)s; (void)d; (void)n; (void)f; return -1; }
-int lwip_recv(int s, void *m, size_t n, int f) { (void)s; (void)m; (void)n; (void)f; return -1; }
-int lwip_close(int s) { (void)s; return 0; }
-int lwip_setsockopt(int s, int l, int o, const void *v, socklen_t n)
+int lwip_socket_mt(int d, int t, int p) { (void)d; (void)t; (void)p; return -1; }
+int lwip_connect_mt(int s, const struct sockaddr *n, socklen_t l) { (void)s; (void)n; (void)l; return -1; }
+int lwip_send_mt(int s, const void *d, size_t n, int f) { (void)s; (void)d; (void)n; (void)f; return -1; }
+int lwip_recv_mt(int s, void *m, size_t n, int f) { (void)s; (void)m; (void)n; (void)f; return -1; }
+int lwip_close_mt(int s) { (void)s; return 0; }
+int lwip_setsockopt_mt(int s, int l, int o, const void *v, socklen_t n)
 { (void)s; (void)l; (void)o; (void)v; (void)n; return -1; }
-int lwip_getsockopt(int s, int l, int o, void *v, socklen_t *n)
+int lwip_getsockopt_mt(int s, int l, int o, void *v, socklen_t *n)
 { (void)s; (void)l; (void)o; (void)v; (void)n; return -1; }
-int lwip_fcntl(int s, int c, int v) { (void)s; (void)c; (void)v; return -1; }
+int lwip_fcntl_mt(int s, int c, int v) { (void)s; (void)c; (void)v; return -1; }
 struct hostent *lwip_gethostbyname(const char *name) { (void)name; return NULL; }
 
 /* ---- flash --------------------------------------------------------------- */

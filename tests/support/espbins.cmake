@@ -8,7 +8,7 @@
 # directory is missing.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(ABOTA_ESPBINS_DIR ${PROJECT_BINARY_DIR}/tests/espbins)
-set(ABOTA_ESPRESSIF_TESTS esp_image crc32 sha256 image_verify slot_esp cli_image)
+set(ABOTA_ESPRESSIF_TESTS esp_image crc32 sha256 image_verify slot_esp cli_image flash_esp8266)
 
 set(_espbins_gen ${CMAKE_CURRENT_LIST_DIR}/espbins_gen.py)
 add_custom_command(OUTPUT ${ABOTA_ESPBINS_DIR}/stamp

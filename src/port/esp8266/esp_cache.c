@@ -23,6 +23,11 @@ void Cache_Read_Enable_New(void)
     uint32_t image = 0x1000u; /* no hand-off (not started by the loader): user1 */
     if (*(volatile uint32_t *)ABOTA_HANDOFF_MAGIC_ADDR == ABOTA_HANDOFF_MAGIC)
         image = *(volatile uint32_t *)ABOTA_HANDOFF_IMAGE_ADDR;
-    /* The megabyte holding the image: odd/even MB, 2 MB block (stage2.c). */
-    Cache_Read_Enable((image >> 20) & 1u, image >> 21, 1);
+    /* The megabyte holding the image: odd/even MB, 2 MB block (stage2.c).
+     * The last argument is the cache's size: 0 keeps it at 16 KiB
+     * (0x4010C000-0x4010FFFF), as libmain's own Cache_Read_Enable_New asks,
+     * because the SDK's heap (libfreertos heap_5) also uses the IRAM from
+     * the end of .text up to 0x4010C000, which a 32 KiB cache (1) would take
+     * over. make esp8266-sdk compares this argument with libmain's. */
+    Cache_Read_Enable((image >> 20) & 1u, image >> 21, 0);
 }

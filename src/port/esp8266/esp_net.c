@@ -14,7 +14,6 @@
  * lwIP's gethostbyname(), which blocks for lwIP's own DNS timeout (DNS_MAX_
  * RETRIES x DNS_TMR_INTERVAL, seconds), not connect's timeout_ms. The SDK's
  * lwIP has no IPv6, so IPv6 literals fail with ABOTA_ERR_NET_RESOLVE. */
-#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 

@@ -9,20 +9,37 @@
  *
  * The socket calls are the RTOS SDK's lwIP (BSD sockets over FreeRTOS);
  * the NONOS SDK has no sockets (only espconn callbacks), see docs/PORTING.md.
- * lwIP names its functions lwip_*; lwIP's LWIP_COMPAT_SOCKETS maps the BSD
- * names onto them with macros, as done here. */
+ * lwIP's LWIP_COMPAT_SOCKETS maps the BSD names onto its functions with
+ * macros; the RTOS SDK v2 defines SOCKETS_MT (lwipopts.h), which maps them
+ * onto the task-safe lwip_*_mt wrappers (lwip/multi-threads/sockets_mt.h)
+ * rather than the plain lwip_*, as done here. */
 #ifndef ABOTA_ESP8266_SDK_H
 #define ABOTA_ESP8266_SDK_H
 
 #ifdef ABOTA_ESP8266_REAL_SDK
 
+/* Compiled with the C library's headers (picolibc) on the include path,
+ * which the SDK's headers meet in two places (ESP8266_RTOS_SDK v2.0.0,
+ * `make esp8266-sdk` compiles against them with -Werror):
+ * - c_types.h defines __packed unconditionally, and picolibc's
+ *   <sys/cdefs.h> (from <string.h>) already did: the same attribute, so the
+ *   C library's definition is dropped before the SDK's.
+ * - errno: lwIP sets the plain global `errno` that libmain defines, with
+ *   its own values (lwip/arch.h under LWIP_PROVIDE_ERRNO, set in
+ *   arch/cc.h: Linux's numbers). picolibc's <errno.h> has other numbers
+ *   (EISCONN 127, not 106) and makes errno a function call, so reading it
+ *   would miss what lwIP reports. The port therefore never includes
+ *   <errno.h> with the real SDK: errno and the E* values are lwIP's. */
+#undef __packed
 #include "esp_common.h" /* c_types, spi_flash, esp_system, esp_wifi, esp_sta, os_random */
 #include "upgrade.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
 #include "lwip/netdb.h"
 #include "lwip/sockets.h"
-#include <errno.h>
+#ifndef LWIP_PROVIDE_ERRNO
+#error "the port expects lwIP's own errno (LWIP_PROVIDE_ERRNO in the SDK's arch/cc.h)"
+#endif
 
 #define ABOTA_LWIP_EAGAIN EAGAIN
 #define ABOTA_LWIP_ECONNRESET ECONNRESET
@@ -34,6 +51,7 @@
 
 #else
 
+#include <errno.h> /* errno; the values lwIP sets are ABOTA_LWIP_* below */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -179,23 +197,24 @@ struct sockaddr {
 #define F_SETFL 4
 #define O_NONBLOCK 1
 
-int lwip_socket(int domain, int type, int protocol);
-int lwip_connect(int s, const struct sockaddr *name, socklen_t namelen);
-int lwip_send(int s, const void *dataptr, size_t size, int flags);
-int lwip_recv(int s, void *mem, size_t len, int flags);
-int lwip_close(int s);
-int lwip_setsockopt(int s, int level, int optname, const void *optval, socklen_t optlen);
-int lwip_getsockopt(int s, int level, int optname, void *optval, socklen_t *optlen);
-int lwip_fcntl(int s, int cmd, int val);
+/* lwip/multi-threads/sockets_mt.h (SOCKETS_MT) */
+int lwip_socket_mt(int domain, int type, int protocol);
+int lwip_connect_mt(int s, const struct sockaddr *name, socklen_t namelen);
+int lwip_send_mt(int s, const void *data, size_t size, int flags);
+int lwip_recv_mt(int s, void *mem, size_t len, int flags);
+int lwip_close_mt(int s);
+int lwip_setsockopt_mt(int s, int level, int optname, const void *optval, socklen_t optlen);
+int lwip_getsockopt_mt(int s, int level, int optname, void *optval, socklen_t *optlen);
+int lwip_fcntl_mt(int s, int cmd, int val);
 
-#define socket(a, b, c) lwip_socket(a, b, c)
-#define connect(a, b, c) lwip_connect(a, b, c)
-#define send(a, b, c, d) lwip_send(a, b, c, d)
-#define recv(a, b, c, d) lwip_recv(a, b, c, d)
-#define closesocket(s) lwip_close(s)
-#define setsockopt(a, b, c, d, e) lwip_setsockopt(a, b, c, d, e)
-#define getsockopt(a, b, c, d, e) lwip_getsockopt(a, b, c, d, e)
-#define fcntl(a, b, c) lwip_fcntl(a, b, c)
+#define socket(a, b, c) lwip_socket_mt(a, b, c)
+#define connect(a, b, c) lwip_connect_mt(a, b, c)
+#define send(a, b, c, d) lwip_send_mt(a, b, c, d)
+#define recv(a, b, c, d) lwip_recv_mt(a, b, c, d)
+#define closesocket(s) lwip_close_mt(s)
+#define setsockopt(a, b, c, d, e) lwip_setsockopt_mt(a, b, c, d, e)
+#define getsockopt(a, b, c, d, e) lwip_getsockopt_mt(a, b, c, d, e)
+#define fcntl(a, b, c) lwip_fcntl_mt(a, b, c)
 
 /* lwip/netdb.h */
 struct hostent {
