@@ -50,13 +50,15 @@ $(BUILD_LX106_SMALL)/CMakeCache.txt:
 $(BUILD_CM3)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_CM3) -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-cortex-m3.cmake $(CMAKE_FLAGS)
 
-test-lx106: deps-cross $(BUILD_LX106)/CMakeCache.txt
+# With the SDK beside the project the lx106 tree also links real user bins
+# and checks them with the host CLI: the host tree is built first.
+test-lx106: build deps-cross $(BUILD_LX106)/CMakeCache.txt
 	cmake --build $(BUILD_LX106) -j $(JOBS)
 	cd $(BUILD_LX106) && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
 
 # Tests of features the profile compiles out check what happens instead, or
 # are reported "Skipped" by ctest (exit status 77), never as passed.
-test-lx106-small: deps-cross $(BUILD_LX106_SMALL)/CMakeCache.txt
+test-lx106-small: build deps-cross $(BUILD_LX106_SMALL)/CMakeCache.txt
 	cmake --build $(BUILD_LX106_SMALL) -j $(JOBS)
 	cd $(BUILD_LX106_SMALL) && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
 
