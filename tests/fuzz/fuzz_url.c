@@ -88,13 +88,18 @@ static void check_request(const struct abota_url *u, uint8_t flags, size_t size,
         .if_none_match = (flags & 0x10) ? inm : NULL,
         .if_range = (flags & 0x20) ? ifr : NULL,
     };
-    static char full[4 * TEXT_MAX];
-    int len = abota_http_request_build(&rq, full, sizeof full);
+    /* Room for any request these inputs make: the URL's fixed-size fields,
+     * the fixed headers and both caller values, however long they are. */
+    size_t room = 4 * TEXT_MAX + strlen(inm) + strlen(ifr);
+    char *full = malloc(room);
+    FUZZ_CHECK(full != NULL);
+    int len = abota_http_request_build(&rq, full, room);
     if (len < 0) {
         FUZZ_CHECK(len == ABOTA_ERR_ARG); /* a control byte in a header value */
+        free(full);
         return;
     }
-    FUZZ_CHECK((size_t)len < sizeof full && strlen(full) == (size_t)len);
+    FUZZ_CHECK((size_t)len < room && strlen(full) == (size_t)len);
     FUZZ_CHECK(strncmp(full, rq.head ? "HEAD /" : "GET /", rq.head ? 6 : 5) == 0);
     FUZZ_CHECK(len >= 4 && strstr(full, "\r\n\r\n") == full + len - 4);
     for (int i = 0; i < len; i++) {
@@ -121,6 +126,7 @@ static void check_request(const struct abota_url *u, uint8_t flags, size_t size,
     for (size_t i = size; i < size + 16; i++)
         FUZZ_CHECK((uint8_t)buf[i] == CANARY);
     free(buf);
+    free(full);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
