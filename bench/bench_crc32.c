@@ -29,7 +29,7 @@ static uint64_t run_abota(void *arg)
     return done;
 }
 
-/* src/core/crc32.c with the nibble table, under this name (CMakeLists.txt). */
+/* src/core/storage/crc32.c with the nibble table, under this name (CMakeLists.txt). */
 uint32_t bench_crc32_nibble_update(uint32_t crc, const void *data, size_t len);
 
 static uint64_t run_nibble(void *arg)

@@ -115,7 +115,7 @@
  * per byte, about twice as fast as the 16-entry nibble table (an update
  * computes the CRC-32 of the image two to three times; docs/BENCHMARKS.md),
  * costs 1 KiB of rodata instead of 64 bytes. 0 (default): the nibble table,
- * for the ESP8266, where the table sits in DRAM (src/core/crc32.c) and
+ * for the ESP8266, where the table sits in DRAM (src/core/storage/crc32.c) and
  * 1 KiB of about 80 is too dear. The host build (CMake option
  * ABOTA_CRC32_TABLE256, on when ABOTA_HOST) turns it on for the CLI and
  * the simulator. */

@@ -1,5 +1,5 @@
 /* The built-in ESP8266 layouts as initialisers: the core's table
- * (src/core/layout.c, abota_layout_find) and the loader's build-time layout
+ * (src/core/storage/layout.c, abota_layout_find) and the loader's build-time layout
  * (src/loader/esp8266/loader_config.h) are both made from them, so the
  * loader boots exactly the slots the updater writes.
  *

@@ -33,7 +33,7 @@
 #include "abota/error.h"
 #include "abota/image.h"
 #include "abota/layout.h"
-#include "le.h"
+#include "../storage/le.h"
 
 #define OFF_MAGIC 0
 #define OFF_VERSION 4

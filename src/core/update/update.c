@@ -16,8 +16,8 @@
 
 #include "abota/crc32.h"
 #include "abota/error.h"
-#include "compiler.h"
-#include "slot_priv.h"
+#include "../compiler.h"
+#include "../image/slot_priv.h"
 #include "update_priv.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000u

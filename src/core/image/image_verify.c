@@ -8,8 +8,8 @@
 #include "abota/error.h"
 #include "abota/image.h"
 #include "abota/sha256.h"
-#include "bufflash.h"
-#include "le.h"
+#include "../storage/bufflash.h"
+#include "../storage/le.h"
 
 /* The SHA-256 state the payload pass continues: a fresh one for a plain
  * verification from flash, or the caller's streamed state of the payload's

@@ -1,9 +1,12 @@
-/* The boot policy: which slots to try, in which order, and how the boot
- * record changes when one of them boots. Pure functions over a record, so
- * every bootloader shares them whatever it can afford to verify with. */
+/* The boot policy: which slots to try, in which order, how the boot record
+ * changes when one of them boots, and writing that change. Pure functions
+ * over a record plus one record write, so every bootloader shares them
+ * whatever it can afford to verify with (the ESP8266 loader links this file
+ * and storage/, never the image verification that boot.c needs). */
 #include <string.h>
 
 #include "abota/boot.h"
+#include "abota/error.h"
 
 void abota_boot_candidates(const struct abota_bootrec *rec, struct abota_boot_candidate out[2])
 {
@@ -73,4 +76,18 @@ bool abota_boot_settle(struct abota_bootrec *r, bool has_rec, struct abota_boot_
         break;
     }
     return !has_rec || !rec_same(&before, r);
+}
+
+int abota_boot_apply(const struct abota_flash *f, const struct abota_layout *l,
+                     struct abota_boot_decision *d)
+{
+    if (!f || !l || !d)
+        return ABOTA_ERR_ARG;
+    if (!d->write_record)
+        return 0;
+    int rc = abota_bootrec_write(f, l, &d->rec);
+    if (rc < 0)
+        return rc;
+    d->write_record = false;
+    return 0;
 }

@@ -38,7 +38,7 @@
 
 #include "abota/crc32.h"
 #include "abota/error.h"
-#include "le.h"
+#include "../storage/le.h"
 #include "update_priv.h"
 
 #if ABOTA_FEATURE_RESUME /* else no journal (update_priv.h) */

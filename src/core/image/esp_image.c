@@ -27,8 +27,8 @@
 #include "abota/crc32.h"
 #include "abota/error.h"
 #include "abota/image.h"
-#include "bufflash.h"
-#include "le.h"
+#include "../storage/bufflash.h"
+#include "../storage/le.h"
 
 #define ESP_MAGIC_PLAIN 0xE9u
 #define ESP_MAGIC_V2 0xEAu

@@ -86,20 +86,6 @@ int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
     return ABOTA_ERR_BOOT_NOTHING;
 }
 
-int abota_boot_apply(const struct abota_flash *f, const struct abota_layout *l,
-                     struct abota_boot_decision *d)
-{
-    if (!f || !l || !d)
-        return ABOTA_ERR_ARG;
-    if (!d->write_record)
-        return 0;
-    int rc = abota_bootrec_write(f, l, &d->rec);
-    if (rc < 0)
-        return rc;
-    d->write_record = false;
-    return 0;
-}
-
 /* Reads the record for a firmware running from running_slot. A record
  * naming the other slot means the loader booted its choice but could not
  * write it: acting on that record would confirm or overwrite the wrong

@@ -13,7 +13,7 @@
 
 #include "abota/crc32.h"
 #include "abota/error.h"
-#include "compiler.h"
+#include "../compiler.h"
 #include "slot_priv.h"
 
 enum { ST_IDLE = 0, ST_WRITING = 1, ST_DONE = 2, ST_FAILED = 3 };
