@@ -17,7 +17,6 @@
 #include "abota/crc32.h"
 #include "abota/error.h"
 #include "../compiler.h"
-#include "../image/slot_priv.h"
 #include "update_priv.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000u
@@ -185,7 +184,7 @@ static int verify(struct abota_update *u)
      * declared no length to fall short of: it is simply no image. */
     if (abota_slot_written(&u->writer_) == 0)
         return ABOTA_ERR_IMG_TOO_SHORT;
-    int r = abota_slot_finish_into(&u->writer_, info);
+    int r = abota_slot_finish(&u->writer_, info);
     if (r < 0)
         return r;
     /* The writer checked the target slot already (footer, or the user bin
