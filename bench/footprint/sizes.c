@@ -27,13 +27,16 @@ int main(void)
     printf("   bytes  RAM of one update (static; the stack is listed separately), %s profile\n",
            ABOTA_PROFILE_NAME);
     row("struct abota_update", sizeof u);
-    row("  .url_ (struct abota_url)", sizeof u.url_);
-    row(ABOTA_FEATURE_SHA256 ? "  .writer_ (struct abota_slot_writer, SHA-256 state inside)"
-                             : "  .writer_ (struct abota_slot_writer, no SHA-256)",
-        sizeof u.writer_);
-    row("  .tmp_.http (struct abota_http, the response parser)", sizeof u.tmp_);
-    row("    .resp (struct abota_http_resp, the stored header values)",
-        sizeof u.tmp_.http.resp);
+    row("  .state_ (the engine's private state), of which:", sizeof u.state_);
+    row("    struct abota_url", sizeof(struct abota_url));
+    row(ABOTA_FEATURE_SHA256 ? "    struct abota_slot_writer (SHA-256 state inside)"
+                             : "    struct abota_slot_writer (no SHA-256)",
+        sizeof(struct abota_slot_writer));
+    row("    struct abota_http (the response parser)", sizeof(struct abota_http));
+    row("      .resp (struct abota_http_resp, the stored header values)",
+        sizeof(struct abota_http_resp));
+    if (ABOTA_FEATURE_RESUME)
+        row("    struct abota_journal (the progress journal)", sizeof(struct abota_journal));
     row("(on the verification's stack: struct abota_image_info)",
         sizeof(struct abota_image_info));
     row("  .cfg (struct abota_update_config)", sizeof u.cfg);

@@ -133,7 +133,8 @@
     X(ABOTA_ERR_UP_NET_PORT,      -174, "network port broke its contract (send/recv count out of range)") \
     X(ABOTA_ERR_UP_RATE_LIMITED,  -175, "HTTP 429: the server asks to come back later") \
     X(ABOTA_ERR_UP_RESTART,       -176, "server sent the whole image instead of the rest: download starts over") \
-    X(ABOTA_ERR_UP_UNCONFIRMED,   -177, "the running image is not confirmed (in trial, or not in the boot record): confirm it before updating")
+    X(ABOTA_ERR_UP_UNCONFIRMED,   -177, "the running image is not confirmed (in trial, or not in the boot record): confirm it before updating") \
+    X(ABOTA_ERR_UP_NO_JOURNAL,    -178, "no progress journal for this download: it starts from the beginning")
 
 enum abota_err {
     ABOTA_OK = 0,

@@ -24,6 +24,7 @@
 #include "abota/flash.h"
 #include "abota/http.h"
 #include "abota/image.h"
+#include "abota/journal.h"
 #include "abota/layout.h"
 #include "abota/net.h"
 #include "abota/slot.h"
@@ -126,6 +127,26 @@ struct abota_update_config {
 #error "ABOTA_URL_MAX must not exceed ABOTA_UPDATE_BUF_MIN"
 #endif
 
+/* Bytes of the engine's private state besides its slot writer, response
+ * parser and URL: scalars, and with resume the validator and the journal.
+ * The engine checks at compile time that its state fits. */
+#if ABOTA_FEATURE_RESUME
+#define ABOTA_UPDATE_STATE_REST (sizeof(struct abota_journal) + ABOTA_HTTP_ETAG_MAX + 46u)
+#else
+#define ABOTA_UPDATE_STATE_REST 26u
+#endif
+#define ABOTA_UPDATE_STATE_SIZE                                                         \
+    (sizeof(struct abota_slot_writer) + sizeof(struct abota_http) + sizeof(struct abota_url) + \
+     ABOTA_UPDATE_STATE_REST)
+
+/* Storage for the engine's private state: opaque, sized, so that a
+ * struct abota_update can be allocated statically. */
+union abota_update_state {
+    unsigned char bytes[ABOTA_UPDATE_STATE_SIZE];
+    struct abota_slot_writer align_writer_; /* its alignment (SHA-256 state) */
+    void *align_ptr_;
+};
+
 struct abota_update {
     /* set with abota_update_init */
     struct abota_update_config cfg;   /* with the defaults filled in */
@@ -146,40 +167,8 @@ struct abota_update {
     int last_err;              /* the last attempt's error (0: none); the cause when
                                   the run ends in ABOTA_ERR_DEADLINE */
     uint32_t resumed_at;       /* slot offset the journal let the run start at, 0: none */
-    /* private: state of one run */
-    uint32_t start_ms_;        /* clock at the start, for the deadline */
-    uint32_t running_version_;
-    uint8_t sink_;             /* where body bytes go (update_priv.h) */
-    uint16_t probe_len_;       /* footer bytes collected by the probe */
-    uint32_t total_;           /* image size from the headers, 0 when unknown */
-    uint32_t next_progress_;   /* bytes written at which the next PROGRESS is due */
-    uint32_t last_progress_;   /* bytes written at the last PROGRESS */
-    struct abota_url url_;     /* the URL being fetched (after redirects) */
-#if ABOTA_FEATURE_RETRY
-    uint32_t retry_after_ms_;  /* from the last 5xx/429, UINT32_MAX when none */
-#endif
-#if ABOTA_FEATURE_RESUME
-    /* resume: the image's identity and what the slot holds of it */
-    bool partial_;             /* the writer holds a prefix a Range request can continue */
-    uint8_t validator_kind_;   /* UPD_VAL_* (update_priv.h) */
-    char validator_[ABOTA_HTTP_ETAG_MAX]; /* strong ETag or Last-Modified, for If-Range */
-    uint32_t range_from_;      /* offset asked for by the resume request */
-    uint32_t url_crc_;         /* CRC-32 of the expanded URL: the journal's binding */
-    /* journal (update_journal.c) */
-    bool journal_on_;          /* checkpoints are being appended */
-    uint16_t journal_pos_;     /* byte offset of the next entry in the journal sector */
-    uint32_t journal_next_;    /* slot offset at which the next checkpoint is due */
-    uint32_t journal_crc_;     /* CRC-32 of the slot's first journal_crc_at_ bytes, from flash */
-    uint32_t journal_crc_at_;
-    uint32_t journal_hdr_crc_; /* the header's CRC, which every entry's CRC covers */
-#endif
-    struct abota_slot_writer writer_;
-    /* The response parser of the current exchange. What verification finds
-     * (struct abota_image_info) lives on the stack of the verification
-     * step instead, which is the deepest point of a run anyway. */
-    struct {
-        struct abota_http http;
-    } tmp_;
+    /* private: the state of one run (src/core/update/update_priv.h) */
+    union abota_update_state state_;
 };
 
 /* Prepares u: copies cfg (the strings it points to must outlive u) and

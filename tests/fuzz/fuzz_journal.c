@@ -1,6 +1,5 @@
-/* Fuzzes the update engine's progress journal decoder
- * (abota_update_journal_load, src/core/update_journal.c) over a small RAM
- * flash.
+/* Fuzzes the progress journal's decoder and resume (abota_journal_resume,
+ * src/core/update/journal.c) over a small RAM flash.
  *
  * Flash (sector 0x100): slot 1 at 0x100 and slot 2 at 0x900 (0x800 each),
  * boot records at 0x1100 and 0x1200, the journal sector at 0x1300 (a
@@ -8,7 +7,7 @@
  * Input: byte 0 flags, bytes 1..2 a checkpoint mask (bit i: entry i),
  * then the journal sector, then the target slot (missing bytes stay
  * erased). Before the load, in this order, so the fuzzer gets past each
- * check (update_journal.c documents the format):
+ * check (journal.c documents the format):
  *   bit 0: the running slot is 2 (else 1); the target is the other;
  *   bit 1: the header names the target slot, and the engine's URL CRC is
  *          the header's (else a fixed value the header rarely holds);
@@ -25,8 +24,8 @@
  *   (computed here from RAM), and no valid checkpoint lies further; the
  *   header is valid and names this download; the writer then holds that
  *   prefix and the validator is the header's;
- * - when it does not resume, the engine's state says so (no partial, no
- *   resume offset, no validator);
+ * - when it does not resume, it says so (ABOTA_ERR_UP_NO_JOURNAL) and
+ *   leaves the download's validator, its kind and total untouched;
  * - when the header is valid and names this download and the furthest
  *   valid checkpoint is the only one at its offset and matches flash, it
  *   resumes there. */
@@ -34,10 +33,9 @@
 #include <string.h>
 
 #include "abota/crc32.h"
-#include "abota/update.h"
+#include "abota/journal.h"
 #include "fuzz.h"
 #include "ramflash.h"
-#include "update_priv.h"
 
 #if !ABOTA_FEATURE_RESUME
 #error "fuzz_journal needs ABOTA_FEATURE_RESUME (the journal is part of resume)"
@@ -53,6 +51,7 @@
 #define J_ENTRIES ((SECTOR - J_HDR) / J_ENTRY)
 #define J_VAL_MAX 80u
 #define URL_CRC 0x5EED0001u
+#define VALIDATOR_SIZE 72u /* the engine's (ABOTA_HTTP_ETAG_MAX) */
 
 static const struct abota_layout layout = {
     .name = "fuzz-journal",
@@ -63,44 +62,6 @@ static const struct abota_layout layout = {
     .bootrec = {0x1100u, 0x1200u},
     .journal = JOURNAL,
 };
-
-static int no_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
-{
-    (void)ctx;
-    (void)host;
-    (void)port;
-    (void)timeout_ms;
-    return -1;
-}
-
-static int no_send(void *ctx, const void *p, size_t n, uint32_t timeout_ms)
-{
-    (void)ctx;
-    (void)p;
-    (void)n;
-    (void)timeout_ms;
-    return -1;
-}
-
-static int no_recv(void *ctx, void *p, size_t n, uint32_t timeout_ms)
-{
-    (void)ctx;
-    (void)p;
-    (void)n;
-    (void)timeout_ms;
-    return -1;
-}
-
-static void no_close(void *ctx)
-{
-    (void)ctx;
-}
-
-static uint32_t now_ms(void *ctx)
-{
-    (void)ctx;
-    return 0;
-}
 
 static uint32_t get32(const uint8_t *p)
 {
@@ -113,7 +74,7 @@ static void put32(uint8_t *p, uint32_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* The format's rules below are restated from update_journal.c's
+/* The format's rules below are restated from journal.c's
  * description, not borrowed from its code, so the checks do not share its
  * mistakes. */
 static uint32_t entry_crc(uint32_t hdr_crc, const uint8_t *e)
@@ -138,7 +99,7 @@ static bool header_ok(const uint8_t *h, int target, uint32_t url_crc)
     return get32(h) == 0x4E4A4241u && h[4] == 1 && h[5] == target &&
            abota_crc32_update(0, h, J_HDR_CRC_AT) == get32(h + J_HDR_CRC_AT) &&
            get32(h + 12) == url_crc && (kind == 1 || kind == 2) && n >= 1 && n <= J_VAL_MAX &&
-           n < ABOTA_HTTP_ETAG_MAX && get32(h + 8) <= SLOT_SIZE && !memchr(h + 16, 0, n);
+           n < VALIDATOR_SIZE && get32(h + 8) <= SLOT_SIZE && !memchr(h + 16, 0, n);
 }
 
 /* Entry i is a checkpoint that may count: before the first blank entry,
@@ -182,11 +143,12 @@ static void prepare(uint8_t *mem, uint8_t flags, uint16_t mask, int target, uint
     }
 }
 
-static void check_load(struct abota_update *u, struct ramflash *rf, const uint8_t *mem)
+static void check_load(struct abota_journal *jr, struct abota_journal_download *d, int running,
+                       struct ramflash *rf, const uint8_t *mem)
 {
     const uint8_t *j = mem + JOURNAL;
-    const uint8_t *slot = mem + layout.slot[u->target_slot - 1].offset;
-    bool hdr = header_ok(j, u->target_slot, u->url_crc_);
+    const uint8_t *slot = mem + layout.slot[d->slot - 1].offset;
+    bool hdr = header_ok(j, d->slot, d->url_crc);
     uint32_t furthest = 0;
     unsigned at_furthest = 0;
     bool furthest_matches = false;
@@ -206,21 +168,23 @@ static void check_load(struct abota_update *u, struct ramflash *rf, const uint8_
         }
     }
 
+    struct abota_slot_writer w;
     unsigned reads = rf->reads;
-    abota_update_journal_load(u);
+    int rc = abota_journal_resume(jr, &rf->port, &layout, d, &w, running);
     FUZZ_CHECK(rf->writes == 0 && rf->erases == 0);
     FUZZ_CHECK(rf->reads - reads <=
                1 + J_ENTRIES + (SLOT_SIZE + ABOTA_VERIFY_CHUNK - 1) / ABOTA_VERIFY_CHUNK);
 
-    if (!u->partial_) {
-        FUZZ_CHECK(u->resumed_at == 0 && u->total_ == 0 && u->validator_kind_ == 0);
-        FUZZ_CHECK(u->validator_[0] == '\0');
+    if (rc < 0) {
+        FUZZ_CHECK(rc == ABOTA_ERR_UP_NO_JOURNAL);
+        FUZZ_CHECK(d->total == 0 && d->validator_kind == 0 && d->validator[0] == '\0');
         FUZZ_CHECK(!(hdr && furthest > 0 && at_furthest == 1 && furthest_matches));
         return;
     }
 
     /* Resumed: from what the journal and the slot really hold. */
-    uint32_t off = u->resumed_at;
+    FUZZ_CHECK(rc == 0);
+    uint32_t off = abota_slot_written(&w);
     FUZZ_CHECK(hdr);
     FUZZ_CHECK(off == furthest);
     bool found = false;
@@ -231,28 +195,27 @@ static void check_load(struct abota_update *u, struct ramflash *rf, const uint8_
             found = true;
     }
     FUZZ_CHECK(found);
-    FUZZ_CHECK(u->total_ == get32(j + 8));
-    FUZZ_CHECK(u->validator_kind_ == j[6]);
-    FUZZ_CHECK(strlen(u->validator_) == j[7] && memcmp(u->validator_, j + 16, j[7]) == 0);
-    FUZZ_CHECK(abota_slot_written(&u->writer_) == off);
-    FUZZ_CHECK(abota_slot_crc32(&u->writer_) == abota_crc32_update(0, slot, off));
-    if (u->journal_on_) {
-        FUZZ_CHECK(u->journal_pos_ >= J_HDR && u->journal_pos_ <= SECTOR - J_ENTRY);
-        FUZZ_CHECK((u->journal_pos_ - J_HDR) % J_ENTRY == 0);
-        FUZZ_CHECK(blank(j + u->journal_pos_, J_ENTRY));
+    FUZZ_CHECK(d->total == get32(j + 8));
+    FUZZ_CHECK(d->validator_kind == j[6]);
+    FUZZ_CHECK(strlen(d->validator) == j[7] && memcmp(d->validator, j + 16, j[7]) == 0);
+    FUZZ_CHECK(abota_slot_crc32(&w) == abota_crc32_update(0, slot, off));
+    /* The next checkpoint goes to the first blank entry: one more is
+     * appended there once the writer has a further sector on flash. */
+    if (jr->on_) {
+        FUZZ_CHECK(jr->pos_ >= J_HDR && jr->pos_ <= SECTOR - J_ENTRY);
+        FUZZ_CHECK((jr->pos_ - J_HDR) % J_ENTRY == 0);
+        FUZZ_CHECK(blank(j + jr->pos_, J_ENTRY));
     }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static uint8_t mem[FLASH_SIZE];
-    static uint8_t buf[ABOTA_UPDATE_BUF_MIN];
-    static const struct abota_net net = {
-        .connect = no_connect, .send = no_send, .recv = no_recv, .close = no_close};
-    static const struct abota_clock clock = {.now_ms = now_ms};
-    static const struct abota_update_config cfg = {.url = "http://h/u%d.bin"};
     struct ramflash rf;
-    struct abota_update u;
+    struct abota_journal jr;
+    char validator[VALIDATOR_SIZE] = "";
+    struct abota_journal_download d = {.validator = validator,
+                                       .validator_size = sizeof validator};
     if (size < 3)
         return 0;
     uint8_t flags = data[0];
@@ -261,19 +224,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size -= 3;
 
     ramflash_init(&rf, mem, FLASH_SIZE, SECTOR, 4);
-    FUZZ_CHECK(abota_update_init(&u, &cfg, &rf.port, &layout, &net, &clock, buf, sizeof buf) ==
-               0);
-    u.running_slot = flags & 1 ? 2 : 1;
-    u.target_slot = abota_slot_other(u.running_slot);
+    abota_journal_init(&jr, &layout, SECTOR);
+    int running = flags & 1 ? 2 : 1;
+    d.slot = (uint8_t)abota_slot_other(running);
 
     size_t n = size < SECTOR ? size : SECTOR;
     memcpy(mem + JOURNAL, data, n);
     data += n;
     size -= n;
-    memcpy(mem + layout.slot[u.target_slot - 1].offset, data, size < SLOT_SIZE ? size : SLOT_SIZE);
-    prepare(mem, flags, mask, u.target_slot, &u.url_crc_);
+    memcpy(mem + layout.slot[d.slot - 1].offset, data, size < SLOT_SIZE ? size : SLOT_SIZE);
+    prepare(mem, flags, mask, d.slot, &d.url_crc);
 
     rf.reads = 0;
-    check_load(&u, &rf, mem);
+    check_load(&jr, &d, running, &rf, mem);
     return 0;
 }

@@ -4,12 +4,13 @@
  *                    │          or the whole image (200) ─────────────┼─> verify
  *                    └─ no probe: the whole image ────────────────────┘   -> record
  *
- * The HTTP side (connect, request, response, body into the slot writer)
- * lives in update_http.c. Here: setup, the image checks and the boot
- * record. The record that boots the new image is written in one place,
- * last; before that the only record write is abota_boot_prepare_update's
- * (update_http.c, before the first erase), which keeps the running image
- * booting and stops vouching for the target slot. */
+ * Here: setup, the attempts (retries, back-off), the image checks and the
+ * boot record. One request and what its answer means is fetch.c's, the
+ * network and the parser exchange.c's (update_priv.h draws the direction).
+ * The record that boots the new image is written in one place, last;
+ * before that the only record write is abota_boot_prepare_update's
+ * (fetch.c, before the first erase), which keeps the running image booting
+ * and stops vouching for the target slot. */
 #include "abota/update.h"
 
 #include <string.h>
@@ -27,6 +28,20 @@
 #define DEFAULT_RETRY_BASE_MS 1000u
 #define DEFAULT_RETRY_MAX_MS 30000u
 #define DEFAULT_JOURNAL_EVERY 16384u
+
+/* The retry settings' defaults (without ABOTA_FEATURE_RETRY they are
+ * ignored: one attempt per run). */
+static void retry_defaults(struct abota_update_config *c)
+{
+    if (!c->max_attempts)
+        c->max_attempts = DEFAULT_MAX_ATTEMPTS;
+    if (!c->retry_base_ms)
+        c->retry_base_ms = DEFAULT_RETRY_BASE_MS;
+    if (!c->retry_max_ms)
+        c->retry_max_ms = DEFAULT_RETRY_MAX_MS;
+    if (c->retry_max_ms < c->retry_base_ms)
+        c->retry_max_ms = c->retry_base_ms;
+}
 
 int abota_update_init(struct abota_update *u, const struct abota_update_config *cfg,
                       const struct abota_flash *flash, const struct abota_layout *layout,
@@ -55,37 +70,21 @@ int abota_update_init(struct abota_update *u, const struct abota_update_config *
     uint32_t budget = cfg->watchdog_ms - cfg->watchdog_ms / 4u;
     if (cfg->watchdog_ms && u->cfg.deadline_ms > budget)
         u->cfg.deadline_ms = budget;
-#if ABOTA_FEATURE_CONTENT_TYPE
-    if (!u->cfg.content_type)
+    if (ABOTA_FEATURE_CONTENT_TYPE && !u->cfg.content_type)
         u->cfg.content_type = "application/octet-stream";
-#endif
     if (!u->cfg.trial_attempts)
         u->cfg.trial_attempts = DEFAULT_TRIAL_ATTEMPTS;
-#if ABOTA_FEATURE_RETRY
-    if (!u->cfg.max_attempts)
-        u->cfg.max_attempts = DEFAULT_MAX_ATTEMPTS;
-    if (!u->cfg.retry_base_ms)
-        u->cfg.retry_base_ms = DEFAULT_RETRY_BASE_MS;
-    if (!u->cfg.retry_max_ms)
-        u->cfg.retry_max_ms = DEFAULT_RETRY_MAX_MS;
-    if (u->cfg.retry_max_ms < u->cfg.retry_base_ms)
-        u->cfg.retry_max_ms = u->cfg.retry_base_ms;
-#endif
-    if (!u->cfg.journal_every)
-        u->cfg.journal_every = DEFAULT_JOURNAL_EVERY;
-#if ABOTA_FEATURE_RESUME
-    /* Checkpoints sit on sector boundaries (update_journal.c). */
-    uint32_t ss = layout->sector_size;
-    u->cfg.journal_every = u->cfg.journal_every > UINT32_MAX - ss
-                               ? UINT32_MAX / ss * ss
-                               : (u->cfg.journal_every + ss - 1u) / ss * ss;
-#endif
+    if (ABOTA_FEATURE_RETRY)
+        retry_defaults(&u->cfg);
     u->flash = flash;
     u->layout = layout;
     u->net = net;
     u->clock = clock;
     u->buf = buf;
     u->buf_size = buf_size;
+    if (!u->cfg.journal_every)
+        u->cfg.journal_every = DEFAULT_JOURNAL_EVERY;
+    abota_journal_init(upd_journal(u), layout, u->cfg.journal_every);
     return 0;
 }
 
@@ -95,30 +94,6 @@ void abota_update_set_callback(struct abota_update *u, abota_update_cb cb, void 
         return;
     u->cb = cb;
     u->cb_arg = arg;
-}
-
-void abota_update_emit(struct abota_update *u, enum abota_update_step step, uint32_t done,
-                       uint32_t total, int err, const char *detail)
-{
-    if (!u->cb)
-        return;
-    struct abota_update_event ev = {
-        .step = step,
-        .done = done,
-        .total = total,
-        .err = err,
-        .slot = u->target_slot,
-        .version = u->new_version,
-        .detail = detail,
-    };
-    u->cb(u->cb_arg, &ev);
-}
-
-uint32_t abota_update_time_left(const struct abota_update *u)
-{
-    /* Unsigned subtraction: correct across the 49-day wrap of now_ms. */
-    uint32_t spent = u->clock->now_ms(u->clock->ctx) - u->start_ms_;
-    return spent >= u->cfg.deadline_ms ? 0 : u->cfg.deadline_ms - spent;
 }
 
 /* Writes the template with every "%d" replaced by slot and "%%" by '%' into
@@ -149,7 +124,7 @@ static int check_footer(const struct abota_update *u, int slot, uint32_t version
     if (slot != ABOTA_SLOT_ANY && slot != u->target_slot)
         return ABOTA_ERR_IMG_SLOT;
     if (has_version && !u->cfg.allow_same_version &&
-        version == u->running_version_)
+        version == upd_cstate(u)->running_version)
         return ABOTA_ERR_UP_TO_DATE;
     return 0;
 }
@@ -163,13 +138,19 @@ static int check_footer(const struct abota_update *u, int slot, uint32_t version
  * on the run's frame under the verification, the deepest point. */
 ABOTA_NOINLINE static int check_probe(struct abota_update *u)
 {
-    if (u->probe_len_ != ABOTA_FOOTER_SIZE)
+    if (upd_cstate(u)->probe_len != ABOTA_FOOTER_SIZE)
         return 0;
     struct abota_footer f;
     if (abota_footer_decode(upd_footer_buf(u), &f) < 0 ||
-        abota_image_total_len(f.payload_len) != u->total_)
+        abota_image_total_len(f.payload_len) != upd_cstate(u)->total)
         return 0;
     return check_footer(u, f.target_slot, f.version, true);
+}
+#else
+static int check_probe(struct abota_update *u)
+{
+    (void)u;
+    return 0; /* never asked (no footer probe) */
 }
 #endif
 
@@ -178,13 +159,14 @@ ABOTA_NOINLINE static int check_probe(struct abota_update *u)
  * here, and the verification below is the deepest stack of a run. */
 static int verify(struct abota_update *u)
 {
+    struct abota_slot_writer *w = &upd_state(u)->writer;
     struct abota_image_info infobuf;
     struct abota_image_info *info = &infobuf;
     /* An empty body (Content-Length: 0, or a chunked body with no chunk)
      * declared no length to fall short of: it is simply no image. */
-    if (abota_slot_written(&u->writer_) == 0)
+    if (abota_slot_written(w) == 0)
         return ABOTA_ERR_IMG_TOO_SHORT;
-    int r = abota_slot_finish(&u->writer_, info);
+    int r = abota_slot_finish(w, info);
     if (r < 0)
         return r;
     /* The writer checked the target slot already (footer, or the user bin
@@ -196,8 +178,7 @@ static int verify(struct abota_update *u)
     if (r < 0)
         return r;
     u->new_version = has_version ? info->footer.version : 0;
-    abota_update_emit(u, ABOTA_EV_VERIFIED, abota_slot_written(&u->writer_),
-                      abota_slot_written(&u->writer_), 0, NULL);
+    upd_emit(u, ABOTA_EV_VERIFIED, abota_slot_written(w), abota_slot_written(w), 0, NULL);
     return 0;
 }
 
@@ -205,9 +186,9 @@ static int verify(struct abota_update *u)
  * running slot's entry, the rollback target. */
 static int write_record(struct abota_update *u)
 {
-    return abota_bootrec_set_next(u->flash, u->layout, u->target_slot,
-                                  abota_slot_written(&u->writer_), abota_slot_crc32(&u->writer_),
-                                  u->new_version, u->cfg.trial_attempts);
+    const struct abota_slot_writer *w = &upd_cstate(u)->writer;
+    return abota_bootrec_set_next(u->flash, u->layout, u->target_slot, abota_slot_written(w),
+                                  abota_slot_crc32(w), u->new_version, u->cfg.trial_attempts);
 }
 
 /* What the record says of the running image, before any network. An
@@ -232,9 +213,75 @@ static int running_state(struct abota_update *u)
     const struct abota_slot_record *sr = &rec.slot[u->running_slot - 1];
     if (sr->length == 0 || (rec.trial != ABOTA_TRIAL_NONE && !u->cfg.allow_unconfirmed))
         return ABOTA_ERR_UP_UNCONFIRMED;
-    u->running_version_ = sr->version;
+    upd_state(u)->running_version = sr->version;
     return 0;
 }
+
+#if ABOTA_FEATURE_RESUME
+/* No download under way: nothing to resume, no validator. */
+static void forget_download(struct abota_update *u)
+{
+    struct upd_state *s = upd_state(u);
+    s->partial = false;
+    s->validator_kind = ABOTA_JOURNAL_VAL_NONE;
+    s->validator[0] = '\0';
+    s->total = 0;
+}
+
+static void set_url_crc(struct abota_update *u, uint32_t crc)
+{
+    upd_state(u)->url_crc = crc;
+}
+
+static void set_range_from(struct abota_update *u, uint32_t at)
+{
+    upd_state(u)->range_from = at;
+}
+
+/* Before the first request: a download a reboot or a power cut stopped
+ * continues where its journal says the slot still holds it. */
+static void resume_from_journal(struct abota_update *u)
+{
+    struct upd_state *s = upd_state(u);
+    struct abota_journal_download d = {
+        .slot = (uint8_t)u->target_slot,
+        .url_crc = s->url_crc,
+        .validator = s->validator,
+        .validator_size = sizeof s->validator,
+    };
+    if (abota_journal_resume(&s->journal, u->flash, u->layout, &d, &s->writer,
+                             u->running_slot) < 0) {
+        s->validator[0] = '\0';
+        return;
+    }
+    s->validator_kind = d.validator_kind;
+    s->total = d.total;
+    s->partial = true;
+    u->resumed_at = abota_slot_written(&s->writer);
+}
+#else
+static void forget_download(struct abota_update *u)
+{
+    upd_state(u)->total = 0;
+}
+
+static void set_url_crc(struct abota_update *u, uint32_t crc)
+{
+    (void)u;
+    (void)crc;
+}
+
+static void set_range_from(struct abota_update *u, uint32_t at)
+{
+    (void)u;
+    (void)at;
+}
+
+static void resume_from_journal(struct abota_update *u)
+{
+    (void)u;
+}
+#endif
 
 /* Everything before the network: results reset, slots, running version,
  * URL. */
@@ -247,17 +294,12 @@ static int prepare(struct abota_update *u, int running_slot)
     u->attempts = 0;
     u->last_err = 0;
     u->resumed_at = 0;
-#if ABOTA_FEATURE_RESUME
-    u->partial_ = false;
-    u->validator_kind_ = 0;
-    u->validator_[0] = '\0';
-    u->journal_on_ = false;
-#endif
-    u->running_version_ = 0;
-    u->probe_len_ = 0;
-    u->total_ = 0;
-    u->sink_ = UPD_SINK_NONE;
-    u->start_ms_ = u->clock->now_ms(u->clock->ctx);
+    struct upd_state *s = upd_state(u);
+    forget_download(u);
+    s->running_version = 0;
+    s->probe_len = 0;
+    s->sink = UPD_SINK_NONE;
+    s->start_ms = u->clock->now_ms(u->clock->ctx);
     if (u->target_slot == 0)
         return ABOTA_ERR_SLOT_INVALID;
 
@@ -271,10 +313,8 @@ static int prepare(struct abota_update *u, int running_slot)
     r = expand_url(u->cfg.url, u->target_slot, text, ABOTA_URL_MAX);
     if (r < 0)
         return r;
-#if ABOTA_FEATURE_RESUME
-    u->url_crc_ = abota_crc32_update(0, text, (size_t)r);
-#endif
-    return abota_url_parse(text, &u->url_);
+    set_url_crc(u, abota_crc32_update(0, text, (size_t)r));
+    return abota_url_parse(text, &s->url);
 }
 
 #if ABOTA_FEATURE_RETRY
@@ -332,8 +372,9 @@ static bool corrupted(int err)
 static uint32_t backoff(const struct abota_update *u, unsigned fails)
 {
     uint32_t cap = u->cfg.retry_max_ms;
-    if (u->retry_after_ms_ != UINT32_MAX)
-        return u->retry_after_ms_ < cap ? u->retry_after_ms_ : cap;
+    uint32_t ra = upd_cstate(u)->retry_after_ms;
+    if (ra != UINT32_MAX)
+        return ra < cap ? ra : cap;
     uint32_t d = u->cfg.retry_base_ms;
     for (unsigned i = 1; i < fails && d < cap; i++)
         d = d > cap / 2u ? cap : d * 2u;
@@ -373,26 +414,18 @@ static uint32_t backoff(const struct abota_update *u, unsigned fails)
  * out. */
 static int download(struct abota_update *u)
 {
-#if ABOTA_FEATURE_FOOTER_PROBE
-    bool probe = !u->cfg.no_footer_probe && !upd_partial(u);
-#endif
+    struct upd_state *s = upd_state(u);
+    bool probe = ABOTA_FEATURE_FOOTER_PROBE && !u->cfg.no_footer_probe && !upd_partial(u);
     bool scratch_used = false;
     unsigned fails = 0;
     for (;;) {
-        uint32_t before = upd_partial(u) ? abota_slot_written(&u->writer_) : 0;
-        enum upd_ask ask = upd_partial(u) ? UPD_ASK_RESUME : UPD_ASK_IMAGE;
-#if ABOTA_FEATURE_FOOTER_PROBE
-        if (probe)
-            ask = UPD_ASK_FOOTER;
-#endif
-#if ABOTA_FEATURE_RESUME
-        if (ask == UPD_ASK_RESUME)
-            u->range_from_ = before;
-#endif
+        uint32_t before = upd_partial(u) ? abota_slot_written(&s->writer) : 0;
+        enum upd_ask ask = probe ? UPD_ASK_FOOTER
+                                 : upd_partial(u) ? UPD_ASK_RESUME : UPD_ASK_IMAGE;
+        set_range_from(u, before);
         if (u->attempts < UINT16_MAX)
             u->attempts++;
-        int r = abota_update_fetch(u, ask);
-#if ABOTA_FEATURE_FOOTER_PROBE
+        int r = upd_fetch(u, ask);
         if (r == UPD_GOT_FOOTER) {
             r = check_probe(u);
             if (r < 0)
@@ -401,7 +434,6 @@ static int download(struct abota_update *u)
             fails = 0;
             continue;
         }
-#endif
         if (r == UPD_GOT_IMAGE) {
             r = verify(u);
             if (r >= 0)
@@ -410,7 +442,7 @@ static int download(struct abota_update *u)
                 return r;
             scratch_used = true;
             upd_set_partial(u, false);
-            abota_update_journal_clear(u);
+            upd_journal_warn(u, abota_journal_clear(upd_journal(u), u->flash, u->layout));
         } else if (r >= 0) {
             return ABOTA_ERR_STATE;
         } else if (r == ABOTA_ERR_DEADLINE || !transient(r)) {
@@ -421,14 +453,14 @@ static int download(struct abota_update *u)
             upd_set_partial(u, false); /* never splice: from scratch */
 
         /* An attempt that brought new bytes starts a new series. */
-        bool moved = upd_partial(u) && abota_slot_written(&u->writer_) > before;
+        bool moved = upd_partial(u) && abota_slot_written(&s->writer) > before;
         fails = moved ? 1u : fails + 1u;
         if (fails >= u->cfg.max_attempts)
             return r;
         uint32_t delay = backoff(u, fails);
-        if (delay >= abota_update_time_left(u))
+        if (delay >= upd_time_left(u))
             return ABOTA_ERR_DEADLINE;
-        abota_update_emit(u, ABOTA_EV_RETRY, u->attempts + 1u, delay, r, NULL);
+        upd_emit(u, ABOTA_EV_RETRY, u->attempts + 1u, delay, r, NULL);
         if (delay && u->clock->sleep_ms)
             u->clock->sleep_ms(u->clock->ctx, delay);
     }
@@ -440,7 +472,7 @@ int abota_update_run(struct abota_update *u, int running_slot)
         return ABOTA_ERR_ARG;
     int r = prepare(u, running_slot);
     if (r >= 0) {
-        abota_update_journal_load(u);
+        resume_from_journal(u);
         r = download(u);
     }
     if (r >= 0)
@@ -451,8 +483,8 @@ int abota_update_run(struct abota_update *u, int running_slot)
             u->last_err = r;
         return r;
     }
-    abota_update_journal_clear(u);
-    abota_update_emit(u, ABOTA_EV_RECORD_WRITTEN, 0, 0, 0, NULL);
-    abota_update_emit(u, ABOTA_EV_REBOOT, 0, 0, 0, NULL);
+    upd_journal_warn(u, abota_journal_clear(upd_journal(u), u->flash, u->layout));
+    upd_emit(u, ABOTA_EV_RECORD_WRITTEN, 0, 0, 0, NULL);
+    upd_emit(u, ABOTA_EV_REBOOT, 0, 0, 0, NULL);
     return 0;
 }

@@ -1,14 +1,65 @@
-/* Internals of the update engine shared by update.c (the run: URL, checks,
- * boot record) and update_http.c (one HTTP exchange). Not public API. */
+/* The update engine's private state and the calls between its files, in
+ * one direction only:
+ *
+ *   update.c (the run: attempts, checks, record)
+ *     -> fetch.c (one request: redirects, what the answer means, where its
+ *                 body goes: slot writer, footer buffer; the journal)
+ *       -> exchange.c (connect, send, receive, parse; body bytes to the
+ *                      sink it is given)
+ *
+ * and all of them -> event.c (the event callback). No file calls into one
+ * above it; the deadline is an inline helper here. Not public API. */
 #ifndef ABOTA_UPDATE_PRIV_H
 #define ABOTA_UPDATE_PRIV_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "abota/journal.h"
 #include "abota/update.h"
 
-/* Where body bytes go (u->sink_). */
+struct upd_state {
+    struct abota_slot_writer writer;
+    struct abota_http http;    /* the response parser of the current exchange */
+    struct abota_url url;      /* the URL being fetched (after redirects) */
+    uint32_t start_ms;         /* clock at the start, for the deadline */
+    uint32_t running_version;
+    uint32_t total;            /* image size from the headers, 0 when unknown */
+    uint32_t next_progress;    /* bytes written at which the next PROGRESS is due */
+    uint32_t last_progress;    /* bytes written at the last PROGRESS */
+#if ABOTA_FEATURE_RETRY
+    uint32_t retry_after_ms;   /* from the last 5xx/429, UINT32_MAX when none */
+#endif
+    uint16_t probe_len;        /* footer bytes collected by the probe */
+    uint8_t sink;              /* where body bytes go (UPD_SINK_*) */
+    uint8_t ask;               /* what the current request asks for (enum upd_ask) */
+#if ABOTA_FEATURE_RESUME
+    /* resume: the image's identity and what the slot holds of it */
+    bool partial;              /* the writer holds a prefix a Range request can continue */
+    uint8_t validator_kind;    /* enum abota_journal_validator */
+    char validator[ABOTA_HTTP_ETAG_MAX]; /* strong ETag or Last-Modified, for If-Range */
+    uint32_t range_from;       /* offset asked for by the resume request */
+    uint32_t url_crc;          /* CRC-32 of the expanded URL: the journal's binding */
+    struct abota_journal journal;
+#endif
+};
+
+_Static_assert(sizeof(struct upd_state) <= sizeof(union abota_update_state),
+               "ABOTA_UPDATE_STATE_REST (update.h) is too small for struct upd_state");
+_Static_assert(_Alignof(struct upd_state) <= _Alignof(union abota_update_state),
+               "union abota_update_state is not aligned for struct upd_state");
+
+static inline struct upd_state *upd_state(struct abota_update *u)
+{
+    return (struct upd_state *)(void *)u->state_.bytes;
+}
+
+static inline const struct upd_state *upd_cstate(const struct abota_update *u)
+{
+    return (const struct upd_state *)(const void *)u->state_.bytes;
+}
+
+/* Where body bytes go (state->sink). */
 enum {
     UPD_SINK_NONE = 0,   /* headers not checked yet */
     UPD_SINK_FOOTER = 1, /* probe answered 206: collect the footer */
@@ -22,24 +73,43 @@ enum upd_ask {
     UPD_ASK_RESUME, /* "Range: bytes=<written>-" + If-Range; a 200 starts over */
 };
 
-/* What u->validator_ holds. */
-enum {
-    UPD_VAL_NONE = 0,
-    UPD_VAL_ETAG = 1,  /* a strong ETag */
-    UPD_VAL_DATE = 2,  /* Last-Modified */
-};
-
-/* How an exchange ended (>= 0), besides the negative errors. */
+/* How a fetch ended (>= 0), besides the negative errors. */
 enum {
     UPD_GOT_IMAGE = 0,  /* the whole body is in the slot writer */
-    UPD_GOT_FOOTER = 1, /* probe: probe_len_ footer bytes at footer_buf() */
-    UPD_GOT_REDIRECT = 2,
+    UPD_GOT_FOOTER = 1, /* probe: probe_len footer bytes at upd_footer_buf() */
 };
 
-/* Runs one request/response on u->url_, following redirects (which
- * replace u->url_). Returns UPD_GOT_IMAGE or UPD_GOT_FOOTER, or an error.
- * The connection is closed on return, whatever happened. */
-int abota_update_fetch(struct abota_update *u, enum upd_ask ask);
+/* Runs one request/response for ask on the state's URL, following
+ * redirects (which replace the URL). Returns UPD_GOT_IMAGE or
+ * UPD_GOT_FOOTER, or an error. The connection is closed on return. */
+int upd_fetch(struct abota_update *u, enum upd_ask ask);
+
+/* How an exchange ended (> 0), besides the negative errors and what the
+ * headers handler returns (the UPD_GOT_* results and fetch.c's own, all
+ * apart from these). */
+enum {
+    UPD_BODY_END = 100,     /* the message ended as framed */
+    UPD_BODY_CLOSED = 101,  /* the server closed: a body framed by the close ends */
+    UPD_BODY_STOPPED = 102, /* the sink asked to stop */
+    UPD_GO_ON = 1000,     /* headers handler: receive the body */
+};
+
+/* Takes n body bytes; returns 0 to go on, UPD_BODY_STOPPED or an error to
+ * stop the exchange. */
+typedef int (*upd_sink)(struct abota_update *u, const uint8_t *body, size_t n);
+
+/* The response headers are in the state's parser: returns UPD_GO_ON with
+ * the sink for the body and the receive room, or what ends the exchange
+ * (a result >= 0 or an error). */
+typedef int (*upd_headers_fn)(struct abota_update *u, upd_sink *sink, size_t *room);
+
+/* One exchange (exchange.c): connects to the state's URL, sends rq (plus
+ * "Range: bytes=-256" when footer_range), receives into u->buf[0, room) and
+ * feeds the parser; the headers go to the handler, the body to the sink it
+ * chooses. Returns UPD_BODY_END, UPD_BODY_CLOSED, UPD_BODY_STOPPED, the
+ * handler's result or an error. The connection is closed on return. */
+int upd_exchange(struct abota_update *u, const struct abota_http_request *rq, bool footer_range,
+                 upd_headers_fn headers, size_t room);
 
 /* The last ABOTA_FOOTER_SIZE bytes of u->buf, where the probe collects the
  * footer; the receive area is what lies before them. */
@@ -48,56 +118,61 @@ static inline uint8_t *upd_footer_buf(const struct abota_update *u)
     return u->buf + (u->buf_size - ABOTA_FOOTER_SIZE);
 }
 
-void abota_update_emit(struct abota_update *u, enum abota_update_step step, uint32_t done,
-                       uint32_t total, int err, const char *detail);
+/* Tells the caller's callback, when there is one (event.c: one copy for
+ * every file of the engine, the lowest of them). */
+void upd_emit(struct abota_update *u, enum abota_update_step step, uint32_t done, uint32_t total,
+              int err, const char *detail);
 
 /* Milliseconds left before the whole-update deadline; 0 when it passed. */
-uint32_t abota_update_time_left(const struct abota_update *u);
+static inline uint32_t upd_time_left(const struct abota_update *u)
+{
+    /* Unsigned subtraction: correct across the 49-day wrap of now_ms. */
+    uint32_t spent = u->clock->now_ms(u->clock->ctx) - upd_cstate(u)->start_ms;
+    return spent >= u->cfg.deadline_ms ? 0 : u->cfg.deadline_ms - spent;
+}
 
 /* The writer holds a prefix a Range request can continue (never without
  * ABOTA_FEATURE_RESUME). */
+#if ABOTA_FEATURE_RESUME
 static inline bool upd_partial(const struct abota_update *u)
 {
-#if ABOTA_FEATURE_RESUME
-    return u->partial_;
-#else
-    (void)u;
-    return false;
-#endif
+    return upd_cstate(u)->partial;
 }
 
 static inline void upd_set_partial(struct abota_update *u, bool partial)
 {
-#if ABOTA_FEATURE_RESUME
-    u->partial_ = partial;
-#else
-    (void)u;
-    (void)partial;
-#endif
+    upd_state(u)->partial = partial;
 }
 
-/* The progress journal (update_journal.c). None of these fail the update:
- * a journal that cannot be written is switched off with a WARNING event,
- * one that does not read back valid is ignored. */
+static inline struct abota_journal *upd_journal(struct abota_update *u)
+{
+    return &upd_state(u)->journal;
+}
+#else
+static inline bool upd_partial(const struct abota_update *u)
+{
+    (void)u;
+    return false;
+}
 
-/* Before the first request: when the journal describes this download
- * (target slot, URL) and the slot's prefix still matches its last
- * checkpoint, resumes the slot writer there and sets partial_, the
- * validator and total_. */
-void abota_update_journal_load(struct abota_update *u);
-/* A fresh download began (a 200): erases the journal and, when the image
- * has a validator, writes its header. */
-void abota_update_journal_start(struct abota_update *u);
-/* After body bytes reached the slot: appends a checkpoint when one is due. */
-void abota_update_journal_progress(struct abota_update *u);
-/* Forgets the journal (after success, or before a retry from scratch). */
-void abota_update_journal_clear(struct abota_update *u);
-#if !ABOTA_FEATURE_RESUME
-/* No journal without resume: nothing to load, write or clear. */
-#define abota_update_journal_load(u) ((void)(u))
-#define abota_update_journal_start(u) ((void)(u))
-#define abota_update_journal_progress(u) ((void)(u))
-#define abota_update_journal_clear(u) ((void)(u))
+static inline void upd_set_partial(struct abota_update *u, bool partial)
+{
+    (void)u;
+    (void)partial;
+}
+
+static inline struct abota_journal *upd_journal(struct abota_update *u)
+{
+    (void)u;
+    return NULL; /* the journal calls do nothing (abota/journal.h) */
+}
 #endif
+
+/* A journal call that failed switched the journal off: say so, go on. */
+static inline void upd_journal_warn(struct abota_update *u, int err)
+{
+    if (err < 0)
+        upd_emit(u, ABOTA_EV_WARNING, 0, 0, err, NULL);
+}
 
 #endif

@@ -1,0 +1,174 @@
+/* One HTTP exchange of the update engine: connect, send the request,
+ * receive into the caller's buffer and feed the response parser; the body
+ * bytes go to the sink the caller gives. What an answer means (status,
+ * ranges, where the body goes) is for fetch.c to say; this file knows the
+ * network, the parser and the clock only.
+ *
+ * Every wait is bounded twice: by its own timeout (connect or idle) and by
+ * what is left of the whole-update deadline. A wait the deadline cut short
+ * reports ABOTA_ERR_DEADLINE, not a network timeout, so the caller can tell
+ * a slow server from a dead one. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "abota/error.h"
+#include "update_priv.h"
+
+
+/* The wait for a call: its own limit, shortened to the deadline. */
+static int wait_for(const struct abota_update *u, uint32_t limit, uint32_t *t)
+{
+    uint32_t left = upd_time_left(u);
+    if (left == 0)
+        return ABOTA_ERR_DEADLINE;
+    *t = left < limit ? left : limit;
+    return 0;
+}
+
+/* A timeout on a wait that the deadline shortened is the deadline's. */
+static int wait_err(int err, uint32_t t, uint32_t limit)
+{
+    return err == ABOTA_ERR_NET_TIMEOUT && t < limit ? ABOTA_ERR_DEADLINE : err;
+}
+
+static int connect_server(struct abota_update *u)
+{
+    const struct abota_url *url = &upd_state(u)->url;
+    uint32_t t;
+    int r = wait_for(u, u->cfg.connect_timeout_ms, &t);
+    if (r < 0)
+        return r;
+    upd_emit(u, ABOTA_EV_RESOLVE, 0, 0, 0, url->host);
+    r = u->net->connect(u->net->ctx, url->host, url->port, t);
+    if (r < 0)
+        return wait_err(r, t, u->cfg.connect_timeout_ms);
+    upd_emit(u, ABOTA_EV_CONNECTED, 0, 0, 0, url->host);
+    return 0;
+}
+
+/* Adds "Range: bytes=-256" (the image's last 256 bytes: its footer) to a
+ * built request, before the blank line that ends it. The request builder
+ * only knows open-ended ranges ("bytes=N-"), and the total is not known
+ * yet. */
+static int add_footer_range(char *req, int len, size_t size)
+{
+    static const char hdr[] = "Range: bytes=-256\r\n";
+    const size_t hl = sizeof hdr - 1;
+    size_t n = (size_t)len;
+    if (n < 4 || memcmp(req + n - 4, "\r\n\r\n", 4) != 0)
+        return ABOTA_ERR_STATE;
+    if (size - n <= hl) /* room for the header and the NUL */
+        return ABOTA_ERR_NOSPACE;
+    memcpy(req + n - 2 + hl, "\r\n", 3);
+    memcpy(req + n - 2, hdr, hl);
+    return (int)(n + hl);
+}
+
+static int send_request(struct abota_update *u, const struct abota_http_request *rq,
+                        bool footer_range)
+{
+    char *req = (char *)u->buf;
+    int len = abota_http_request_build(rq, req, u->buf_size);
+    if (ABOTA_FEATURE_FOOTER_PROBE && footer_range && len >= 0)
+        len = add_footer_range(req, len, u->buf_size);
+    if (len < 0)
+        return len;
+
+    for (size_t off = 0; off < (size_t)len;) {
+        uint32_t t;
+        int r = wait_for(u, u->cfg.idle_timeout_ms, &t);
+        if (r < 0)
+            return r;
+        size_t left = (size_t)len - off;
+        int n = u->net->send(u->net->ctx, req + off, left, t);
+        if (n < 0)
+            return wait_err(n, t, u->cfg.idle_timeout_ms);
+        if (n == 0 || (size_t)n > left)
+            return ABOTA_ERR_UP_NET_PORT;
+        off += (size_t)n;
+    }
+    upd_emit(u, ABOTA_EV_REQUEST_SENT, 0, 0, 0, rq->url->path);
+    return 0;
+}
+
+/* Receives into u->buf[0, room): > 0 bytes, 0 at the close, or an error. */
+static int receive(struct abota_update *u, size_t room)
+{
+    uint32_t t;
+    int r = wait_for(u, u->cfg.idle_timeout_ms, &t);
+    if (r < 0)
+        return r;
+    int n = u->net->recv(u->net->ctx, u->buf, room, t);
+    if (n < 0)
+        return wait_err(n, t, u->cfg.idle_timeout_ms);
+    if ((size_t)n > room)
+        return ABOTA_ERR_UP_NET_PORT;
+    u->bytes_received += (uint32_t)n;
+    return n;
+}
+
+/* Receives and parses until the message ends: the headers to the handler
+ * (the parser stops at their end), then the body to the sink it chose. */
+static int pump(struct abota_update *u, upd_headers_fn headers, size_t room)
+{
+    struct abota_http *p = &upd_state(u)->http;
+    upd_sink sink = NULL;
+    size_t off = 0, n = 0;
+    unsigned idle_calls = 0;
+    for (;;) {
+        if (off == n) {
+            int r = receive(u, room);
+            if (r < 0)
+                return r;
+            if (r == 0) {
+                r = abota_http_eof(p);
+                if (r < 0)
+                    return r;
+                /* Only a body delimited by the close ends here. */
+                return sink ? UPD_BODY_CLOSED : ABOTA_ERR_HTTP_TRUNCATED;
+            }
+            off = 0;
+            n = (size_t)r;
+        }
+        const uint8_t *body = NULL;
+        size_t blen = 0;
+        int c = abota_http_feed(p, u->buf + off, n - off, &body, &blen);
+        if (c < 0)
+            return c;
+        off += (size_t)c;
+        if (!sink && abota_http_headers_done(p)) {
+            int r = headers(u, &sink, &room);
+            if (r != UPD_GO_ON)
+                return r;
+        }
+        if (blen) {
+            int r = sink(u, body, blen);
+            if (r != 0)
+                return r;
+        }
+        if (abota_http_done(p)) {
+            /* Never written: the image is judged by verification alone. */
+            if (off < n)
+                upd_emit(u, ABOTA_EV_WARNING, (uint32_t)(n - off), 0,
+                         ABOTA_ERR_HTTP_EXTRA_BYTES, NULL);
+            return UPD_BODY_END;
+        }
+        /* A parser that takes nothing twice in a row would spin forever. */
+        idle_calls = c == 0 ? idle_calls + 1 : 0;
+        if (idle_calls > 1)
+            return ABOTA_ERR_STATE;
+    }
+}
+
+int upd_exchange(struct abota_update *u, const struct abota_http_request *rq, bool footer_range,
+                 upd_headers_fn headers, size_t room)
+{
+    abota_http_init(&upd_state(u)->http, rq->head);
+    int r = connect_server(u);
+    if (r >= 0)
+        r = send_request(u, rq, footer_range);
+    if (r >= 0)
+        r = pump(u, headers, room);
+    u->net->close(u->net->ctx);
+    return r;
+}
