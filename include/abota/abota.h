@@ -11,6 +11,7 @@
 #include "abota/flash.h"
 #include "abota/http.h"
 #include "abota/image.h"
+#include "abota/journal.h"
 #include "abota/layout.h"
 #include "abota/net.h"
 #include "abota/sha256.h"

@@ -426,9 +426,7 @@ static int on_response(struct abota_update *u, upd_sink *sink, size_t *rx)
 /* The request for ask. */
 static void request_for(struct abota_update *u, enum upd_ask ask, struct abota_http_request *rq)
 {
-    memset(rq, 0, sizeof *rq);
-    rq->url = &upd_state(u)->url;
-    rq->http10 = u->cfg.http10;
+    *rq = (struct abota_http_request){.url = &upd_state(u)->url, .http10 = u->cfg.http10};
     if (ask == UPD_ASK_RESUME)
         ask_rest(u, rq);
 }
@@ -475,7 +473,7 @@ int upd_fetch(struct abota_update *u, enum upd_ask ask)
 {
     for (unsigned hops = 0;; hops++) {
         int r = fetch_once(u, ask);
-        if (r != REDIRECTED)
+        if (!ABOTA_FEATURE_REDIRECT || r != REDIRECTED)
             return r;
         if (hops >= ABOTA_UPDATE_MAX_REDIRECTS)
             return ABOTA_ERR_HTTP_REDIRECT_LOOP;

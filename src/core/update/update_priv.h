@@ -18,10 +18,10 @@
 #include "abota/journal.h"
 #include "abota/update.h"
 
+/* Small fields first: they sit at short offsets from the struct abota_update
+ * (load/store immediates reach them directly on small CPUs), the large
+ * parser and writer last. */
 struct upd_state {
-    struct abota_slot_writer writer;
-    struct abota_http http;    /* the response parser of the current exchange */
-    struct abota_url url;      /* the URL being fetched (after redirects) */
     uint32_t start_ms;         /* clock at the start, for the deadline */
     uint32_t running_version;
     uint32_t total;            /* image size from the headers, 0 when unknown */
@@ -37,11 +37,14 @@ struct upd_state {
     /* resume: the image's identity and what the slot holds of it */
     bool partial;              /* the writer holds a prefix a Range request can continue */
     uint8_t validator_kind;    /* enum abota_journal_validator */
-    char validator[ABOTA_HTTP_ETAG_MAX]; /* strong ETag or Last-Modified, for If-Range */
     uint32_t range_from;       /* offset asked for by the resume request */
     uint32_t url_crc;          /* CRC-32 of the expanded URL: the journal's binding */
     struct abota_journal journal;
+    char validator[ABOTA_HTTP_ETAG_MAX]; /* strong ETag or Last-Modified, for If-Range */
 #endif
+    struct abota_url url;      /* the URL being fetched (after redirects) */
+    struct abota_slot_writer writer;
+    struct abota_http http;    /* the response parser of the current exchange */
 };
 
 _Static_assert(sizeof(struct upd_state) <= sizeof(union abota_update_state),
