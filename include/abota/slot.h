@@ -59,12 +59,15 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len);
  * footer's target slot (or the user bin number of a v2 bin) must be this
  * slot; the CRC-32 of the slot's bytes on flash must equal the CRC-32 of the
  * bytes streamed in; an abota image's SHA-256 is the streamed payload's,
- * completed from flash (abota_image_verify_flash_streamed). info (may be
- * NULL) receives what was found.
- * With ABOTA_ERR_SLOT_SHORT nothing was flushed and more bytes may follow;
- * after any other result the writer is done.
- * Errors: ABOTA_ERR_SLOT_SHORT, ABOTA_ERR_SLOT_CRC, ABOTA_ERR_SLOT_TRAILING,
- * ABOTA_ERR_IMG_*, ABOTA_ERR_ESP_*, flash errors. */
+ * completed from flash (abota_image_verify_flash_streamed). info receives
+ * what was found; it is required: NULL is ABOTA_ERR_ARG (after the
+ * ABOTA_ERR_STATE and ABOTA_ERR_SLOT_SHORT checks).
+ * With ABOTA_ERR_ARG or ABOTA_ERR_SLOT_SHORT nothing was flushed and the
+ * call may be made again (after more bytes for SHORT); after any other
+ * result the writer is done.
+ * Errors: ABOTA_ERR_ARG, ABOTA_ERR_STATE, ABOTA_ERR_SLOT_SHORT,
+ * ABOTA_ERR_SLOT_CRC, ABOTA_ERR_SLOT_TRAILING, ABOTA_ERR_IMG_*,
+ * ABOTA_ERR_ESP_*, flash errors. */
 int abota_slot_finish(struct abota_slot_writer *w, struct abota_image_info *info);
 
 /* Bytes accepted so far; CRC-32 of them (0 for a NULL writer). Inline:

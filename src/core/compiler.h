@@ -11,4 +11,13 @@
 #define ABOTA_NOINLINE
 #endif
 
+/* Inlines a helper with a big frame into its one caller, which GCC refuses
+ * on its own when the caller's frame would grow past 10 times its size
+ * (--param large-stack-frame-growth): a wrapper frame would stay. */
+#if defined(__GNUC__)
+#define ABOTA_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define ABOTA_ALWAYS_INLINE
+#endif
+
 #endif

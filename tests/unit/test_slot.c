@@ -146,6 +146,7 @@ static void test_erases_just_in_time(void **state)
 static void test_every_chunking_same_result(void **state)
 {
     (void)state;
+    struct abota_image_info info;
     static const uint32_t aligns[] = {1, 4, 16};
     static const uint32_t extra[] = {31, 255, 256, 257, 1000, 4095, 4096, 4097, 0x2000};
     uint32_t total = testimg_build(img, sizeof img, 5001, 11, 1, 5);
@@ -162,7 +163,7 @@ static void test_every_chunking_same_result(void **state)
             assert_int_equal(stream(&w, img, total, chunk), 0);
             assert_int_equal(abota_slot_written(&w), total);
             assert_int_equal(abota_slot_crc32(&w), want_crc);
-            assert_int_equal(abota_slot_finish(&w, NULL), 0);
+            assert_int_equal(abota_slot_finish(&w, &info), 0);
             assert_memory_equal(mem + r.l.slot[0].offset, img, total);
             assert_int_equal(r.g.violations, 0);
             assert_int_equal(r.g.erases, (total + TESTIMG_SECTOR - 1) / TESTIMG_SECTOR);
@@ -175,6 +176,7 @@ static void test_every_chunking_same_result(void **state)
 static void test_last_unit_padded(void **state)
 {
     (void)state;
+    struct abota_image_info info;
     static const uint32_t aligns[] = {1, 4, 16};
     for (size_t ai = 0; ai < 3; ai++) {
         for (uint32_t len = 1; len <= 40; len++) {
@@ -185,7 +187,7 @@ static void test_last_unit_padded(void **state)
             struct abota_slot_writer w;
             assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, len), 0);
             assert_int_equal(stream(&w, img, len, 3), 0);
-            assert_true(abota_slot_finish(&w, NULL) < 0);
+            assert_true(abota_slot_finish(&w, &info) < 0);
             uint32_t s2 = r.l.slot[1].offset;
             assert_memory_equal(mem + s2, img, len);
             uint32_t padded = (len + aligns[ai] - 1) / aligns[ai] * aligns[ai];
@@ -193,7 +195,7 @@ static void test_last_unit_padded(void **state)
                 assert_int_equal(mem[s2 + i], 0xFF);
             /* The writer is done after a failed verification. */
             assert_int_equal(abota_slot_write(&w, img, 1), ABOTA_ERR_STATE);
-            assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_STATE);
+            assert_int_equal(abota_slot_finish(&w, &info), ABOTA_ERR_STATE);
         }
     }
 }
@@ -201,6 +203,7 @@ static void test_last_unit_padded(void **state)
 static void test_refusals(void **state)
 {
     (void)state;
+    struct abota_image_info info;
     struct rig r;
     rig_init(&r, 4, 2);
     struct abota_slot_writer w;
@@ -224,16 +227,20 @@ static void test_refusals(void **state)
     assert_int_equal(abota_slot_write(&w, img, 2), ABOTA_ERR_SLOT_OVERFLOW);
     assert_int_equal(abota_slot_write(&w, img, (size_t)-1), ABOTA_ERR_SLOT_OVERFLOW);
     /* Short, then completed. */
-    assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_SLOT_SHORT);
+    assert_int_equal(abota_slot_finish(&w, &info), ABOTA_ERR_SLOT_SHORT);
     assert_int_equal(abota_slot_write(&w, img + 99, 1), 0);
     assert_int_equal(abota_slot_write(&w, img, 1), ABOTA_ERR_SLOT_OVERFLOW);
     assert_int_equal(abota_slot_written(&w), 100);
+    /* No info: refused before anything is flushed, the writer still open. */
+    assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_ARG);
+    assert_int_equal(abota_slot_finish(NULL, &info), ABOTA_ERR_ARG);
+    assert_int_equal(abota_slot_write(&w, img, 1), ABOTA_ERR_SLOT_OVERFLOW);
 
     /* Unknown length: bounded by the slot. */
     static uint8_t zero[1024];
     memset(zero, 0, sizeof zero);
     assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, 0), 0);
-    assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_SLOT_SHORT);
+    assert_int_equal(abota_slot_finish(&w, &info), ABOTA_ERR_SLOT_SHORT);
     for (uint32_t i = 0; i < TESTIMG_SLOT_SIZE / sizeof zero; i++)
         assert_int_equal(abota_slot_write(&w, zero, sizeof zero), 0);
     assert_int_equal(abota_slot_write(&w, zero, 1), ABOTA_ERR_SLOT_OVERFLOW);
@@ -245,6 +252,7 @@ static void test_refusals(void **state)
 static void test_finish_checks_flash(void **state)
 {
     (void)state;
+    struct abota_image_info info;
     struct rig r;
     struct abota_slot_writer w;
     uint32_t total = testimg_build(img, sizeof img, 3000, 21, 2, 9);
@@ -256,7 +264,7 @@ static void test_finish_checks_flash(void **state)
     assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, total), 0);
     assert_int_equal(stream(&w, img, total, 512), 0);
     mem[s2 + 1234] ^= 0x08;
-    assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_IMG_CRC);
+    assert_int_equal(abota_slot_finish(&w, &info), ABOTA_ERR_IMG_CRC);
 
     /* The flash holds another valid image of the same length: the image
      * verifies from flash, but it is not what was streamed. Its footer's
@@ -269,9 +277,9 @@ static void test_finish_checks_flash(void **state)
     assert_int_equal(stream(&w, img, total, 512), 0);
     memcpy(mem + s2, img2, total);
 #if ABOTA_FEATURE_SHA256
-    assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_IMG_SHA256);
+    assert_int_equal(abota_slot_finish(&w, &info), ABOTA_ERR_IMG_SHA256);
 #else
-    assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_SLOT_CRC);
+    assert_int_equal(abota_slot_finish(&w, &info), ABOTA_ERR_SLOT_CRC);
 #endif
 
     /* A footer byte changed. */
@@ -279,27 +287,27 @@ static void test_finish_checks_flash(void **state)
     assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, total), 0);
     assert_int_equal(stream(&w, img, total, 512), 0);
     mem[s2 + total - 100] ^= 0x01;
-    assert_true(abota_slot_finish(&w, NULL) < 0);
+    assert_true(abota_slot_finish(&w, &info) < 0);
 
     /* Built for slot 1, written to slot 2. */
     total = testimg_build(img, sizeof img, 3000, 21, 1, 9);
     rig_init(&r, 4, 2);
     assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, total), 0);
     assert_int_equal(stream(&w, img, total, 512), 0);
-    assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_IMG_SLOT);
+    assert_int_equal(abota_slot_finish(&w, &info), ABOTA_ERR_IMG_SLOT);
 
     /* Built for any slot. */
     total = testimg_build(img, sizeof img, 3000, 21, ABOTA_SLOT_ANY, 9);
     rig_init(&r, 4, 2);
     assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, 0), 0);
     assert_int_equal(stream(&w, img, total, 512), 0);
-    assert_int_equal(abota_slot_finish(&w, NULL), 0);
+    assert_int_equal(abota_slot_finish(&w, &info), 0);
 
     /* Image cut short but declared unknown: the footer is missing. */
     rig_init(&r, 4, 2);
     assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, 0), 0);
     assert_int_equal(stream(&w, img, total - 16, 512), 0);
-    assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_IMG_NO_FOOTER);
+    assert_int_equal(abota_slot_finish(&w, &info), ABOTA_ERR_IMG_NO_FOOTER);
 }
 
 /* Re-encodes the footer of the image in buf (total bytes) after edit()
@@ -335,6 +343,7 @@ static void set_sha(struct abota_footer *ft, void *arg)
 static void test_flash_flip_after_stream(void **state)
 {
     (void)state;
+    struct abota_image_info info;
     for (uint32_t plen = 3000; plen < 3016; plen++) {
         const uint32_t at[] = {0, plen / 2, plen - 1};
         for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
@@ -361,7 +370,7 @@ static void test_flash_flip_after_stream(void **state)
                 int streamed = known && at[i] < total - ABOTA_FOOTER_SIZE - 15u;
                 int want = ABOTA_FEATURE_SHA256 && !streamed ? ABOTA_ERR_IMG_SHA256
                                                              : ABOTA_ERR_SLOT_CRC;
-                assert_int_equal(abota_slot_finish(&w, NULL), want);
+                assert_int_equal(abota_slot_finish(&w, &info), want);
             }
         }
     }
@@ -374,7 +383,7 @@ static void test_flash_flip_after_stream(void **state)
     assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, total), 0);
     assert_int_equal(stream(&w, img, total, 4096), 0);
     mem[r.l.slot[1].offset + 3006] ^= 0x01;
-    assert_int_equal(abota_slot_finish(&w, NULL), ABOTA_ERR_IMG_CRC);
+    assert_int_equal(abota_slot_finish(&w, &info), ABOTA_ERR_IMG_CRC);
 }
 
 /* The footer's SHA-256 must be the streamed payload's: a footer whose
@@ -460,6 +469,7 @@ static void resume_case(uint32_t align, uint32_t total, uint32_t cut, uint32_t r
 {
     struct rig r;
     struct abota_slot_writer w;
+    struct abota_image_info info;
     rig_init(&r, align, 1);
     assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 1, 2, declared), 0);
     assert_int_equal(stream(&w, img, cut, 100), 0);
@@ -469,7 +479,7 @@ static void resume_case(uint32_t align, uint32_t total, uint32_t cut, uint32_t r
     assert_int_equal(abota_slot_crc32(&w), abota_crc32_update(0, img, resume_at));
     assert_int_equal(stream(&w, img + resume_at, total - resume_at, 77), 0);
     assert_int_equal(abota_slot_crc32(&w), abota_crc32_update(0, img, total));
-    assert_int_equal(abota_slot_finish(&w, NULL), 0);
+    assert_int_equal(abota_slot_finish(&w, &info), 0);
     assert_memory_equal(mem + r.l.slot[0].offset, img, total);
     assert_int_equal(r.g.violations, 0);
 }

@@ -29,11 +29,12 @@ enum {
     S_HEAD_END_LF,     /* CR of the blank line seen */
     S_BODY_CL,         /* Content-Length body, body_left_ bytes to come */
     S_BODY_CLOSE,      /* body until the connection closes */
+    S_CHUNK_DATA,      /* chunk data, body_left_ bytes to come (next to the other
+                        * body states: feed takes the three as one range) */
     S_CHUNK_SIZE,      /* hex digits of a chunk size */
     S_CHUNK_WS,        /* blanks after the size, before ';' or CR */
     S_CHUNK_EXT,       /* chunk extensions, skipped up to CR */
     S_CHUNK_SIZE_LF,   /* CR after the size line seen */
-    S_CHUNK_DATA,      /* chunk data, body_left_ bytes to come */
     S_CHUNK_DATA_CR,   /* CR after the chunk data */
     S_CHUNK_DATA_LF,   /* LF after the chunk data */
     S_TRAILER_START,   /* first byte of a trailer line, or CR of the blank line */
@@ -106,7 +107,6 @@ static bool is_digit(uint8_t c)
     return c >= '0' && c <= '9';
 }
 
-#if ABOTA_FEATURE_CHUNKED
 static int hex_value(uint8_t c)
 {
     if (is_digit(c))
@@ -116,7 +116,6 @@ static int hex_value(uint8_t c)
         return l - 'a' + 10;
     return -1;
 }
-#endif
 
 static bool is_blank(uint8_t c)
 {
@@ -184,12 +183,46 @@ static int copy_value(char *dst, size_t cap, const char *s, size_t n)
 }
 #endif
 
+/* Retry-After, kept only with ABOTA_FEATURE_RETRY (else skipped like an
+ * unknown header: no field). */
+#if ABOTA_FEATURE_RETRY
+static void no_retry_after(struct abota_http_resp *r)
+{
+    r->retry_after = ABOTA_HTTP_NO_RETRY_AFTER;
+}
+
+static void retry_after(struct abota_http_resp *r, const char *v, size_t n)
+{
+    if (n > 0 && is_digit((uint8_t)v[0])) {
+        uint32_t s = 0;
+        int rc = parse_u32(v, n, &s);
+        if (rc == ABOTA_ERR_NOSPACE || (rc == 0 && s > ABOTA_HTTP_RETRY_AFTER_MAX))
+            r->retry_after = ABOTA_HTTP_RETRY_AFTER_MAX;
+        else if (rc == 0)
+            r->retry_after = s;
+    } else if (n > 0 && lower((unsigned char)v[0]) >= 'a' && lower((unsigned char)v[0]) <= 'z') {
+        /* "Fri, 31 Dec 1999 23:59:59 GMT" and the obsolete forms */
+        r->retry_after = ABOTA_HTTP_RETRY_AFTER_DATE;
+    }
+}
+#else
+static void no_retry_after(struct abota_http_resp *r)
+{
+    (void)r;
+}
+
+static void retry_after(struct abota_http_resp *r, const char *v, size_t n)
+{
+    (void)r;
+    (void)v;
+    (void)n;
+}
+#endif
+
 void abota_http_init(struct abota_http *p, bool head)
 {
     memset(p, 0, sizeof *p);
-#if ABOTA_FEATURE_RETRY
-    p->resp.retry_after = ABOTA_HTTP_NO_RETRY_AFTER;
-#endif
+    no_retry_after(&p->resp);
     p->head_ = head;
     p->state_ = S_STATUS;
     p->hdr_ = H_NONE;
@@ -239,6 +272,10 @@ static int status_byte(struct abota_http *p, uint8_t c)
     return is_value_byte(c) ? 0 : ABOTA_ERR_HTTP_STATUS_LINE;
 }
 
+/* The values of optional headers (config.h), each once per profile: a
+ * feature compiled out has no field to fill, and its header is not in
+ * known[], so its twin below is never reached and folds into the default
+ * case. */
 #if ABOTA_FEATURE_RESUME
 /* "bytes first-last/total", "bytes first-last/ *" or "bytes * /total". */
 static int content_range(struct abota_http_resp *r, const char *v, size_t n)
@@ -288,6 +325,70 @@ static int content_range(struct abota_http_resp *r, const char *v, size_t n)
     r->range_total = total;
     return 0;
 }
+
+/* Content-Range and the validators a resume's If-Range needs (ETag,
+ * Last-Modified), Accept-Ranges. */
+static int resume_value(struct abota_http_resp *r, uint8_t hdr, const char *v, size_t n)
+{
+    switch (hdr) {
+    case H_CONTENT_RANGE:
+        return content_range(r, v, n);
+    case H_ETAG:
+        if (copy_value(r->etag, sizeof r->etag, v, n) != 0)
+            r->etag[0] = '\0';
+        return 0;
+    case H_LAST_MODIFIED:
+        return copy_value(r->last_modified, sizeof r->last_modified, v, n);
+    default:
+        r->accept_ranges = equal_nocase(v, n, "bytes");
+        return 0;
+    }
+}
+#else
+static int resume_value(struct abota_http_resp *r, uint8_t hdr, const char *v, size_t n)
+{
+    (void)r;
+    (void)hdr;
+    (void)v;
+    (void)n;
+    return 0;
+}
+#endif
+
+#if ABOTA_FEATURE_CONTENT_TYPE
+/* The media type, without parameters. */
+static int content_type(struct abota_http_resp *r, const char *v, size_t n)
+{
+    size_t m = 0;
+    while (m < n && v[m] != ';')
+        m++;
+    while (m > 0 && is_blank((uint8_t)v[m - 1]))
+        m--;
+    return copy_value(r->content_type, sizeof r->content_type, v, m);
+}
+#else
+static int content_type(struct abota_http_resp *r, const char *v, size_t n)
+{
+    (void)r;
+    (void)v;
+    (void)n;
+    return 0;
+}
+#endif
+
+#if ABOTA_FEATURE_REDIRECT
+static int location(struct abota_http_resp *r, const char *v, size_t n)
+{
+    return copy_value(r->location, sizeof r->location, v, n);
+}
+#else
+static int location(struct abota_http_resp *r, const char *v, size_t n)
+{
+    (void)r;
+    (void)v;
+    (void)n;
+    return 0;
+}
 #endif
 
 /* Comma-separated tokens of Connection: a token ends at a comma, a blank
@@ -305,23 +406,6 @@ static void connection(struct abota_http *p, const char *v, size_t n)
         s = i + 1;
     }
 }
-
-#if ABOTA_FEATURE_RETRY
-static void retry_after(struct abota_http_resp *r, const char *v, size_t n)
-{
-    if (n > 0 && is_digit((uint8_t)v[0])) {
-        uint32_t s = 0;
-        int rc = parse_u32(v, n, &s);
-        if (rc == ABOTA_ERR_NOSPACE || (rc == 0 && s > ABOTA_HTTP_RETRY_AFTER_MAX))
-            r->retry_after = ABOTA_HTTP_RETRY_AFTER_MAX;
-        else if (rc == 0)
-            r->retry_after = s;
-    } else if (n > 0 && lower((unsigned char)v[0]) >= 'a' && lower((unsigned char)v[0]) <= 'z') {
-        /* "Fri, 31 Dec 1999 23:59:59 GMT" and the obsolete forms */
-        r->retry_after = ABOTA_HTTP_RETRY_AFTER_DATE;
-    }
-}
-#endif
 
 /* A known header's value is in line_[0..line_len_), leading blanks already
  * dropped. */
@@ -357,38 +441,18 @@ static int header_value(struct abota_http *p)
             return ABOTA_ERR_HTTP_TE_AND_CL;
         r->chunked = true;
         return 0;
-#if ABOTA_FEATURE_CONTENT_TYPE
-    case H_CONTENT_TYPE: {
-        size_t m = 0;
-        while (m < n && v[m] != ';')
-            m++;
-        while (m > 0 && is_blank((uint8_t)v[m - 1]))
-            m--;
-        return copy_value(r->content_type, sizeof r->content_type, v, m);
-    }
-#endif
-#if ABOTA_FEATURE_RESUME
+    case H_CONTENT_TYPE:
+        return content_type(r, v, n);
     case H_CONTENT_RANGE:
-        return content_range(r, v, n);
     case H_ETAG:
-        if (copy_value(r->etag, sizeof r->etag, v, n) != 0)
-            r->etag[0] = '\0';
-        return 0;
     case H_LAST_MODIFIED:
-        return copy_value(r->last_modified, sizeof r->last_modified, v, n);
     case H_ACCEPT_RANGES:
-        r->accept_ranges = equal_nocase(v, n, "bytes");
-        return 0;
-#endif
-#if ABOTA_FEATURE_REDIRECT
+        return resume_value(r, p->hdr_, v, n);
     case H_LOCATION:
-        return copy_value(r->location, sizeof r->location, v, n);
-#endif
-#if ABOTA_FEATURE_RETRY
+        return location(r, v, n);
     case H_RETRY_AFTER:
         retry_after(r, v, n);
         return 0;
-#endif
     case H_CONNECTION:
         connection(p, v, n);
         return 0;
@@ -416,13 +480,11 @@ static int head_end(struct abota_http *p)
                           (r->version_minor == 0 && !(p->flags_ & F_CONN_KEEP_ALIVE));
     if (p->head_ || r->status == 204 || r->status == 304) {
         p->state_ = S_DONE;
-#if ABOTA_FEATURE_CHUNKED
-    } else if (r->chunked) {
+    } else if (ABOTA_FEATURE_CHUNKED && r->chunked) { /* never set without the feature */
         p->state_ = S_CHUNK_SIZE;
         p->body_left_ = 0;
         p->chunk_digits_ = 0;
         p->skip_len_ = 0;
-#endif
     } else if (r->has_content_length) {
         p->body_left_ = r->content_length;
         p->state_ = r->content_length ? S_BODY_CL : S_DONE;
@@ -540,7 +602,6 @@ static int head_byte(struct abota_http *p, uint8_t c)
     return 0;
 }
 
-#if ABOTA_FEATURE_CHUNKED
 /* One byte of chunk framing or trailer. Returns 0, or an error. */
 static int chunk_byte(struct abota_http *p, uint8_t c)
 {
@@ -651,7 +712,6 @@ static int chunk_byte(struct abota_http *p, uint8_t c)
     p->skip_len_++;
     return 0;
 }
-#endif
 
 /* Accounts n body bytes, refusing a total that does not fit in 32 bits. */
 static int body_account(struct abota_http *p, size_t n)
@@ -680,9 +740,7 @@ static int feed(struct abota_http *p, const uint8_t *in, size_t len, const uint8
         case S_DONE:
             return ABOTA_ERR_HTTP_EXTRA_BYTES;
         case S_BODY_CL:
-#if ABOTA_FEATURE_CHUNKED
-        case S_CHUNK_DATA:
-#endif
+        case S_CHUNK_DATA: /* only reached with ABOTA_FEATURE_CHUNKED */
         case S_BODY_CLOSE: {
             size_t n = len - i;
             if (st != S_BODY_CLOSE && n > p->body_left_)
@@ -713,16 +771,15 @@ static int feed(struct abota_http *p, const uint8_t *in, size_t len, const uint8
                 return (int)i;
             break;
         default:
-#if ABOTA_FEATURE_CHUNKED
+            /* chunk framing: chunk_byte folds away without the feature */
+            if (!ABOTA_FEATURE_CHUNKED)
+                return ABOTA_ERR_STATE;
             rc = chunk_byte(p, in[i++]);
             if (rc < 0)
                 return rc;
             if (p->state_ == S_DONE)
                 return (int)i;
             break;
-#else
-            return ABOTA_ERR_STATE;
-#endif
         }
     }
     return (int)i;

@@ -105,11 +105,9 @@ int abota_http_request_build(const struct abota_http_request *rq, char *buf, siz
 {
     if (!rq || !rq->url || (!buf && size))
         return ABOTA_ERR_ARG;
-#if !ABOTA_FEATURE_RESUME
     /* Conditional and range requests are compiled out (config.h). */
-    if (rq->has_range || rq->if_range || rq->if_none_match)
+    if (!ABOTA_FEATURE_RESUME && (rq->has_range || rq->if_range || rq->if_none_match))
         return ABOTA_ERR_UNSUPPORTED;
-#endif
     if ((rq->if_none_match && !safe_value(rq->if_none_match)) ||
         (rq->if_range && !safe_value(rq->if_range)))
         return ABOTA_ERR_ARG;
@@ -121,15 +119,12 @@ int abota_http_request_build(const struct abota_http_request *rq, char *buf, siz
     puts_(&o, rq->head ? "HEAD " : "GET ");
     put_path(&o, u->path);
     puts_(&o, rq->http10 ? " HTTP/1.0\r\nHost: " : " HTTP/1.1\r\nHost: ");
-#if ABOTA_FEATURE_IPV6
-    if (u->host_is_ipv6)
+    /* Brackets only with IPv6 literals compiled in (config.h). */
+    if (ABOTA_FEATURE_IPV6 && u->host_is_ipv6)
         puts_(&o, "[");
-#endif
     puts_(&o, u->host);
-#if ABOTA_FEATURE_IPV6
-    if (u->host_is_ipv6)
+    if (ABOTA_FEATURE_IPV6 && u->host_is_ipv6)
         puts_(&o, "]");
-#endif
     if (u->port != 80) {
         puts_(&o, ":");
         put_u32(&o, u->port);
@@ -137,8 +132,7 @@ int abota_http_request_build(const struct abota_http_request *rq, char *buf, siz
     puts_(&o, "\r\nAccept: application/octet-stream\r\n"
               "Accept-Encoding: identity\r\n"
               "User-Agent: abota/" ABOTA_VERSION_STRING "\r\n");
-#if ABOTA_FEATURE_RESUME
-    if (rq->has_range) {
+    if (ABOTA_FEATURE_RESUME && rq->has_range) {
         puts_(&o, "Range: bytes=");
         put_u32(&o, rq->range_first);
         puts_(&o, "-\r\n");
@@ -148,12 +142,11 @@ int abota_http_request_build(const struct abota_http_request *rq, char *buf, siz
             puts_(&o, "\r\n");
         }
     }
-    if (rq->if_none_match) {
+    if (ABOTA_FEATURE_RESUME && rq->if_none_match) {
         puts_(&o, "If-None-Match: ");
         puts_(&o, rq->if_none_match);
         puts_(&o, "\r\n");
     }
-#endif
     if (!rq->http10 && !rq->keep_alive)
         puts_(&o, "Connection: close\r\n");
     else if (rq->http10 && rq->keep_alive)

@@ -25,12 +25,10 @@ static bool is_alpha(char c)
     return lower((unsigned char)c) >= 'a' && lower((unsigned char)c) <= 'z';
 }
 
-#if ABOTA_FEATURE_IPV6
 static bool is_hex(char c)
 {
     return is_digit(c) || (lower((unsigned char)c) >= 'a' && lower((unsigned char)c) <= 'f');
 }
-#endif
 
 static bool has_scheme_prefix(const char *s)
 {
@@ -62,7 +60,6 @@ static bool valid_ipv4(const char *h, size_t n)
     return parts == 4;
 }
 
-#if ABOTA_FEATURE_IPV6
 /* RFC 4291 text form: up to eight groups of 1..4 hex digits, one "::" at
  * most, optionally ending in a dotted quad worth two groups. */
 static bool valid_ipv6(const char *h, size_t n)
@@ -107,7 +104,6 @@ static bool valid_ipv6(const char *h, size_t n)
     }
     return elided ? groups < 8 : groups == 8;
 }
-#endif
 
 /* Labels of [A-Za-z0-9-], 1..63 bytes, no '-' at either end. A name whose
  * last label is all digits must be an IPv4 literal. */
@@ -169,9 +165,8 @@ static int parse_authority_path(const char *s, struct abota_url *out)
     const char *h;
     size_t hn, i;
     if (a > 0 && s[0] == '[') {
-#if !ABOTA_FEATURE_IPV6
-        return ABOTA_ERR_URL_HOST; /* IPv6 literals are compiled out */
-#else
+        if (!ABOTA_FEATURE_IPV6)
+            return ABOTA_ERR_URL_HOST; /* IPv6 literals are compiled out */
         for (i = 1; i < a && s[i] != ']'; i++)
             ;
         if (i == a)
@@ -182,7 +177,6 @@ static int parse_authority_path(const char *s, struct abota_url *out)
             return hn >= sizeof out->host ? ABOTA_ERR_URL_TOO_LONG : ABOTA_ERR_URL_HOST;
         out->host_is_ipv6 = true;
         i++;
-#endif
     } else {
         for (i = 0; i < a && s[i] != ':'; i++)
             ;

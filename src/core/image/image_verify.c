@@ -8,34 +8,21 @@
 #include "abota/error.h"
 #include "abota/image.h"
 #include "abota/sha256.h"
+#include "../compiler.h"
 #include "../storage/bufflash.h"
 #include "../storage/le.h"
 
-/* The SHA-256 state the payload pass continues: a fresh one for a plain
- * verification from flash, or the caller's streamed state of the payload's
- * first `hashed` bytes (abota_image_verify_flash_streamed). Compiled out
- * without SHA-256, so that profile keeps its code unchanged. */
-#if ABOTA_FEATURE_SHA256
-#define SHA_ARGS , sha, hashed
-#else
-#define SHA_ARGS
-#endif
-
 /* Payload CRC-32 from flash, the SHA-256 of the payload's bytes from
  * `hashed` on fed into sha and compared with the footer's (CRC-32 only
- * without ABOTA_FEATURE_SHA256, config.h), and the padding after it. sha
- * is finished on every path. */
+ * without ABOTA_FEATURE_SHA256, config.h: sha is then unused, and the
+ * constant folds the hashing away), and the padding after it. sha is
+ * finished on every path. */
 static int check_payload(const struct abota_flash *f, uint32_t addr, const struct abota_footer *ft,
-                         struct abota_image_info *info
-#if ABOTA_FEATURE_SHA256
-                         , struct abota_sha256 *sha, uint32_t hashed
-#endif
-)
+                         struct abota_image_info *info, struct abota_sha256 *sha,
+                         uint32_t hashed)
 {
     uint8_t chunk[ABOTA_VERIFY_CHUNK];
-#if ABOTA_FEATURE_SHA256
     uint8_t digest[ABOTA_SHA256_SIZE];
-#endif
     uint32_t crc = 0, done = 0;
     uint32_t pad = abota_image_footer_offset(ft->payload_len) - ft->payload_len;
     int err;
@@ -45,25 +32,21 @@ static int check_payload(const struct abota_flash *f, uint32_t addr, const struc
         uint32_t k = left < sizeof chunk ? left : (uint32_t)sizeof chunk;
         err = abota_flash_read(f, addr + done, chunk, k);
         if (err < 0) {
-#if ABOTA_FEATURE_SHA256
-            abota_sha256_finish(sha, digest);
-#endif
+            if (ABOTA_FEATURE_SHA256)
+                abota_sha256_finish(sha, digest);
             return err;
         }
         crc = abota_crc32_update(crc, chunk, k);
-#if ABOTA_FEATURE_SHA256
         /* Only the bytes the caller has not hashed: hashed <= payload_len
          * (checked by the caller), so k - skip does not wrap. */
-        if (done + k > hashed) {
+        if (ABOTA_FEATURE_SHA256 && done + k > hashed) {
             uint32_t skip = hashed > done ? hashed - done : 0;
             abota_sha256_update(sha, chunk + skip, k - skip);
         }
-#endif
         done += k;
     }
-#if ABOTA_FEATURE_SHA256
-    abota_sha256_finish(sha, digest);
-#endif
+    if (ABOTA_FEATURE_SHA256)
+        abota_sha256_finish(sha, digest);
     info->crc32 = crc;
 
     if (pad) {
@@ -76,10 +59,8 @@ static int check_payload(const struct abota_flash *f, uint32_t addr, const struc
     }
     if (crc != ft->crc32)
         return ABOTA_ERR_IMG_CRC;
-#if ABOTA_FEATURE_SHA256
-    if (memcmp(digest, ft->sha256, ABOTA_SHA256_SIZE) != 0)
+    if (ABOTA_FEATURE_SHA256 && memcmp(digest, ft->sha256, ABOTA_SHA256_SIZE) != 0)
         return ABOTA_ERR_IMG_SHA256;
-#endif
     return 0;
 }
 
@@ -99,28 +80,24 @@ static int check_esp_payload(const struct abota_flash *f, uint32_t addr,
     return err < 0 ? err : ABOTA_ERR_IMG_ESP_LENGTH;
 }
 
-/* One body for both entry points (no wrapper frame on the stack path of an
- * update): with SHA-256 it is the streamed verification, sha NULL meaning
- * "hash everything from flash"; without, it is abota_image_verify_flash. */
-#if ABOTA_FEATURE_SHA256
-int abota_image_verify_flash_streamed(const struct abota_flash *f, uint32_t addr,
-                                      uint32_t total_len, struct abota_image_info *info,
-                                      struct abota_sha256 *sha, uint32_t hashed)
-#else
-int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_t total_len,
-                             struct abota_image_info *info)
-#endif
+/* The body of both entry points: the streamed verification, sha NULL
+ * meaning "hash everything from flash" (without SHA-256 always NULL, 0).
+ * Each profile calls it from one place only and it is inlined there, so
+ * the update's path has no wrapper frame (make size on the lx106: +16
+ * bytes of stack and +22 of code when GCC keeps it apart for its frame). */
+ABOTA_ALWAYS_INLINE static inline int verify_flash(const struct abota_flash *f, uint32_t addr,
+                                                   uint32_t total_len,
+                                                   struct abota_image_info *info,
+                                                   struct abota_sha256 *sha, uint32_t hashed)
 {
     int err;
-#if ABOTA_FEATURE_SHA256
     struct abota_sha256 own;
-    if (!sha) {
+    if (ABOTA_FEATURE_SHA256 && !sha) {
         if (hashed)
             return ABOTA_ERR_ARG;
         abota_sha256_init(&own);
         sha = &own;
     }
-#endif
 
     if (!f || !info)
         return ABOTA_ERR_ARG;
@@ -146,22 +123,35 @@ int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_
     info->total_len = total_len;
     if (abota_image_total_len(info->footer.payload_len) != total_len)
         return ABOTA_ERR_IMG_LENGTH;
-#if ABOTA_FEATURE_SHA256
     if (hashed > info->footer.payload_len)
         return ABOTA_ERR_IMG_LENGTH; /* the caller hashed past the payload */
-#endif
 
-    err = check_payload(f, addr, &info->footer, info SHA_ARGS);
+    err = check_payload(f, addr, &info->footer, info, sha, hashed);
     if (err < 0)
         return err;
     return check_esp_payload(f, addr, &info->footer, info);
 }
 
+/* The entry points, once per profile: the streamed one exists only with
+ * SHA-256 (image.h), and then the plain one goes through it. */
 #if ABOTA_FEATURE_SHA256
+int abota_image_verify_flash_streamed(const struct abota_flash *f, uint32_t addr,
+                                      uint32_t total_len, struct abota_image_info *info,
+                                      struct abota_sha256 *sha, uint32_t hashed)
+{
+    return verify_flash(f, addr, total_len, info, sha, hashed);
+}
+
 int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_t total_len,
                              struct abota_image_info *info)
 {
     return abota_image_verify_flash_streamed(f, addr, total_len, info, NULL, 0);
+}
+#else
+int abota_image_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_t total_len,
+                             struct abota_image_info *info)
+{
+    return verify_flash(f, addr, total_len, info, NULL, 0);
 }
 #endif
 

@@ -13,8 +13,6 @@
 
 #include "abota/crc32.h"
 #include "abota/error.h"
-#include "../compiler.h"
-#include "slot_priv.h"
 
 enum { ST_IDLE = 0, ST_WRITING = 1, ST_DONE = 2, ST_FAILED = 3 };
 
@@ -31,7 +29,6 @@ static uint32_t limit_of(const struct abota_slot_writer *w)
     return w->declared_ ? w->declared_ : w->size_;
 }
 
-#if ABOTA_FEATURE_SHA256
 /* The streamed SHA-256 covers the bytes below this offset. An abota image
  * of total length L ends in 0..15 pad bytes and a 256-byte footer, so its
  * first L - 271 bytes are payload whatever the footer turns out to say: the
@@ -44,6 +41,59 @@ static uint32_t sha_end_of(const struct abota_slot_writer *w)
 {
     const uint32_t tail = ABOTA_FOOTER_SIZE + ABOTA_FOOTER_ALIGN - 1u;
     return w->declared_ > tail ? w->declared_ - tail : 0;
+}
+
+/* The writer's SHA-256 side, once per profile: without ABOTA_FEATURE_SHA256
+ * the writer has no hash state and these do nothing (CRC-32 only). */
+#if ABOTA_FEATURE_SHA256
+static void sha_start(struct abota_slot_writer *w)
+{
+    abota_sha256_init(&w->sha_);
+}
+
+/* Hashes the part of p[0..n), the image's bytes from offset at, that lies
+ * below sha_end. */
+static void sha_feed(struct abota_slot_writer *w, uint32_t sha_end, uint32_t at,
+                     const uint8_t *p, uint32_t n)
+{
+    if (at < sha_end)
+        abota_sha256_update(&w->sha_, p, sha_end - at < n ? sha_end - at : n);
+}
+
+/* An abota image's check, with the payload's SHA-256 from the stream where
+ * there is one (w NULL: the boot choice, everything from flash). */
+static int verify_abota(const struct abota_flash *f, uint32_t addr, uint32_t length,
+                        struct abota_image_info *info, struct abota_slot_writer *w)
+{
+    uint32_t hashed = 0;
+    if (w) {
+        hashed = sha_end_of(w);
+        if (hashed > w->accepted_)
+            hashed = w->accepted_;
+    }
+    return abota_image_verify_flash_streamed(f, addr, length, info, w ? &w->sha_ : NULL, hashed);
+}
+#else
+static void sha_start(struct abota_slot_writer *w)
+{
+    (void)w;
+}
+
+static void sha_feed(struct abota_slot_writer *w, uint32_t sha_end, uint32_t at,
+                     const uint8_t *p, uint32_t n)
+{
+    (void)w;
+    (void)sha_end;
+    (void)at;
+    (void)p;
+    (void)n;
+}
+
+static int verify_abota(const struct abota_flash *f, uint32_t addr, uint32_t length,
+                        struct abota_image_info *info, struct abota_slot_writer *w)
+{
+    (void)w;
+    return abota_image_verify_flash(f, addr, length, info);
 }
 #endif
 
@@ -78,9 +128,7 @@ static int setup(struct abota_slot_writer *w, const struct abota_flash *f,
     w->size_ = r->size;
     w->declared_ = length;
     w->crc_ = 0;
-#if ABOTA_FEATURE_SHA256
-    abota_sha256_init(&w->sha_);
-#endif
+    sha_start(w);
     return 0;
 }
 
@@ -123,9 +171,7 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
 
     const uint8_t *p = data;
     uint32_t align = w->flash_->write_align; /* a power of two (setup) */
-#if ABOTA_FEATURE_SHA256
     uint32_t sha_end = sha_end_of(w);
-#endif
     union chunk c;
     while (len > 0) {
         uint32_t take, n = 0;  /* bytes taken from p; bytes to program */
@@ -157,12 +203,7 @@ int abota_slot_write(struct abota_slot_writer *w, const void *data, size_t len)
             w->written_ += n;
         }
         w->crc_ = abota_crc32_update(w->crc_, p, take);
-#if ABOTA_FEATURE_SHA256
-        if (w->accepted_ < sha_end) {
-            uint32_t h = sha_end - w->accepted_;
-            abota_sha256_update(&w->sha_, p, take < h ? take : h);
-        }
-#endif
+        sha_feed(w, sha_end, w->accepted_, p, take);
         w->accepted_ += take;
         p += take;
         len -= take;
@@ -188,25 +229,15 @@ static int flash_crc(const struct abota_flash *f, uint32_t addr, uint32_t n, uin
 static int check_found(const struct abota_flash *f, const struct abota_region *r, int slot,
                        struct abota_image_info *info, uint32_t *crc_all);
 
-/* The streaming writer, passed to the verification only when it has a
- * SHA-256 state to hand over (the profile without SHA-256 keeps its code). */
-#if ABOTA_FEATURE_SHA256
-#define WRITER_PARAM , struct abota_slot_writer *w
-#define WRITER_ARG(w) , (w)
-#else
-#define WRITER_PARAM
-#define WRITER_ARG(w)
-#endif
-
 /* The image of a known length (> 0): what the writer just wrote, or what a
  * boot record describes. Kept apart from the probe of an unknown length
  * (abota_slot_verify), so the writer's path never reaches the probe's
- * deeper stack. With SHA-256, w is the writer that streamed the image (its
- * SHA-256 state is used up) or NULL (the boot choice: everything from
+ * deeper stack. w is the writer that streamed the image (its SHA-256
+ * state, if any, is used up) or NULL (the boot choice: everything from
  * flash). */
 static int verify_known(const struct abota_flash *f, const struct abota_region *r, int slot,
-                        uint32_t length, struct abota_image_info *info,
-                        uint32_t *crc_all WRITER_PARAM)
+                        uint32_t length, struct abota_image_info *info, uint32_t *crc_all,
+                        struct abota_slot_writer *w)
 {
     if (length > r->size)
         return ABOTA_ERR_SLOT_TOO_BIG;
@@ -224,19 +255,7 @@ static int verify_known(const struct abota_flash *f, const struct abota_region *
                  (uint32_t)m[3] << 24) == ABOTA_FOOTER_MAGIC;
     }
     if (abota) {
-#if ABOTA_FEATURE_SHA256
-        /* The payload's SHA-256 from the stream where there is one. */
-        uint32_t hashed = 0;
-        if (w) {
-            hashed = sha_end_of(w);
-            if (hashed > w->accepted_)
-                hashed = w->accepted_;
-        }
-        rc = abota_image_verify_flash_streamed(f, r->offset, length, info, w ? &w->sha_ : NULL,
-                                               hashed);
-#else
-        rc = abota_image_verify_flash(f, r->offset, length, info);
-#endif
+        rc = verify_abota(f, r->offset, length, info, w);
     } else {
         memset(info, 0, sizeof *info);
         rc = abota_esp_verify_flash(f, r->offset, length, &info->esp);
@@ -303,7 +322,7 @@ int abota_slot_verify(const struct abota_flash *f, const struct abota_layout *l,
         int rc = abota_image_probe_flash(f, r->offset, r->size, info);
         return rc < 0 ? rc : check_found(f, r, slot, info, crc_all);
     }
-    return verify_known(f, r, slot, length, info, crc_all WRITER_ARG(NULL));
+    return verify_known(f, r, slot, length, info, crc_all, NULL);
 }
 
 /* The slot's image as it is on flash must verify and be what came in.
@@ -324,7 +343,7 @@ static int verify(struct abota_slot_writer *w, struct abota_image_info *info)
 {
     struct abota_region r = {w->base_, w->size_};
     uint32_t crc;
-    int rc = verify_known(w->flash_, &r, w->slot_, w->accepted_, info, &crc WRITER_ARG(w));
+    int rc = verify_known(w->flash_, &r, w->slot_, w->accepted_, info, &crc, w);
     if (rc < 0)
         return rc;
     if (crc != w->crc_)
@@ -332,22 +351,7 @@ static int verify(struct abota_slot_writer *w, struct abota_image_info *info)
     return 0;
 }
 
-
-/* Without a caller's info, the verification needs one of its own (424
- * bytes): kept out of line so that it is only on the stack in that case,
- * not on every finish (the update engine passes its own). */
-ABOTA_NOINLINE static int finish_local(struct abota_slot_writer *w)
-{
-    struct abota_image_info local;
-    return abota_slot_finish_into(w, &local);
-}
-
 int abota_slot_finish(struct abota_slot_writer *w, struct abota_image_info *info)
-{
-    return info ? abota_slot_finish_into(w, info) : finish_local(w);
-}
-
-int abota_slot_finish_into(struct abota_slot_writer *w, struct abota_image_info *info)
 {
     if (!w)
         return ABOTA_ERR_ARG;
@@ -355,6 +359,12 @@ int abota_slot_finish_into(struct abota_slot_writer *w, struct abota_image_info 
         return ABOTA_ERR_STATE;
     if (w->accepted_ == 0 || (w->declared_ && w->accepted_ < w->declared_))
         return ABOTA_ERR_SLOT_SHORT;
+    /* info is required: the verification fills it, and a local one here
+     * would put its 424 bytes on every finish's stack. Checked after the
+     * writer's own checks: with w's, GCC spills info around the flush and
+     * this frame grows by 16 bytes (make size, lx106). */
+    if (!info)
+        return ABOTA_ERR_ARG;
 
     uint32_t align = w->flash_->write_align;
     w->state_ = ST_FAILED;
@@ -391,9 +401,7 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
      * sha_end_of) from what is on flash: the bytes an earlier writer
      * streamed, now read back, take the place of the stream. The final
      * CRC-32 comparison then covers them like any streamed byte. */
-#if ABOTA_FEATURE_SHA256
     uint32_t sha_end = sha_end_of(w);
-#endif
     union chunk c;
     for (uint32_t done = 0; done < offset;) {
         uint32_t k = offset - done < sizeof c.b ? offset - done : (uint32_t)sizeof c.b;
@@ -401,10 +409,7 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
         if (rc < 0)
             return rc;
         w->crc_ = abota_crc32_update(w->crc_, c.b, k);
-#if ABOTA_FEATURE_SHA256
-        if (done < sha_end)
-            abota_sha256_update(&w->sha_, c.b, sha_end - done < k ? sha_end - done : k);
-#endif
+        sha_feed(w, sha_end, done, c.b, k);
         done += k;
     }
 

@@ -17,10 +17,8 @@ int abota_bufflash_init(struct abota_bufflash *b, const uint8_t *buf, size_t len
     memset(b, 0, sizeof *b);
     if (!buf && len)
         return ABOTA_ERR_ARG;
-#if SIZE_MAX > UINT32_MAX
-    if (len > UINT32_MAX)
+    if (len != (uint32_t)len)
         return ABOTA_ERR_ARG; /* the flash API is 32-bit */
-#endif
     b->buf = buf;
     b->port.ctx = b;
     b->port.read = bufflash_read;
