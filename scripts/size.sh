@@ -23,11 +23,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Modules of the client core (object names without .c): HTTP, URL, the
-# update engine (run, fetch, exchange, events, journal), slot writer, boot record, CRC-32, the
+# update engine (run, fetch, exchange, events, journal), slot writer, boot record
+# and what the engine calls of boot/ (abota_boot_prepare_update), CRC-32, the
 # flash wrappers and their little-endian helpers, error messages (0 unless
 # referenced). Not in it: SHA-256 (and TLS), and the image verification
 # modules (listed on their own line below).
-CLIENT="http_parse http_request url update fetch exchange event journal slot bootrec crc32 flash le error"
+CLIENT="http_parse http_request url update fetch exchange event journal slot bootrec boot crc32 flash le error"
 GOAL_TEXT=8192
 GOAL_RAM=2048
 
