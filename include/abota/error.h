@@ -134,7 +134,15 @@
     X(ABOTA_ERR_UP_RATE_LIMITED,  -175, "HTTP 429: the server asks to come back later") \
     X(ABOTA_ERR_UP_RESTART,       -176, "server sent the whole image instead of the rest: download starts over") \
     X(ABOTA_ERR_UP_UNCONFIRMED,   -177, "the running image is not confirmed (in trial, or not in the boot record): confirm it before updating") \
-    X(ABOTA_ERR_UP_NO_JOURNAL,    -178, "no progress journal for this download: it starts from the beginning")
+    X(ABOTA_ERR_UP_NO_JOURNAL,    -178, "no progress journal for this download: it starts from the beginning") \
+    /* signatures and anti-rollback: 190..199 (abota/sig.h, docs/SECURITY.md) */ \
+    X(ABOTA_ERR_SIG_INVALID,      -190, "signature does not verify: the image was not signed by the built-in key") \
+    X(ABOTA_ERR_SIG_KEY,          -191, "public key is not a point of the P-256 curve") \
+    X(ABOTA_ERR_SIG_RANGE,        -192, "signature value r or s is zero or not below the curve order") \
+    X(ABOTA_ERR_SIG_NONE,         -193, "image is not signed, and this device requires a signature") \
+    X(ABOTA_ERR_SIG_LENGTH,       -194, "signature length is not the 64 bytes of ECDSA P-256") \
+    X(ABOTA_ERR_SIG_TYPE,         -195, "signature type not supported") \
+    X(ABOTA_ERR_SECURITY_VERSION, -196, "image security version below the device's (anti-rollback)")
 
 enum abota_err {
     ABOTA_OK = 0,
