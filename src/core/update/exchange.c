@@ -15,34 +15,39 @@
 #include "update_priv.h"
 
 
-/* The wait for a call: its own limit, shortened to the deadline. */
-static int wait_for(const struct abota_update *u, uint32_t limit, uint32_t *t)
+/* The three network calls of an exchange. */
+enum net_op { NET_CONNECT, NET_SEND, NET_RECV };
+
+/* One network call, its wait bounded by its own limit (connect or idle)
+ * and by what is left of the deadline. One function for the three calls:
+ * the bounds are kept in one place. */
+static int net_call(struct abota_update *u, enum net_op op, void *buf, size_t len)
 {
+    const struct abota_net *net = u->net;
+    uint32_t limit = op == NET_CONNECT ? u->cfg.connect_timeout_ms : u->cfg.idle_timeout_ms;
     uint32_t left = upd_time_left(u);
     if (left == 0)
         return ABOTA_ERR_DEADLINE;
-    *t = left < limit ? left : limit;
-    return 0;
-}
-
-/* A timeout on a wait that the deadline shortened is the deadline's. */
-static int wait_err(int err, uint32_t t, uint32_t limit)
-{
-    return err == ABOTA_ERR_NET_TIMEOUT && t < limit ? ABOTA_ERR_DEADLINE : err;
+    uint32_t t = left < limit ? left : limit;
+    int r;
+    if (op == NET_CONNECT)
+        r = net->connect(net->ctx, upd_state(u)->url.host, upd_state(u)->url.port, t);
+    else if (op == NET_SEND)
+        r = net->send(net->ctx, buf, len, t);
+    else
+        r = net->recv(net->ctx, buf, len, t);
+    /* A timeout on a wait that the deadline shortened is the deadline's. */
+    return r == ABOTA_ERR_NET_TIMEOUT && t < limit ? ABOTA_ERR_DEADLINE : r;
 }
 
 static int connect_server(struct abota_update *u)
 {
-    const struct abota_url *url = &upd_state(u)->url;
-    uint32_t t;
-    int r = wait_for(u, u->cfg.connect_timeout_ms, &t);
+    const char *host = upd_state(u)->url.host;
+    upd_emit(u, ABOTA_EV_RESOLVE, 0, 0, 0, host);
+    int r = net_call(u, NET_CONNECT, NULL, 0);
     if (r < 0)
         return r;
-    upd_emit(u, ABOTA_EV_RESOLVE, 0, 0, 0, url->host);
-    r = u->net->connect(u->net->ctx, url->host, url->port, t);
-    if (r < 0)
-        return wait_err(r, t, u->cfg.connect_timeout_ms);
-    upd_emit(u, ABOTA_EV_CONNECTED, 0, 0, 0, url->host);
+    upd_emit(u, ABOTA_EV_CONNECTED, 0, 0, 0, host);
     return 0;
 }
 
@@ -75,14 +80,10 @@ static int send_request(struct abota_update *u, const struct abota_http_request 
         return len;
 
     for (size_t off = 0; off < (size_t)len;) {
-        uint32_t t;
-        int r = wait_for(u, u->cfg.idle_timeout_ms, &t);
-        if (r < 0)
-            return r;
         size_t left = (size_t)len - off;
-        int n = u->net->send(u->net->ctx, req + off, left, t);
+        int n = net_call(u, NET_SEND, req + off, left);
         if (n < 0)
-            return wait_err(n, t, u->cfg.idle_timeout_ms);
+            return n;
         if (n == 0 || (size_t)n > left)
             return ABOTA_ERR_UP_NET_PORT;
         off += (size_t)n;
@@ -94,25 +95,21 @@ static int send_request(struct abota_update *u, const struct abota_http_request 
 /* Receives into u->buf[0, room): > 0 bytes, 0 at the close, or an error. */
 static int receive(struct abota_update *u, size_t room)
 {
-    uint32_t t;
-    int r = wait_for(u, u->cfg.idle_timeout_ms, &t);
-    if (r < 0)
-        return r;
-    int n = u->net->recv(u->net->ctx, u->buf, room, t);
+    int n = net_call(u, NET_RECV, u->buf, room);
     if (n < 0)
-        return wait_err(n, t, u->cfg.idle_timeout_ms);
+        return n;
     if ((size_t)n > room)
         return ABOTA_ERR_UP_NET_PORT;
     u->bytes_received += (uint32_t)n;
     return n;
 }
 
-/* Receives and parses until the message ends: the headers to the handler
- * (the parser stops at their end), then the body to the sink it chose. */
-static int pump(struct abota_update *u, upd_headers_fn headers, size_t room)
+/* Receives and parses until the message ends: the end of the headers
+ * (the parser stops there), then the body, to the sink. */
+static int pump(struct abota_update *u, upd_sink sink, size_t room)
 {
     struct abota_http *p = &upd_state(u)->http;
-    upd_sink sink = NULL;
+    bool head_told = false;
     size_t off = 0, n = 0;
     unsigned idle_calls = 0;
     for (;;) {
@@ -125,7 +122,7 @@ static int pump(struct abota_update *u, upd_headers_fn headers, size_t room)
                 if (r < 0)
                     return r;
                 /* Only a body delimited by the close ends here. */
-                return sink ? UPD_BODY_CLOSED : ABOTA_ERR_HTTP_TRUNCATED;
+                return head_told ? UPD_BODY_CLOSED : ABOTA_ERR_HTTP_TRUNCATED;
             }
             off = 0;
             n = (size_t)r;
@@ -136,14 +133,15 @@ static int pump(struct abota_update *u, upd_headers_fn headers, size_t room)
         if (c < 0)
             return c;
         off += (size_t)c;
-        if (!sink && abota_http_headers_done(p)) {
-            int r = headers(u, &sink, &room);
+        if (!head_told && abota_http_headers_done(p)) {
+            head_told = true;
+            int r = sink(u, NULL, 0, &room);
             if (r != UPD_GO_ON)
                 return r;
         }
         if (blen) {
-            int r = sink(u, body, blen);
-            if (r != 0)
+            int r = sink(u, body, blen, &room);
+            if (r != UPD_GO_ON)
                 return r;
         }
         if (abota_http_done(p)) {
@@ -161,14 +159,14 @@ static int pump(struct abota_update *u, upd_headers_fn headers, size_t room)
 }
 
 int upd_exchange(struct abota_update *u, const struct abota_http_request *rq, bool footer_range,
-                 upd_headers_fn headers, size_t room)
+                 upd_sink sink, size_t room)
 {
     abota_http_init(&upd_state(u)->http, rq->head);
     int r = connect_server(u);
     if (r >= 0)
         r = send_request(u, rq, footer_range);
     if (r >= 0)
-        r = pump(u, headers, room);
+        r = pump(u, sink, room);
     u->net->close(u->net->ctx);
     return r;
 }

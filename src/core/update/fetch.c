@@ -16,7 +16,7 @@
 #include "abota/error.h"
 #include "update_priv.h"
 
-#define GO_ON UPD_GO_ON /* the headers chose a sink: receive the body */
+#define GO_ON UPD_GO_ON /* the sink goes on: receive (more of) the body */
 #define REDIRECTED 1001
 
 #define PROGRESS_STEP_UNKNOWN 4096u /* PROGRESS interval when the size is unknown */
@@ -283,7 +283,7 @@ static int whole_image(struct abota_update *u, enum upd_ask ask,
                        const struct abota_http_resp *resp)
 {
     struct upd_state *s = upd_state(u);
-    if (ask == UPD_ASK_RESUME)
+    if (ABOTA_FEATURE_RESUME && ask == UPD_ASK_RESUME)
         upd_emit(u, ABOTA_EV_WARNING, abota_slot_written(&s->writer), 0, ABOTA_ERR_UP_RESTART,
                  NULL);
     upd_set_partial(u, false);
@@ -372,7 +372,7 @@ static int footer_sink(struct abota_update *u, const uint8_t *body, size_t len)
     }
     memcpy(upd_footer_buf(u) + s->probe_len, body, len);
     s->probe_len = (uint16_t)(s->probe_len + len);
-    return 0;
+    return GO_ON;
 }
 
 /* Body bytes of the image: into the slot writer, then a checkpoint and a
@@ -389,7 +389,7 @@ static int slot_sink(struct abota_update *u, const uint8_t *body, size_t len)
     upd_journal_warn(u, abota_journal_progress(upd_journal(u), u->flash, u->layout,
                                                abota_slot_written(&s->writer)));
     progress(u, false);
-    return 0;
+    return GO_ON;
 }
 
 /* A body that ended at the close short of a size the server gave: a resumed
@@ -412,15 +412,19 @@ static size_t room(const struct abota_update *u)
     return u->buf_size;
 }
 
-/* The exchange's headers handler: what the answer to the request asked
- * (state->ask) means, and where its body goes. */
-static int on_response(struct abota_update *u, upd_sink *sink, size_t *rx)
+/* The exchange's sink: the headers (body NULL) decide what the answer to
+ * the request (state->ask) means and where its body goes; the body goes
+ * there. */
+static int sink(struct abota_update *u, const uint8_t *body, size_t len, size_t *rx)
 {
-    int r = on_headers(u, (enum upd_ask)upd_cstate(u)->ask);
-    *sink = ABOTA_FEATURE_FOOTER_PROBE && upd_cstate(u)->sink == UPD_SINK_FOOTER ? footer_sink
-                                                                                : slot_sink;
-    *rx = room(u);
-    return r;
+    if (!body) {
+        int r = on_headers(u, (enum upd_ask)upd_cstate(u)->ask);
+        *rx = room(u);
+        return r;
+    }
+    if (ABOTA_FEATURE_FOOTER_PROBE && upd_cstate(u)->sink == UPD_SINK_FOOTER)
+        return footer_sink(u, body, len);
+    return slot_sink(u, body, len);
 }
 
 /* The request for ask. */
@@ -441,10 +445,10 @@ static int fetch_once(struct abota_update *u, enum upd_ask ask)
     s->ask = (uint8_t)ask;
     s->sink = UPD_SINK_NONE;
     s->probe_len = 0;
-    int r = upd_exchange(u, &rq, ask == UPD_ASK_FOOTER, on_response, room(u));
+    int r = upd_exchange(u, &rq, ask == UPD_ASK_FOOTER, sink, room(u));
     if (r == UPD_BODY_CLOSED && short_of_total(s))
         return ABOTA_ERR_HTTP_TRUNCATED;
-    if (r == UPD_BODY_STOPPED)
+    if (ABOTA_FEATURE_FOOTER_PROBE && r == UPD_BODY_STOPPED)
         return UPD_GOT_FOOTER; /* the probe's answer was more than a footer */
     if (r == UPD_BODY_END || r == UPD_BODY_CLOSED)
         return finished(u);

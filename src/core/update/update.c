@@ -228,9 +228,10 @@ static void forget_download(struct abota_update *u)
     s->total = 0;
 }
 
-static void set_url_crc(struct abota_update *u, uint32_t crc)
+/* The journal binds a download to the CRC-32 of its expanded URL. */
+static void set_url_crc(struct abota_update *u, const char *url, size_t len)
 {
-    upd_state(u)->url_crc = crc;
+    upd_state(u)->url_crc = abota_crc32_update(0, url, len);
 }
 
 static void set_range_from(struct abota_update *u, uint32_t at)
@@ -265,10 +266,11 @@ static void forget_download(struct abota_update *u)
     upd_state(u)->total = 0;
 }
 
-static void set_url_crc(struct abota_update *u, uint32_t crc)
+static void set_url_crc(struct abota_update *u, const char *url, size_t len)
 {
     (void)u;
-    (void)crc;
+    (void)url;
+    (void)len;
 }
 
 static void set_range_from(struct abota_update *u, uint32_t at)
@@ -313,7 +315,7 @@ static int prepare(struct abota_update *u, int running_slot)
     r = expand_url(u->cfg.url, u->target_slot, text, ABOTA_URL_MAX);
     if (r < 0)
         return r;
-    set_url_crc(u, abota_crc32_update(0, text, (size_t)r));
+    set_url_crc(u, text, (size_t)r);
     return abota_url_parse(text, &s->url);
 }
 
@@ -426,7 +428,7 @@ static int download(struct abota_update *u)
         if (u->attempts < UINT16_MAX)
             u->attempts++;
         int r = upd_fetch(u, ask);
-        if (r == UPD_GOT_FOOTER) {
+        if (ABOTA_FEATURE_FOOTER_PROBE && r == UPD_GOT_FOOTER) {
             r = check_probe(u);
             if (r < 0)
                 return r;

@@ -78,8 +78,8 @@ enum upd_ask {
 
 /* How a fetch ended (>= 0), besides the negative errors. */
 enum {
-    UPD_GOT_IMAGE = 0,  /* the whole body is in the slot writer */
-    UPD_GOT_FOOTER = 1, /* probe: probe_len footer bytes at upd_footer_buf() */
+    UPD_GOT_IMAGE = 1,  /* the whole body is in the slot writer */
+    UPD_GOT_FOOTER = 2, /* probe: probe_len footer bytes at upd_footer_buf() */
 };
 
 /* Runs one request/response for ask on the state's URL, following
@@ -88,31 +88,29 @@ enum {
 int upd_fetch(struct abota_update *u, enum upd_ask ask);
 
 /* How an exchange ended (> 0), besides the negative errors and what the
- * headers handler returns (the UPD_GOT_* results and fetch.c's own, all
+ * sink returns to stop it (the UPD_GOT_* results and fetch.c's own, all
  * apart from these). */
 enum {
     UPD_BODY_END = 100,     /* the message ended as framed */
     UPD_BODY_CLOSED = 101,  /* the server closed: a body framed by the close ends */
     UPD_BODY_STOPPED = 102, /* the sink asked to stop */
-    UPD_GO_ON = 1000,     /* headers handler: receive the body */
+    UPD_GO_ON = 0,          /* sink: go on receiving */
 };
 
-/* Takes n body bytes; returns 0 to go on, UPD_BODY_STOPPED or an error to
- * stop the exchange. */
-typedef int (*upd_sink)(struct abota_update *u, const uint8_t *body, size_t n);
-
-/* The response headers are in the state's parser: returns UPD_GO_ON with
- * the sink for the body and the receive room, or what ends the exchange
- * (a result >= 0 or an error). */
-typedef int (*upd_headers_fn)(struct abota_update *u, upd_sink *sink, size_t *room);
+/* The body's sink: called once with body NULL when the response headers
+ * are in the state's parser (it decides what the answer means, and may
+ * change *room, the receive room), then with each run of body bytes.
+ * Returns UPD_GO_ON to go on, or what ends the exchange (UPD_BODY_STOPPED,
+ * another result >= 0, or an error). */
+typedef int (*upd_sink)(struct abota_update *u, const uint8_t *body, size_t n, size_t *room);
 
 /* One exchange (exchange.c): connects to the state's URL, sends rq (plus
  * "Range: bytes=-256" when footer_range), receives into u->buf[0, room) and
- * feeds the parser; the headers go to the handler, the body to the sink it
- * chooses. Returns UPD_BODY_END, UPD_BODY_CLOSED, UPD_BODY_STOPPED, the
- * handler's result or an error. The connection is closed on return. */
+ * feeds the parser; the end of the headers and then the body go to the
+ * sink. Returns UPD_BODY_END, UPD_BODY_CLOSED, what the sink stopped with,
+ * or an error. The connection is closed on return. */
 int upd_exchange(struct abota_update *u, const struct abota_http_request *rq, bool footer_range,
-                 upd_headers_fn headers, size_t room);
+                 upd_sink sink, size_t room);
 
 /* The last ABOTA_FOOTER_SIZE bytes of u->buf, where the probe collects the
  * footer; the receive area is what lies before them. */
