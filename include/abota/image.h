@@ -17,9 +17,14 @@
 
 #define ABOTA_FOOTER_SIZE 256u
 #define ABOTA_FOOTER_MAGIC 0x544F4241u /* "ABOT" as little-endian bytes */
-#define ABOTA_FOOTER_VERSION 1u
+#define ABOTA_FOOTER_VERSION 1u   /* the format of images without a security version */
+#define ABOTA_FOOTER_VERSION_2 2u /* format 1 plus the security version (offset 188) */
 #define ABOTA_FOOTER_ALIGN 16u
 #define ABOTA_SIG_MAX 128u
+/* sig_type: 0 unsigned; 1 ECDSA P-256 over the SHA-256 of the signed
+ * footer bytes (abota_footer_signed_digest), r || s, 64 bytes. */
+#define ABOTA_SIG_TYPE_NONE 0u
+#define ABOTA_SIG_TYPE_P256 1u
 /* Largest payload an image may carry: the biggest ESP8266 flash (16 MiB).
  * Keeping lengths this small also keeps every offset sum far from wrapping. */
 #define ABOTA_IMAGE_PAYLOAD_MAX 0x01000000u
@@ -46,7 +51,8 @@ struct abota_footer {
     uint8_t flags;          /* ABOTA_FLAG_* */
     uint32_t crc32;         /* CRC-32 of the payload */
     uint8_t sha256[ABOTA_SHA256_SIZE]; /* SHA-256 of the payload */
-    uint8_t sig_type;       /* 0: none (the signature area is reserved) */
+    uint32_t security_version; /* anti-rollback counter; 0 in format 1 */
+    uint8_t sig_type;       /* ABOTA_SIG_TYPE_* */
     uint16_t sig_len;
     uint8_t sig[ABOTA_SIG_MAX];
 };
@@ -56,8 +62,18 @@ uint32_t abota_image_footer_offset(uint32_t payload_len);
 /* Total image length (payload, padding, footer). */
 uint32_t abota_image_total_len(uint32_t payload_len);
 
-/* Encodes f into out[ABOTA_FOOTER_SIZE], computing the footer CRC. */
+/* Encodes f into out[ABOTA_FOOTER_SIZE], computing the footer CRC. The
+ * format is 1 when the security version is 0 (byte for byte what devices
+ * without anti-rollback read), else 2. */
 void abota_footer_encode(const struct abota_footer *f, uint8_t out[ABOTA_FOOTER_SIZE]);
+
+/* The SHA-256 a signature of f signs: of the footer as encoded, its bytes
+ * 0..59 (everything but the signature area and the footer CRC: magic,
+ * format, lengths, versions, slot, flags, sig_type and sig_len, the
+ * payload's CRC-32 and SHA-256) followed by bytes 188..251 (the security
+ * version and the reserved bytes). So every field that decides what runs
+ * is signed, and the signature itself is not. */
+void abota_footer_signed_digest(const struct abota_footer *f, uint8_t out[ABOTA_SHA256_SIZE]);
 /* Decodes and checks magic (ABOTA_ERR_IMG_FOOTER_MAGIC), version (_VERSION),
  * size (_SIZE), the footer CRC (_CRC), then the fields: target slot (_SLOT),
  * flags (_FLAGS), pad length (_PAD), signature length (_SIG), payload length

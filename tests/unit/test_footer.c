@@ -114,7 +114,9 @@ static void test_each_field_has_its_error(void **state)
     (void)state;
     static const struct field_case cases[] = {
         {0, 'X', ABOTA_ERR_IMG_FOOTER_MAGIC, "magic"},
-        {4, 2, ABOTA_ERR_IMG_FOOTER_VERSION, "version"},
+        {4, 3, ABOTA_ERR_IMG_FOOTER_VERSION, "version"},
+        {4, 2, ABOTA_ERR_IMG_FOOTER_FIELD, "format 2 without a security version"},
+        {189, 1, ABOTA_ERR_IMG_FOOTER_FIELD, "security version in format 1"},
         {5, 1, ABOTA_ERR_IMG_FOOTER_VERSION, "version high byte"},
         {6, 0x80, ABOTA_ERR_IMG_FOOTER_SIZE, "size"},
         {8, 0, ABOTA_ERR_IMG_FOOTER_PAD, "payload length vs pad"},
@@ -180,6 +182,87 @@ static void test_every_byte_flip_detected(void **state)
     }
 }
 
+/* A security version makes the footer format 2 and travels at offset 188;
+ * without one the bytes are format 1's, unchanged. Each format refuses
+ * the other's encoding. */
+static void test_security_version(void **state)
+{
+    (void)state;
+    struct abota_footer f, g;
+    uint8_t raw[ABOTA_FOOTER_SIZE];
+    sample(&f);
+    abota_footer_encode(&f, raw);
+    assert_int_equal(raw[4], ABOTA_FOOTER_VERSION);
+    assert_int_equal(raw[188], 0);
+
+    f.security_version = 0x01020304u;
+    abota_footer_encode(&f, raw);
+    assert_int_equal(raw[4], ABOTA_FOOTER_VERSION_2);
+    assert_int_equal(raw[188], 0x04);
+    assert_int_equal(raw[191], 0x01);
+    assert_int_equal(abota_footer_decode(raw, &g), 0);
+    assert_int_equal(g.security_version, 0x01020304u);
+
+    /* format 1 with the bytes set, format 2 without them */
+    raw[4] = ABOTA_FOOTER_VERSION;
+    fix_crc(raw);
+    assert_int_equal(abota_footer_decode(raw, &g), ABOTA_ERR_IMG_FOOTER_FIELD);
+    f.security_version = 0;
+    abota_footer_encode(&f, raw);
+    raw[4] = ABOTA_FOOTER_VERSION_2;
+    fix_crc(raw);
+    assert_int_equal(abota_footer_decode(raw, &g), ABOTA_ERR_IMG_FOOTER_FIELD);
+    raw[4] = 3;
+    fix_crc(raw);
+    assert_int_equal(abota_footer_decode(raw, &g), ABOTA_ERR_IMG_FOOTER_VERSION);
+}
+
+/* The signed digest is the SHA-256 of footer bytes 0..59 and 188..251:
+ * every field but the signature and the footer CRC. */
+static void test_signed_digest(void **state)
+{
+    (void)state;
+    struct abota_footer f;
+    uint8_t raw[ABOTA_FOOTER_SIZE], msg[60 + 64], want[ABOTA_SHA256_SIZE],
+        got[ABOTA_SHA256_SIZE], first[ABOTA_SHA256_SIZE];
+    sample(&f);
+    f.security_version = 7;
+    f.sig_type = ABOTA_SIG_TYPE_P256;
+    f.sig_len = 64;
+    abota_footer_encode(&f, raw);
+    memcpy(msg, raw, 60);
+    memcpy(msg + 60, raw + 188, 64);
+    abota_sha256(msg, sizeof msg, want);
+    abota_footer_signed_digest(&f, got);
+    assert_memory_equal(got, want, sizeof want);
+    memcpy(first, got, sizeof got);
+
+    /* the signature's own bytes are not signed */
+    fill_random(f.sig, 64, 3);
+    abota_footer_signed_digest(&f, got);
+    assert_memory_equal(got, first, sizeof got);
+
+    /* every field that decides what runs is */
+    struct abota_footer c;
+#define CHANGES_DIGEST(stmt)                                       \
+    do {                                                           \
+        c = f;                                                     \
+        stmt;                                                      \
+        abota_footer_signed_digest(&c, got);                       \
+        assert_memory_not_equal(got, first, sizeof got);           \
+    } while (0)
+    CHANGES_DIGEST(c.payload_len++);
+    CHANGES_DIGEST(c.version++);
+    CHANGES_DIGEST(c.target_slot = 1);
+    CHANGES_DIGEST(c.flags = 0);
+    CHANGES_DIGEST(c.crc32 ^= 1u);
+    CHANGES_DIGEST(c.sha256[31] ^= 1u);
+    CHANGES_DIGEST(c.security_version = 8);
+    CHANGES_DIGEST(c.sig_len = 63);
+    CHANGES_DIGEST(c.sig_type = 2);
+#undef CHANGES_DIGEST
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +271,8 @@ int main(void)
         cmocka_unit_test(test_lengths),
         cmocka_unit_test(test_each_field_has_its_error),
         cmocka_unit_test(test_every_byte_flip_detected),
+        cmocka_unit_test(test_security_version),
+        cmocka_unit_test(test_signed_digest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

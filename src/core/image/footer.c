@@ -5,7 +5,8 @@
  *   offset size field
  *   ------ ---- -----------------------------------------------------------
  *        0    4 magic        "ABOT" (0x41 0x42 0x4F 0x54)
- *        4    2 version      footer format version, 1
+ *        4    2 version      footer format version: 1, or 2 with a security
+ *                            version
  *        6    2 size         footer size in bytes, 256
  *        8    4 payload_len  firmware bytes, 1 .. ABOTA_IMAGE_PAYLOAD_MAX
  *       12    4 fw_version   packed firmware version (major<<24|minor<<16|patch)
@@ -13,13 +14,14 @@
  *       17    1 flags        bit 0: payload is an Espressif user bin; others 0
  *       18    1 pad_len      0xFF bytes between payload and footer, 0..15,
  *                            always (16 - payload_len % 16) % 16
- *       19    1 sig_type     0 none (reserved for signed images)
+ *       19    1 sig_type     0 none, 1 ECDSA P-256 (r || s, sig_len 64)
  *       20    2 sig_len      bytes used in sig[], 0..128; 0 when sig_type is 0
  *       22    2 reserved     0
  *       24    4 crc32        CRC-32/IEEE of the payload
  *       28   32 sha256       SHA-256 of the payload
  *       60  128 sig          signature, sig_len bytes, the rest 0
- *      188   64 reserved     0
+ *      188    4 security_version  format 2: anti-rollback counter; format 1: 0
+ *      192   60 reserved     0
  *      252    4 footer_crc   CRC-32/IEEE of bytes 0..251
  *
  * The footer sits at the end so that the payload stays byte-identical to the
@@ -49,13 +51,14 @@
 #define OFF_CRC32 24
 #define OFF_SHA256 28
 #define OFF_SIG 60
-#define OFF_RESERVED2 188
+#define OFF_SECURITY 188
+#define OFF_RESERVED2 192
 #define OFF_FOOTER_CRC 252
 
 #define FLAGS_KNOWN ABOTA_FLAG_ESP_USERBIN
 
 _Static_assert(OFF_SHA256 + ABOTA_SHA256_SIZE == OFF_SIG, "footer layout");
-_Static_assert(OFF_SIG + ABOTA_SIG_MAX == OFF_RESERVED2, "footer layout");
+_Static_assert(OFF_SIG + ABOTA_SIG_MAX == OFF_SECURITY, "footer layout");
 _Static_assert(OFF_FOOTER_CRC + 4 == ABOTA_FOOTER_SIZE, "footer layout");
 
 uint32_t abota_image_footer_offset(uint32_t payload_len)
@@ -84,7 +87,8 @@ void abota_footer_encode(const struct abota_footer *f, uint8_t out[ABOTA_FOOTER_
     uint16_t sig_len = f->sig_len <= ABOTA_SIG_MAX ? f->sig_len : (uint16_t)ABOTA_SIG_MAX;
     memset(out, 0, ABOTA_FOOTER_SIZE);
     abota_le32_put(out + OFF_MAGIC, ABOTA_FOOTER_MAGIC);
-    le16_put(out + OFF_VERSION, (uint16_t)ABOTA_FOOTER_VERSION);
+    le16_put(out + OFF_VERSION,
+             (uint16_t)(f->security_version ? ABOTA_FOOTER_VERSION_2 : ABOTA_FOOTER_VERSION));
     le16_put(out + OFF_SIZE, (uint16_t)ABOTA_FOOTER_SIZE);
     abota_le32_put(out + OFF_PAYLOAD_LEN, f->payload_len);
     abota_le32_put(out + OFF_FW_VERSION, f->version);
@@ -96,7 +100,19 @@ void abota_footer_encode(const struct abota_footer *f, uint8_t out[ABOTA_FOOTER_
     abota_le32_put(out + OFF_CRC32, f->crc32);
     memcpy(out + OFF_SHA256, f->sha256, ABOTA_SHA256_SIZE);
     memcpy(out + OFF_SIG, f->sig, sig_len);
+    abota_le32_put(out + OFF_SECURITY, f->security_version);
     abota_le32_put(out + OFF_FOOTER_CRC, abota_crc32_update(0, out, OFF_FOOTER_CRC));
+}
+
+void abota_footer_signed_digest(const struct abota_footer *f, uint8_t out[ABOTA_SHA256_SIZE])
+{
+    uint8_t raw[ABOTA_FOOTER_SIZE];
+    struct abota_sha256 sha;
+    abota_footer_encode(f, raw);
+    abota_sha256_init(&sha);
+    abota_sha256_update(&sha, raw, OFF_SIG);
+    abota_sha256_update(&sha, raw + OFF_SECURITY, OFF_FOOTER_CRC - OFF_SECURITY);
+    abota_sha256_finish(&sha, out);
 }
 
 static int all_zero(const uint8_t *p, size_t n)
@@ -118,7 +134,8 @@ int abota_footer_decode(const uint8_t in[ABOTA_FOOTER_SIZE], struct abota_footer
     memset(f, 0, sizeof *f);
     if (abota_le32_get(in + OFF_MAGIC) != ABOTA_FOOTER_MAGIC)
         return ABOTA_ERR_IMG_FOOTER_MAGIC;
-    if (le16_get(in + OFF_VERSION) != ABOTA_FOOTER_VERSION)
+    uint16_t format = le16_get(in + OFF_VERSION);
+    if (format != ABOTA_FOOTER_VERSION && format != ABOTA_FOOTER_VERSION_2)
         return ABOTA_ERR_IMG_FOOTER_VERSION;
     if (le16_get(in + OFF_SIZE) != ABOTA_FOOTER_SIZE)
         return ABOTA_ERR_IMG_FOOTER_SIZE;
@@ -134,6 +151,7 @@ int abota_footer_decode(const uint8_t in[ABOTA_FOOTER_SIZE], struct abota_footer
     f->crc32 = abota_le32_get(in + OFF_CRC32);
     memcpy(f->sha256, in + OFF_SHA256, ABOTA_SHA256_SIZE);
     memcpy(f->sig, in + OFF_SIG, ABOTA_SIG_MAX);
+    f->security_version = abota_le32_get(in + OFF_SECURITY);
 
     if (f->payload_len == 0 || f->payload_len > ABOTA_IMAGE_PAYLOAD_MAX)
         return ABOTA_ERR_IMG_FOOTER_FIELD;
@@ -150,6 +168,10 @@ int abota_footer_decode(const uint8_t in[ABOTA_FOOTER_SIZE], struct abota_footer
     if (!all_zero(in + OFF_SIG + f->sig_len, ABOTA_SIG_MAX - f->sig_len) ||
         !all_zero(in + OFF_RESERVED1, 2) ||
         !all_zero(in + OFF_RESERVED2, OFF_FOOTER_CRC - OFF_RESERVED2))
+        return ABOTA_ERR_IMG_FOOTER_FIELD;
+    /* Format 1 has no security version (its bytes are reserved), and
+     * format 2 is only written for one: each image has one encoding. */
+    if ((format == ABOTA_FOOTER_VERSION) != (f->security_version == 0))
         return ABOTA_ERR_IMG_FOOTER_FIELD;
     return 0;
 }
