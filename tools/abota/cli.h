@@ -15,10 +15,19 @@ struct cli_command {
 
 int cmd_pack(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_pubkey(int argc, char **argv);
 
 /* Reads a whole file into a malloc'd buffer (free it). Refuses files over
  * max bytes. Returns 0, or -1 after printing why (prefixed with who). */
 int cli_read_file(const char *who, const char *path, size_t max, uint8_t **buf, size_t *len);
+/* Writes a[alen] then b[blen] (b may be NULL with blen 0) to path through a
+ * temporary file in the same directory, so a reader never sees a half-written
+ * file, with permissions mode. CLI_OVERWRITE replaces an existing path;
+ * CLI_NO_OVERWRITE refuses it. Returns 0, or -1 after printing why. */
+enum { CLI_NO_OVERWRITE = 0, CLI_OVERWRITE = 1 };
+int cli_write_file(const char *who, const char *path, const void *a, size_t alen,
+                   const void *b, size_t blen, unsigned mode, int overwrite);
 /* A one-segment 0xE9 image holding in[len] unchanged (pack_e9.c), in a
  * malloc'd buffer (free it). Returns 0, or -1 when out of memory or too big. */
 int cli_wrap_e9(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len);

@@ -1,10 +1,7 @@
 /* abota pack: firmware -> firmware + 0xFF padding + footer. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "abota/crc32.h"
 #include "abota/error.h"
@@ -12,11 +9,13 @@
 #include "abota/layout.h"
 #include "abota/sha256.h"
 #include "cli.h"
+#include "keys.h"
 
 static void pack_usage(FILE *out)
 {
     fprintf(out,
-            "usage: abota pack --version X.Y.Z [--slot 1|2] [--wrap-e9] FIRMWARE -o IMAGE\n"
+            "usage: abota pack --version X.Y.Z [--slot 1|2] [--wrap-e9] [--key KEY.pem]\n"
+            "                  [--security-version N] FIRMWARE -o IMAGE\n"
             "\n"
             "Wraps FIRMWARE (unchanged) into an abota image: 0xFF padding to a multiple\n"
             "of 16 bytes, then a 256-byte footer with the version, target slot, CRC-32\n"
@@ -28,53 +27,50 @@ static void pack_usage(FILE *out)
             "  --wrap-e9        first wraps FIRMWARE (a Linux executable for abota sim) in a\n"
             "                   one-segment 0xE9 image, the header the ESP8266 loader\n"
             "                   checks (abota sim --loader crc32)\n"
+            "  --key KEY.pem    signs the image with this ECDSA P-256 private key\n"
+            "                   (abota keygen): devices built with its public key\n"
+            "                   (abota pubkey --c) accept it\n"
+            "  --security-version N\n"
+            "                   anti-rollback counter, 0 to 4294967295 (default 0); signed\n"
+            "                   with the rest of the footer, so only with --key does it\n"
+            "                   mean anything\n"
             "  -o IMAGE         output file, written atomically (temporary file + rename)\n"
             "\n"
             "An Espressif user bin is recognised and checked (XOR checksum, CRC trailer);\n"
             "the footer then flags it so the device re-checks it after download.\n");
 }
 
-/* Writes len bytes of each part to path through a temporary file in the
- * same directory, so a reader never sees a half-written image. */
-static int write_atomic(const char *path, const uint8_t *a, size_t alen, const uint8_t *b,
-                        size_t blen)
+/* Strict decimal 0..UINT32_MAX: no sign, no spaces, nothing trailing. */
+static int parse_u32(const char *s, uint32_t *out)
 {
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + sizeof ".tmp.XXXXXX");
-    if (!tmp) {
-        fprintf(stderr, "abota pack: out of memory\n");
+    uint64_t v = 0;
+    if (!*s || strlen(s) > 10)
         return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(*s - '0');
     }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "abota pack: cannot create a temporary file beside %s: %s\n", path,
-                strerror(errno));
-        free(tmp);
+    if (v > UINT32_MAX)
         return -1;
-    }
-    FILE *fp = fdopen(fd, "wb");
-    int ok = fp != NULL;
-    if (ok)
-        ok = fwrite(a, 1, alen, fp) == alen && fwrite(b, 1, blen, fp) == blen &&
-             fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-    if (fp)
-        ok = (fclose(fp) == 0) && ok;
-    else
-        close(fd);
-    if (ok && chmod(tmp, 0644) != 0)
-        ok = 0;
-    if (ok && rename(tmp, path) != 0)
-        ok = 0;
-    if (!ok) {
-        fprintf(stderr, "abota pack: cannot write %s: %s\n", path, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
+    *out = (uint32_t)v;
     return 0;
+}
+
+/* Signs f (its other fields final) with the private key at path. */
+static int sign(const char *path, struct abota_footer *f, char fp[KEYS_FINGERPRINT_HEX])
+{
+    struct cli_key *k;
+    if (keys_load("abota pack", path, &k) < 0)
+        return -1;
+    int ret = -1;
+    if (!keys_is_private(k))
+        fprintf(stderr, "abota pack: %s is a public key; signing needs the private key it "
+                        "was made from (abota keygen -o KEY.pem)\n", path);
+    else if (keys_fingerprint(k, fp) == 0)
+        ret = keys_sign_footer("abota pack", k, f);
+    keys_free(k);
+    return ret;
 }
 
 int cmd_pack(int argc, char **argv)
@@ -84,11 +80,14 @@ int cmd_pack(int argc, char **argv)
         {"slot", required_argument, NULL, 's'},
         {"output", required_argument, NULL, 'o'},
         {"wrap-e9", no_argument, NULL, 'E'},
+        {"key", required_argument, NULL, 'k'},
+        {"security-version", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *version = NULL, *out = NULL, *slot_arg = NULL;
+    const char *version = NULL, *out = NULL, *slot_arg = NULL, *key_path = NULL, *secv = NULL;
     int c, wrap = 0;
+    char fp[KEYS_FINGERPRINT_HEX] = "";
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
@@ -97,6 +96,8 @@ int cmd_pack(int argc, char **argv)
         case 's': slot_arg = optarg; break;
         case 'o': out = optarg; break;
         case 'E': wrap = 1; break;
+        case 'k': key_path = optarg; break;
+        case 'S': secv = optarg; break;
         case 'h': pack_usage(stdout); return 0;
         case ':':
             fprintf(stderr, "abota pack: %s needs a value\n", argv[optind - 1]);
@@ -136,6 +137,15 @@ int cmd_pack(int argc, char **argv)
             return 2;
         }
     }
+    if (secv && parse_u32(secv, &f.security_version) < 0) {
+        fprintf(stderr, "abota pack: --security-version must be a whole number from 0 to "
+                        "4294967295, not '%s'\n", secv);
+        return 2;
+    }
+    if (f.security_version && !key_path)
+        fprintf(stderr, "abota pack: warning: --security-version without --key: the image is "
+                        "unsigned, so nothing stops anyone from making one with a higher "
+                        "security version\n");
 
     uint8_t *fw;
     size_t len;
@@ -189,13 +199,18 @@ int cmd_pack(int argc, char **argv)
     f.payload_len = (uint32_t)len;
     f.crc32 = abota_crc32_update(0, fw, len);
     abota_sha256(fw, len, f.sha256);
+    if (key_path && sign(key_path, &f, fp) < 0) {
+        free(fw);
+        return 1;
+    }
 
     /* padding and footer go after the payload in one tail buffer */
     uint8_t tail[ABOTA_FOOTER_ALIGN + ABOTA_FOOTER_SIZE];
     size_t pad = abota_image_footer_offset(f.payload_len) - len;
     memset(tail, 0xFF, pad);
     abota_footer_encode(&f, tail + pad);
-    if (write_atomic(out, fw, len, tail, pad + ABOTA_FOOTER_SIZE) < 0) {
+    if (cli_write_file("abota pack", out, fw, len, tail, pad + ABOTA_FOOTER_SIZE, 0644,
+                       CLI_OVERWRITE) < 0) {
         free(fw);
         return 1;
     }
@@ -206,5 +221,10 @@ int cmd_pack(int argc, char **argv)
     printf("%s: %s, %zu bytes, version %s, slot %s, %u bytes\n", out, what, len, vbuf,
            f.target_slot == 1 ? "1" : f.target_slot == 2 ? "2" : "any",
            abota_image_total_len(f.payload_len));
+    if (key_path)
+        printf("%s: signed, ECDSA P-256, key SHA256:%s, security version %u\n", out, fp,
+               f.security_version);
+    else
+        printf("%s: unsigned, security version %u\n", out, f.security_version);
     return 0;
 }

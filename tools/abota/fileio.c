@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -38,5 +40,59 @@ int cli_read_file(const char *who, const char *path, size_t max, uint8_t **buf, 
     }
     *buf = p;
     *len = n;
+    return 0;
+}
+
+int cli_write_file(const char *who, const char *path, const void *a, size_t alen,
+                   const void *b, size_t blen, unsigned mode, int overwrite)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + sizeof ".tmp.XXXXXX");
+    if (!tmp) {
+        fprintf(stderr, "%s: out of memory\n", who);
+        return -1;
+    }
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+    /* mkstemp creates the file 0600: a private key is never readable by
+     * others, not even for a moment, whatever the umask. */
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "%s: cannot create a temporary file beside %s: %s\n", who, path,
+                strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    FILE *fp = fdopen(fd, "wb");
+    int ok = fp != NULL;
+    if (ok)
+        ok = fwrite(a, 1, alen, fp) == alen && (blen == 0 || fwrite(b, 1, blen, fp) == blen) &&
+             fflush(fp) == 0 && fsync(fileno(fp)) == 0;
+    if (fp)
+        ok = (fclose(fp) == 0) && ok;
+    else
+        close(fd);
+    if (ok && chmod(tmp, (mode_t)mode) != 0)
+        ok = 0;
+    int exists = 0;
+    if (ok && overwrite == CLI_OVERWRITE) {
+        ok = rename(tmp, path) == 0;
+    } else if (ok) {
+        /* link() fails when path exists: no check-then-write race. */
+        ok = link(tmp, path) == 0;
+        exists = !ok && errno == EEXIST;
+        unlink(tmp);
+    }
+    if (!ok) {
+        if (exists)
+            fprintf(stderr, "%s: %s already exists: not overwriting it (--force replaces it)\n",
+                    who, path);
+        else
+            fprintf(stderr, "%s: cannot write %s: %s\n", who, path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
     return 0;
 }

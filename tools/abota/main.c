@@ -6,8 +6,10 @@
 #include "cli.h"
 
 static const struct cli_command commands[] = {
-    {"pack", "wrap a firmware into an abota image (footer with version, CRC, SHA-256)", cmd_pack},
+    {"pack", "wrap a firmware into an abota image (version, CRC, SHA-256, signature)", cmd_pack},
     {"inspect", "show what an image or Espressif bin holds and verify it", cmd_inspect},
+    {"keygen", "make an ECDSA P-256 signing key (or write its public key)", cmd_keygen},
+    {"pubkey", "print a key's public half as PEM or as a C array for firmware", cmd_pubkey},
     {"flash", "write an image into a fresh simulated flash file (user1)", cmd_flash},
     {"sim", "boot a simulated device from a flash file", cmd_sim},
     {"serve", "serve firmware files over HTTP for devices (development)", cmd_serve},
