@@ -25,36 +25,8 @@ trap 'rm -rf "$TMP"' EXIT
 # shellcheck source=valgrind.sh
 source "$(dirname "$0")/valgrind.sh"
 ABOTA=$(valgrind_wrap "$ABOTA" "$TMP")
-fails=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    fails=$((fails + 1))
-}
-
-# run CMD...: sets rc, out (stdout+stderr)
-run() {
-    set +e
-    out=$("$@" 2>&1)
-    rc=$?
-    set -e
-}
-
-expect_rc() {
-    local want=$1 what=$2
-    if [[ $rc -ne $want ]]; then
-        fail "$what: exit $rc, want $want"
-        printf '%s\n' "$out" | sed 's/^/    /' >&2
-    fi
-}
-
-expect_out() {
-    local pattern=$1 what=$2
-    if ! grep -qE -- "$pattern" <<<"$out"; then
-        fail "$what: output lacks /$pattern/"
-        printf '%s\n' "$out" | sed 's/^/    /' >&2
-    fi
-}
+# shellcheck source=check_lib.sh
+source "$(dirname "$0")/check_lib.sh"
 
 # flip_byte FILE OFFSET: XOR one byte with 0x01, in place
 flip_byte() {
@@ -198,8 +170,4 @@ run "$ABOTA" inspect "$FIX/blank.bin"
 expect_rc 1 "inspect blank.bin"
 expect_out '^kind: +unknown$' "inspect blank.bin"
 
-if [[ $fails -ne 0 ]]; then
-    echo "$fails check(s) failed" >&2
-    exit 1
-fi
-echo "all checks passed"
+checks_done

@@ -1,4 +1,5 @@
 /* abota inspect: what a file is, every field, and whether it verifies. */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,15 +8,22 @@
 #include "abota/image.h"
 #include "abota/sha256.h"
 #include "cli.h"
+#include "keys.h"
 
 static void inspect_usage(FILE *out)
 {
     fprintf(out,
-            "usage: abota inspect FILE\n"
+            "usage: abota inspect FILE [--key KEY.pem]\n"
             "\n"
             "Says whether FILE is an abota image, an Espressif user bin (with CRC\n"
             "trailer), an Espressif image without trailer, or unknown; prints every\n"
-            "field and verifies it. Exit status: 0 verified, 1 not, 2 usage error.\n");
+            "field and verifies it. Exit status: 0 verified, 1 not, 2 usage error.\n"
+            "\n"
+            "  --key KEY.pem  also requires a signature and verifies it with this P-256\n"
+            "                 key (public or private PEM): an unsigned image, an unknown\n"
+            "                 signature type or length, or a signature that does not\n"
+            "                 verify with KEY fails. Without --key the signature is shown,\n"
+            "                 not checked.\n");
 }
 
 static const char *good(int ok)
@@ -89,7 +97,48 @@ static void print_esp(const struct abota_esp_info *e, const char *indent)
     }
 }
 
-static void print_footer(const struct abota_image_info *info, const uint8_t *buf)
+/* The signature line: what the footer carries and, with a key, the verdict
+ * (sig_err from keys_check_footer). */
+static void print_signature(const struct abota_footer *f, const char *fp, int sig_err)
+{
+    printf("  security version: %u\n", f->security_version);
+    printf("  signature:       ");
+    if (f->sig_type == ABOTA_SIG_TYPE_NONE)
+        printf("unsigned\n");
+    else if (f->sig_type != ABOTA_SIG_TYPE_P256)
+        printf("unknown type %u, %u bytes\n", f->sig_type, f->sig_len);
+    else if (f->sig_len != KEYS_SIG_SIZE)
+        printf("ECDSA P-256, %u bytes (not %u): BAD\n", f->sig_len, KEYS_SIG_SIZE);
+    else if (!fp)
+        printf("ECDSA P-256 (not checked: no --key)\n");
+    else
+        printf("ECDSA P-256, key SHA256:%s: %s\n", fp, good(sig_err == 0));
+}
+
+/* Why a signature check failed, for the verdict. */
+static void signature_problem(int sig_err, const struct abota_footer *f, const char *key,
+                              char *msg, size_t size)
+{
+    switch (sig_err) {
+    case ABOTA_ERR_SIG_NONE:
+        snprintf(msg, size, "image is unsigned, and --key asks for a signature "
+                            "(abota pack --key signs)");
+        break;
+    case ABOTA_ERR_SIG_TYPE:
+        snprintf(msg, size, "unknown signature type %u (1 is ECDSA P-256)", f->sig_type);
+        break;
+    case ABOTA_ERR_SIG_LENGTH:
+        snprintf(msg, size, "wrong signature length %u: ECDSA P-256 (type 1) is %u bytes",
+                 f->sig_len, KEYS_SIG_SIZE);
+        break;
+    default:
+        snprintf(msg, size, "signature does not verify with %s: signed by another key, or "
+                            "changed after signing", key);
+    }
+}
+
+static void print_footer(const struct abota_image_info *info, const uint8_t *buf,
+                         const char *fp, int sig_err)
 {
     const struct abota_footer *f = &info->footer;
     char v[16];
@@ -116,29 +165,55 @@ static void print_footer(const struct abota_image_info *info, const uint8_t *buf
     printf("\n  computed:        ");
     print_hex(sha, sizeof sha);
     printf(": %s\n", good(!memcmp(sha, f->sha256, sizeof sha)));
-    if (f->sig_type == 0)
-        printf("  signature:       none\n");
-    else
-        printf("  signature:       type %u, %u bytes\n", f->sig_type, f->sig_len);
+    print_signature(f, fp, sig_err);
 }
 
 int cmd_inspect(int argc, char **argv)
 {
-    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        inspect_usage(stdout);
-        return 0;
+    static const struct option opts[] = {
+        {"key", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *key_path = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': key_path = optarg; break;
+        case 'h': inspect_usage(stdout); return 0;
+        case ':':
+            fprintf(stderr, "abota inspect: %s needs a value\n", argv[optind - 1]);
+            inspect_usage(stderr);
+            return 2;
+        default:
+            fprintf(stderr, "abota inspect: unknown option %s\n", argv[optind - 1]);
+            inspect_usage(stderr);
+            return 2;
+        }
     }
-    if (argc != 2 || argv[1][0] == '-') {
+    if (argc - optind != 1) {
+        fprintf(stderr, "abota inspect: exactly one FILE is required\n");
         inspect_usage(stderr);
         return 2;
     }
-    const char *path = argv[1];
+    const char *path = argv[optind];
+    struct cli_key *key = NULL;
+    char fp[KEYS_FINGERPRINT_HEX];
+    if (key_path && (keys_load("abota inspect", key_path, &key) < 0 ||
+                     keys_fingerprint(key, fp) < 0)) {
+        keys_free(key);
+        return 1;
+    }
     uint8_t *buf;
     size_t len;
     /* the largest abota image: the biggest payload, padding and footer */
     if (cli_read_file("abota inspect", path, ABOTA_IMAGE_PAYLOAD_MAX + ABOTA_FOOTER_ALIGN +
-                                                 ABOTA_FOOTER_SIZE, &buf, &len) < 0)
+                                                 ABOTA_FOOTER_SIZE, &buf, &len) < 0) {
+        keys_free(key);
         return 1;
+    }
 
     const char *kind;
     int is_abota = len >= ABOTA_FOOTER_SIZE && !memcmp(buf + len - ABOTA_FOOTER_SIZE, "ABOT", 4);
@@ -153,11 +228,18 @@ int cmd_inspect(int argc, char **argv)
 
     struct abota_image_info info;
     int err = abota_image_verify_buf(buf, len, &info);
+    int has_footer = is_abota && info.kind == ABOTA_IMAGE_ABOTA;
+    /* The signature is checked whatever the integrity verdict, so both show;
+     * a file without a footer carries none. */
+    int sig_err = ABOTA_ERR_SIG_NONE;
+    if (key && has_footer)
+        sig_err = keys_check_footer(key, &info.footer);
+    keys_free(key);
     printf("file:              %s\n", path);
     printf("size:              %zu bytes\n", len);
     printf("kind:              %s\n", kind);
-    if (is_abota && info.kind == ABOTA_IMAGE_ABOTA) {
-        print_footer(&info, buf);
+    if (has_footer) {
+        print_footer(&info, buf, key_path ? fp : NULL, sig_err);
         if (info.has_esp || (info.footer.flags & ABOTA_FLAG_ESP_USERBIN)) {
             printf("payload (Espressif):\n");
             print_esp(&info.esp, "  ");
@@ -170,9 +252,14 @@ int cmd_inspect(int argc, char **argv)
                    len - info.esp.end);
     }
     free(buf);
-    if (err < 0) {
-        printf("verify:            FAILED: %s\n", abota_strerror(err));
-        fprintf(stderr, "abota inspect: %s: %s\n", path, abota_strerror(err));
+    char why[256];
+    if (err < 0)
+        snprintf(why, sizeof why, "%s", abota_strerror(err));
+    else if (key_path && sig_err < 0)
+        signature_problem(sig_err, &info.footer, key_path, why, sizeof why);
+    if (err < 0 || (key_path && sig_err < 0)) {
+        printf("verify:            FAILED: %s\n", why);
+        fprintf(stderr, "abota inspect: %s: %s\n", path, why);
         return 1;
     }
     printf("verify:            ok\n");
