@@ -153,6 +153,10 @@ for cmd in "pack --version 1.2.3 fw.bin -o x.img --key" "pubkey --c" "inspect s.
     expect_out 'rsa\.pem holds an RSA key; abota signs with ECDSA P-256 keys only' "$cmd RSA key"
 done
 [[ ! -e x.img ]] || fail "a pack with a wrong key left x.img behind"
+openssl ec -in k.pem -aes256 -passout pass:secret -out enc.pem 2>/dev/null
+run "$ABOTA" pack --version 1.2.3 --key enc.pem fw.bin -o x.img
+expect_rc 1 "pack with a passphrase-protected key"
+expect_out 'enc\.pem is encrypted with a passphrase' "pack with a passphrase-protected key"
 
 # 4. changes after signing, with the payload's CRC-32 and SHA-256 and the
 # footer CRC made to agree (tests/tools/footer.py): integrity passes, only
