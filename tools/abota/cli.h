@@ -18,6 +18,10 @@ int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_pubkey(int argc, char **argv);
 
+/* For getopt_long run with opterr = 0 and ':' first in its optstring: c is
+ * ':' (an option without its value) or anything else (an unknown option).
+ * Says which on stderr, then the usage; returns 2, the usage exit status. */
+int cli_option_error(const char *who, int c, char *const *argv, void (*usage)(FILE *));
 /* Reads a whole file into a malloc'd buffer (free it). Refuses files over
  * max bytes. Returns 0, or -1 after printing why (prefixed with who). */
 int cli_read_file(const char *who, const char *path, size_t max, uint8_t **buf, size_t *len);

@@ -183,14 +183,7 @@ int cmd_inspect(int argc, char **argv)
         switch (c) {
         case 'k': key_path = optarg; break;
         case 'h': inspect_usage(stdout); return 0;
-        case ':':
-            fprintf(stderr, "abota inspect: %s needs a value\n", argv[optind - 1]);
-            inspect_usage(stderr);
-            return 2;
-        default:
-            fprintf(stderr, "abota inspect: unknown option %s\n", argv[optind - 1]);
-            inspect_usage(stderr);
-            return 2;
+        default: return cli_option_error("abota inspect", c, argv, inspect_usage);
         }
     }
     if (argc - optind != 1) {

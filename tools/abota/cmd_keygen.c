@@ -41,14 +41,7 @@ int cmd_keygen(int argc, char **argv)
         case 'f': force = 1; break;
         case 'p': pub = 1; break;
         case 'h': keygen_usage(stdout); return 0;
-        case ':':
-            fprintf(stderr, "abota keygen: %s needs a value\n", argv[optind - 1]);
-            keygen_usage(stderr);
-            return 2;
-        default:
-            fprintf(stderr, "abota keygen: unknown option %s\n", argv[optind - 1]);
-            keygen_usage(stderr);
-            return 2;
+        default: return cli_option_error("abota keygen", c, argv, keygen_usage);
         }
     }
     int want_args = pub ? 1 : 0;

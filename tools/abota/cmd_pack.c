@@ -99,14 +99,7 @@ int cmd_pack(int argc, char **argv)
         case 'k': key_path = optarg; break;
         case 'S': secv = optarg; break;
         case 'h': pack_usage(stdout); return 0;
-        case ':':
-            fprintf(stderr, "abota pack: %s needs a value\n", argv[optind - 1]);
-            pack_usage(stderr);
-            return 2;
-        default:
-            fprintf(stderr, "abota pack: unknown option %s\n", argv[optind - 1]);
-            pack_usage(stderr);
-            return 2;
+        default: return cli_option_error("abota pack", c, argv, pack_usage);
         }
     }
     if (!version || !out || optind != argc - 1) {

@@ -63,14 +63,7 @@ int cmd_pubkey(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'c': as_c = 1; break;
         case 'h': pubkey_usage(stdout); return 0;
-        case ':':
-            fprintf(stderr, "abota pubkey: %s needs a value\n", argv[optind - 1]);
-            pubkey_usage(stderr);
-            return 2;
-        default:
-            fprintf(stderr, "abota pubkey: unknown option %s\n", argv[optind - 1]);
-            pubkey_usage(stderr);
-            return 2;
+        default: return cli_option_error("abota pubkey", c, argv, pubkey_usage);
         }
     }
     if (argc - optind != 1) {
