@@ -45,6 +45,13 @@ struct abota_boot_candidate {
  * (A: the record's active slot, O: the other one.) */
 void abota_boot_candidates(const struct abota_bootrec *rec, struct abota_boot_candidate out[2]);
 
+/* Anti-rollback: an image whose security version is below the record's
+ * floor is never booted, whatever else it passes (docs/SECURITY.md). */
+static inline bool abota_boot_security_ok(const struct abota_bootrec *rec, uint32_t security)
+{
+    return security >= rec->security_floor;
+}
+
 /* Turns rec into the record that must hold after booting c (rec is
  * ignored and rebuilt when has_rec is false). found is what the
  * bootloader verified in c.slot (length, CRC-32, version), or NULL to keep

@@ -15,7 +15,8 @@
 
 #define ABOTA_BOOTREC_SIZE 64u
 #define ABOTA_BOOTREC_MAGIC 0x43524241u /* "ABRC" as little-endian bytes */
-#define ABOTA_BOOTREC_FORMAT 1u
+#define ABOTA_BOOTREC_FORMAT 1u   /* records without security versions */
+#define ABOTA_BOOTREC_FORMAT_2 2u /* format 1 plus the security fields (bootrec.c) */
 
 enum abota_trial {
     ABOTA_TRIAL_NONE = 0,    /* confirmed (or never in trial) */
@@ -34,6 +35,7 @@ struct abota_slot_record {
                          and no boot choice accepts it on the record's word */
     uint32_t crc32;   /* CRC-32 over those length bytes, as abota_slot_crc32() gives */
     uint32_t version; /* packed firmware version */
+    uint32_t security; /* the image's security version (its footer's; 0 without one) */
 };
 
 struct abota_bootrec {
@@ -43,11 +45,16 @@ struct abota_bootrec {
     uint8_t attempts_left; /* boots left before rollback while in trial */
     uint8_t flags;         /* ABOTA_BOOTREC_* */
     uint8_t failed_slot;   /* with ROLLED_BACK/FELL_BACK: the slot that failed */
+    uint32_t security_floor; /* anti-rollback: the highest security version a
+                                confirmed image had; no boot choice takes an
+                                entry below it, no update installs one */
     struct abota_slot_record slot[2];
 };
 
 /* Encodes into the 64-byte on-flash form and back (decode checks magic,
- * format version, field ranges and CRC). */
+ * format version, field ranges and CRC). The form is format 1 while the
+ * security fields are all 0 (byte for byte what loaders that predate
+ * them read), else format 2. */
 void abota_bootrec_encode(const struct abota_bootrec *r, uint8_t out[ABOTA_BOOTREC_SIZE]);
 int abota_bootrec_decode(const uint8_t in[ABOTA_BOOTREC_SIZE], struct abota_bootrec *r);
 
@@ -68,14 +75,16 @@ int abota_bootrec_write(const struct abota_flash *f, const struct abota_layout *
                         struct abota_bootrec *r);
 
 /* For the updater, after abota_slot_finish() succeeded: makes slot the next
- * to boot, on trial (PENDING) with attempts boots (>= 1) before rollback.
+ * to boot, with entry (its length > 0, CRC-32, version, security version),
+ * on trial (PENDING) with attempts boots (>= 1) before rollback. An entry
+ * below the record's security floor is refused (ABOTA_ERR_SECURITY_VERSION).
  * Starts from the current record (the update engine makes sure there is
  * one that describes the running image, abota_boot_prepare_update; a
  * fresh one when none is valid leaves the other slot's entry 0, so there
  * is nothing to roll back to), fills the slot's info, clears
  * ROLLED_BACK/FELL_BACK and failed_slot, and writes. */
 int abota_bootrec_set_next(const struct abota_flash *f, const struct abota_layout *l, int slot,
-                           uint32_t length, uint32_t crc32, uint32_t version, uint8_t attempts);
+                           const struct abota_slot_record *entry, uint8_t attempts);
 
 /* Clears ROLLED_BACK/FELL_BACK and failed_slot once the updater reported
  * them. No write when they are clear already (returns 0). */

@@ -135,6 +135,7 @@
     X(ABOTA_ERR_UP_RESTART,       -176, "server sent the whole image instead of the rest: download starts over") \
     X(ABOTA_ERR_UP_UNCONFIRMED,   -177, "the running image is not confirmed (in trial, or not in the boot record): confirm it before updating") \
     X(ABOTA_ERR_UP_NO_JOURNAL,    -178, "no progress journal for this download: it starts from the beginning") \
+    X(ABOTA_ERR_UP_DOWNGRADE,     -179, "image version older than the running one (a downgrade): allow it with allow_downgrade") \
     /* signatures and anti-rollback: 190..199 (abota/sig.h, docs/SECURITY.md) */ \
     X(ABOTA_ERR_SIG_INVALID,      -190, "signature does not verify: the image was not signed by the built-in key") \
     X(ABOTA_ERR_SIG_KEY,          -191, "public key is not a point of the P-256 curve") \

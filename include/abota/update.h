@@ -82,6 +82,11 @@ struct abota_update_config {
     uint8_t trial_attempts;       /* boots allowed before rollback; 0: default 3 */
     bool http10;                  /* send HTTP/1.0 requests */
     bool allow_same_version;      /* install even when versions are equal */
+    /* Install an image whose version is older than the running one (a
+     * downgrade within the same security version; one below the device's
+     * security floor is refused whatever this says). Without it the run
+     * ends with ABOTA_ERR_UP_DOWNGRADE. */
+    bool allow_downgrade;
     /* Update even while the running image is still in trial (not yet
      * confirmed): the other slot, its rollback target, is overwritten, so
      * the device is left with one image it never confirmed. Without it
@@ -131,9 +136,9 @@ struct abota_update_config {
  * parser and URL: scalars, and with resume the validator and the journal.
  * The engine checks at compile time that its state fits. */
 #if ABOTA_FEATURE_RESUME
-#define ABOTA_UPDATE_STATE_REST (sizeof(struct abota_journal) + ABOTA_HTTP_ETAG_MAX + 46u)
+#define ABOTA_UPDATE_STATE_REST (sizeof(struct abota_journal) + ABOTA_HTTP_ETAG_MAX + 50u)
 #else
-#define ABOTA_UPDATE_STATE_REST 26u
+#define ABOTA_UPDATE_STATE_REST 30u
 #endif
 #define ABOTA_UPDATE_STATE_SIZE                                                         \
     (sizeof(struct abota_slot_writer) + sizeof(struct abota_http) + sizeof(struct abota_url) + \

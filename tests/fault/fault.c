@@ -162,6 +162,7 @@ struct config {
     struct abota_layout layout;
     bool prior_v0;     /* slot 2 starts with v0, known to the record */
     uint32_t seq0;     /* sequence number of the starting record */
+    bool secure;       /* images carry security versions (v0 0, v1 1, v2 2) */
 };
 
 /* 1 MiB, 64 KiB sectors: bootloader, two 384 KiB slots, two record sectors,
@@ -195,6 +196,8 @@ static void make_configs(void)
             c->layout.name = c->name;
             c->prior_v0 = b == 1;
             c->seq0 = seqs[a];
+            /* Records of format 1 (alignment 1) and 2 (the others). */
+            c->secure = a != 0;
         }
     }
 }
@@ -227,6 +230,7 @@ struct world {
     enum start start;
     uint8_t img0[IMG_CAP], img1[IMG_CAP], img2[IMG_CAP];
     uint32_t len0, len1, len2;
+    uint32_t sv1, sv2;          /* security versions of v1 and v2 */
     uint8_t *pristine;
     uint8_t *dirty; /* one byte per sector */
     uint32_t nsectors;
@@ -245,6 +249,7 @@ struct dev {
     bool second_armed;
     unsigned boots;
     unsigned resumed;           /* update runs that resumed from the journal */
+    uint32_t floor_seen;        /* highest security floor a boot has read */
     char why[512];
 };
 
@@ -572,6 +577,10 @@ static void world_init(struct world *w, const struct config *cfg, enum start st,
     w->len0 = testimg_build_esp(w->img0, IMG_CAP, V0_PAYLOAD, 100, ABOTA_SLOT_2, V0);
     w->len1 = testimg_build_esp(w->img1, IMG_CAP, V1_PAYLOAD, 101, ABOTA_SLOT_1, V1);
     w->len2 = testimg_build_esp(w->img2, IMG_CAP, V2_PAYLOAD, 102, ABOTA_SLOT_2, V2);
+    w->sv1 = cfg->secure ? 1u : 0u;
+    w->sv2 = cfg->secure ? 2u : 0u;
+    testimg_set_security(w->img1, w->len1, w->sv1);
+    testimg_set_security(w->img2, w->len2, w->sv2);
 
     snprintf(w->path, sizeof w->path, "%s/abota-fault-%ld.flash", dir, (long)getpid());
     snprintf(flash_path, sizeof flash_path, "%s", w->path);
@@ -586,11 +595,15 @@ static void world_init(struct world *w, const struct config *cfg, enum start st,
     r.seq = cfg->seq0;
     r.active = ABOTA_SLOT_1;
     r.trial = ABOTA_TRIAL_NONE;
-    r.slot[0] = (struct abota_slot_record){w->len1, abota_crc32_update(0, w->img1, w->len1), V1};
+    r.slot[0] =
+        (struct abota_slot_record){w->len1, abota_crc32_update(0, w->img1, w->len1), V1, w->sv1};
+    /* v1 confirmed: the floor is its security version; in trial, the
+     * previous image's (0), raised when v1 confirms. */
+    r.security_floor = st == ST_TRIAL || st == ST_TRIAL_FORCED ? 0 : w->sv1;
     if (cfg->prior_v0 && st != ST_HALF_SLOT && st != ST_TRIAL && st != ST_TRIAL_FORCED) {
         put_image(&pf, l, ABOTA_SLOT_2, w->img0, w->len0);
         r.slot[1] =
-            (struct abota_slot_record){w->len0, abota_crc32_update(0, w->img0, w->len0), V0};
+            (struct abota_slot_record){w->len0, abota_crc32_update(0, w->img0, w->len0), V0, 0};
     }
     if (st == ST_HALF_SLOT)
         put_image(&pf, l, ABOTA_SLOT_2, w->img2, HALF_SLOT_BYTES);
@@ -764,12 +777,29 @@ static int v1_runs(struct dev *d, enum outcome *out)
     return 0;
 }
 
+/* Anti-rollback under cuts: the floor a boot reads never goes down, and
+ * never passes the security version of an image that confirmed. */
+static int check_floor(struct dev *d)
+{
+    struct abota_bootrec r;
+    if (abota_bootrec_read(&d->pf.port, &d->w->cfg->layout, &r, NULL) < 0)
+        return 0;
+    uint32_t max = is_rollback(d->sp->sc) ? d->w->sv1 : d->w->sv2;
+    if (r.security_floor < d->floor_seen || r.security_floor > max)
+        return fail(d, "boot %u: security floor %u after %u (at most %u)", d->boots,
+                    (unsigned)r.security_floor, (unsigned)d->floor_seen, (unsigned)max);
+    d->floor_seen = r.security_floor;
+    return 0;
+}
+
 /* One boot: bootloader, then the firmware's work. */
 static int boot_once(struct dev *d, enum outcome *out, int *ran_slot)
 {
     const struct abota_layout *l = &d->w->cfg->layout;
     struct abota_flash *f = &d->pf.port;
     d->boots++;
+    if (check_floor(d) < 0)
+        return -1;
     int slot;
     enum abota_boot_reason reason;
     int rc = bootloader(d, &slot, &reason);
@@ -832,7 +862,16 @@ static int check_end(struct dev *d)
     if (r.slot[want - 1].version != (want == ABOTA_SLOT_1 ? V1 : V2))
         return fail(d, "end: record has version 0x%08x for slot %d",
                     (unsigned)r.slot[want - 1].version, want);
-    return 0;
+    /* The floor is the confirmed image's security version: v2's, or v1's
+     * after a rollback (v2 never confirmed, so it never raised it), or
+     * still 0 when v1 was forced out of its trial and never confirmed. */
+    uint32_t sv = want == ABOTA_SLOT_1 ? d->w->sv1 : d->w->sv2;
+    uint32_t floor = want == ABOTA_SLOT_1 && d->w->start == ST_TRIAL_FORCED ? 0 : sv;
+    if (r.slot[want - 1].security != sv || r.security_floor != floor)
+        return fail(d, "end: record security %u, floor %u, want %u and %u",
+                    (unsigned)r.slot[want - 1].security, (unsigned)r.security_floor,
+                    (unsigned)sv, (unsigned)floor);
+    return check_floor(d);
 }
 
 struct result {

@@ -14,6 +14,7 @@
 #include "abota/error.h"
 #include "choose.h"
 #include "ramflash.h"
+#include "recentry.h"
 
 /* A small layout with the ESP8266's geometry: 4 KiB sectors, 4-byte writes. */
 static const struct abota_layout small = {
@@ -92,7 +93,8 @@ static void test_trial_counts_down_then_rolls_back(void **state)
     (void)state;
     uint32_t c1 = put_image(1, 1);
     uint32_t c2 = put_image(2, 2);
-    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 1, IMG_LEN, c1, 0x010000u, 1), 0);
+    assert_int_equal(
+        abota_bootrec_set_next(&rf.port, &small, 1, REC_ENTRY(IMG_LEN, c1, 0x010000u), 1), 0);
     int slot = 0;
     enum abota_boot_reason why;
     assert_int_equal(abota_loader_choose(&rf.port, &small, &slot, &why), 0); /* confirm 1 */
@@ -102,7 +104,8 @@ static void test_trial_counts_down_then_rolls_back(void **state)
     assert_int_equal(abota_bootrec_write(&rf.port, &small, &r), 0);
 
     /* The updater installs slot 2 with two attempts. */
-    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 2, IMG_LEN, c2, 0x020000u, 2), 0);
+    assert_int_equal(
+        abota_bootrec_set_next(&rf.port, &small, 2, REC_ENTRY(IMG_LEN, c2, 0x020000u), 2), 0);
     assert_int_equal(abota_loader_choose(&rf.port, &small, &slot, &why), 0);
     assert_int_equal(slot, 2);
     assert_int_equal(why, ABOTA_BOOT_TRIAL);
@@ -131,8 +134,8 @@ static void test_rollback_target_gone_keeps_trial_image(void **state)
     (void)state;
     uint32_t c1 = put_image(1, 1);
     uint32_t c2 = put_image(2, 2);
-    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 1, IMG_LEN, c1, 1, 1), 0);
-    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 2, IMG_LEN, c2, 2, 1), 0);
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 1, REC_ENTRY(IMG_LEN, c1, 1), 1), 0);
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 2, REC_ENTRY(IMG_LEN, c2, 2), 1), 0);
     int slot = 0;
     enum abota_boot_reason why;
     assert_int_equal(abota_loader_choose(&rf.port, &small, &slot, &why), 0);
@@ -157,8 +160,8 @@ static void test_bad_crc_falls_back(void **state)
     (void)state;
     uint32_t c1 = put_image(1, 1);
     uint32_t c2 = put_image(2, 2);
-    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 1, IMG_LEN, c1, 1, 1), 0);
-    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 2, IMG_LEN, c2, 2, 3), 0);
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 1, REC_ENTRY(IMG_LEN, c1, 1), 1), 0);
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 2, REC_ENTRY(IMG_LEN, c2, 2), 3), 0);
     mem[small.slot[1].offset + IMG_LEN - 1] ^= 0x01; /* one bit of slot 2's last byte */
     int slot = 0;
     enum abota_boot_reason why;
@@ -186,7 +189,7 @@ static void test_normal_boot_writes_nothing(void **state)
 {
     (void)state;
     uint32_t c1 = put_image(1, 1);
-    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 1, IMG_LEN, c1, 1, 1), 0);
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &small, 1, REC_ENTRY(IMG_LEN, c1, 1), 1), 0);
     struct abota_bootrec r;
     read_rec(&r);
     r.trial = ABOTA_TRIAL_NONE;

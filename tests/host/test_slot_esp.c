@@ -18,6 +18,7 @@
 #include "espbins.h"
 #include "fixture.h"
 #include "ramflash.h"
+#include "recentry.h"
 
 static const struct espbins *bins;
 #define USER1 (&bins->user[ESPBINS_512_USER1])
@@ -126,7 +127,7 @@ static void test_plain_userbin(void **state)
     /* The updater hands slot 2 over; it boots on trial, verified against
      * the record's length and CRC. */
     uint32_t crc = abota_crc32_update(0, mem + lay->slot[1].offset, BIN_LEN);
-    assert_int_equal(abota_bootrec_set_next(&rf.port, lay, 2, BIN_LEN, crc, 0, 1), 0);
+    assert_int_equal(abota_bootrec_set_next(&rf.port, lay, 2, REC_ENTRY(BIN_LEN, crc, 0), 1), 0);
     assert_int_equal(abota_boot_choose(&rf.port, lay, &d), 0);
     assert_int_equal(d.slot, 2);
     assert_int_equal(d.reason, ABOTA_BOOT_TRIAL);

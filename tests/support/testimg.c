@@ -58,6 +58,16 @@ uint32_t testimg_build(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t 
     return wrap(buf, payload_len, target_slot, version);
 }
 
+void testimg_set_security(uint8_t *img, uint32_t len, uint32_t security)
+{
+    struct abota_footer f;
+    uint8_t *raw = img + len - ABOTA_FOOTER_SIZE;
+    if (len < ABOTA_FOOTER_SIZE || abota_footer_decode(raw, &f) < 0)
+        die("not an abota image");
+    f.security_version = security;
+    abota_footer_encode(&f, raw);
+}
+
 uint32_t testimg_build_esp(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t seed,
                            int target_slot, uint32_t version)
 {

@@ -32,6 +32,10 @@ uint32_t testimg_build(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t 
 uint32_t testimg_build_esp(uint8_t *buf, size_t cap, uint32_t payload_len, uint32_t seed,
                            int target_slot, uint32_t version);
 
+/* Gives the built image img (len bytes) a security version: its footer
+ * becomes format 2 (format 1 again for 0). */
+void testimg_set_security(uint8_t *img, uint32_t len, uint32_t security);
+
 /* Erases slot's sectors and writes img (len bytes, padded with 0xFF to the
  * write alignment) into it straight through the port, bypassing the slot
  * writer. */

@@ -12,6 +12,7 @@
 #include "choose.h"
 #include "ramflash.h"
 #include "testimg.h"
+#include "recentry.h"
 
 static uint8_t mem[TESTIMG_FLASH_SIZE];
 static uint8_t img[2][4096];
@@ -284,7 +285,9 @@ static void test_rollback_after_attempts(void **state)
     struct abota_bootrec r = known_record(1, ABOTA_TRIAL_NONE, 0);
     assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
     assert_int_equal(
-        abota_bootrec_set_next(&rf.port, &lay, 2, img_len[1], img_crc[1], img_ver[1], 3), 0);
+        abota_bootrec_set_next(&rf.port, &lay, 2, REC_ENTRY(img_len[1], img_crc[1], img_ver[1]),
+                               3),
+        0);
 
     struct abota_boot_decision d;
     for (int boot = 0; boot < 3; boot++) {
@@ -332,7 +335,9 @@ static void test_confirm_ends_trial(void **state)
     assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
 
     assert_int_equal(
-        abota_bootrec_set_next(&rf.port, &lay, 2, img_len[1], img_crc[1], img_ver[1], 2), 0);
+        abota_bootrec_set_next(&rf.port, &lay, 2, REC_ENTRY(img_len[1], img_crc[1], img_ver[1]),
+                               2),
+        0);
     assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
     assert_int_equal(d.reason, ABOTA_BOOT_TRIAL);
     assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
@@ -355,11 +360,90 @@ static void test_confirm_ends_trial(void **state)
 
     /* Confirming before the first boot (PENDING) works too. */
     assert_int_equal(
-        abota_bootrec_set_next(&rf.port, &lay, 1, img_len[0], img_crc[0], img_ver[0], 2), 0);
+        abota_bootrec_set_next(&rf.port, &lay, 1, REC_ENTRY(img_len[0], img_crc[0], img_ver[0]),
+                               2),
+        0);
     assert_int_equal(abota_boot_confirm(&rf.port, &lay, 1), 0);
     assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
     assert_int_equal(d.slot, 1);
     assert_int_equal(d.reason, ABOTA_BOOT_NORMAL);
+}
+
+/* Anti-rollback: the floor rises only when an image confirms, a trial
+ * that rolls back leaves it, and from then on neither choice boots an
+ * entry or an image below it, even when it is all there is. */
+static void test_security_floor(void **state)
+{
+    (void)state;
+    fresh_flash();
+    put_slot(1, VALID);
+    put_slot(2, VALID);
+    struct abota_bootrec r = known_record(1, ABOTA_TRIAL_NONE, 0);
+    r.slot[0].security = 1;
+    assert_int_equal(abota_bootrec_write(&rf.port, &lay, &r), 0);
+    struct abota_slot_record next = {img_len[1], img_crc[1], img_ver[1], 2};
+    struct abota_boot_decision d;
+
+    /* A trial of security version 2 that never confirms: rolled back, the
+     * floor stays 0. */
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &lay, 2, &next, 1), 0);
+    for (int boot = 0; boot < 2; boot++) {
+        assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+        assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
+    }
+    assert_int_equal(d.slot, 1);
+    assert_int_equal(d.reason, ABOTA_BOOT_ROLLBACK);
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
+    assert_int_equal(r.security_floor, 0);
+
+    /* Again, confirmed this time: the floor is 2. */
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &lay, 2, &next, 1), 0);
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+    assert_int_equal(abota_boot_apply(&rf.port, &lay, &d), 0);
+    assert_int_equal(d.slot, 2);
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 2), 0);
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
+    assert_int_equal(r.security_floor, 2);
+    assert_int_equal(r.slot[0].security, 1);
+
+    /* An update back to security version 1 is refused before the record. */
+    struct abota_slot_record old = {img_len[0], img_crc[0], img_ver[0], 1};
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &lay, 1, &old, 1),
+                     ABOTA_ERR_SECURITY_VERSION);
+
+    /* Slot 2 broken: slot 1 verifies but is below the floor, by its entry
+     * and by its footer (security version 0): nothing boots. */
+    put_slot(2, INVALID);
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), ABOTA_ERR_BOOT_NOTHING);
+    int slot;
+    enum abota_boot_reason why;
+    assert_int_equal(abota_loader_choose(&rf.port, &lay, &slot, &why), ABOTA_ERR_BOOT_NOTHING);
+
+    /* The same slot 1 image with security version 2 in its footer is found
+     * by the probe (its entry still says 1). */
+    testimg_set_security(img[0], img_len[0], 2);
+    put_slot(1, VALID);
+    assert_int_equal(abota_boot_choose(&rf.port, &lay, &d), 0);
+    assert_int_equal(d.slot, 1);
+    assert_int_equal(d.rec.slot[0].security, 2);
+    testimg_set_security(img[0], img_len[0], 0);
+}
+
+/* A device flashed by other tools confirms an image with a security
+ * version: the first record's floor is that version. */
+static void test_confirm_sets_floor(void **state)
+{
+    (void)state;
+    fresh_flash();
+    testimg_set_security(img[0], img_len[0], 4);
+    put_slot(1, VALID);
+    put_slot(2, EMPTY);
+    assert_int_equal(abota_boot_confirm(&rf.port, &lay, 1), 0);
+    struct abota_bootrec r;
+    assert_int_equal(abota_bootrec_read(&rf.port, &lay, &r, NULL), 0);
+    assert_int_equal(r.security_floor, 4);
+    assert_int_equal(r.slot[0].security, 4);
+    testimg_set_security(img[0], img_len[0], 0);
 }
 
 /* The slot that runs is what the loader started, not the record's word:
@@ -572,6 +656,8 @@ int main(void)
         cmocka_unit_test(test_every_combination_loader),
         cmocka_unit_test(test_rollback_after_attempts),
         cmocka_unit_test(test_confirm_ends_trial),
+        cmocka_unit_test(test_security_floor),
+        cmocka_unit_test(test_confirm_sets_floor),
         cmocka_unit_test(test_confirm_refuses_other_slot),
         cmocka_unit_test(test_confirm_describes_running_image),
         cmocka_unit_test(test_prepare_update_zeroes_target),

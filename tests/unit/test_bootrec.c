@@ -9,6 +9,7 @@
 #include "abota/crc32.h"
 #include "abota/error.h"
 #include "ramflash.h"
+#include "recentry.h"
 
 /* Only the boot-record sectors matter here: a 16 KiB flash, records in
  * sectors 2 and 3. */
@@ -63,10 +64,12 @@ static void assert_rec_equal(const struct abota_bootrec *a, const struct abota_b
     assert_int_equal(a->attempts_left, b->attempts_left);
     assert_int_equal(a->flags, b->flags);
     assert_int_equal(a->failed_slot, b->failed_slot);
+    assert_int_equal(a->security_floor, b->security_floor);
     for (int i = 0; i < 2; i++) {
         assert_int_equal(a->slot[i].length, b->slot[i].length);
         assert_int_equal(a->slot[i].crc32, b->slot[i].crc32);
         assert_int_equal(a->slot[i].version, b->slot[i].version);
+        assert_int_equal(a->slot[i].security, b->slot[i].security);
     }
 }
 
@@ -141,13 +144,16 @@ static void test_each_field_range_checked(void **state)
         uint8_t val;
         int err;
     } cases[] = {
-        {4, 0, ABOTA_ERR_BOOTREC_VERSION},  {4, 2, ABOTA_ERR_BOOTREC_VERSION},
+        {4, 0, ABOTA_ERR_BOOTREC_VERSION},  {4, 3, ABOTA_ERR_BOOTREC_VERSION},
+        /* format 2 without security fields, format 1 with them */
+        {4, 2, ABOTA_ERR_BOOTREC_FIELD},    {40, 1, ABOTA_ERR_BOOTREC_FIELD},
+        {47, 1, ABOTA_ERR_BOOTREC_FIELD},   {48, 1, ABOTA_ERR_BOOTREC_FIELD},
         {5, 0, ABOTA_ERR_BOOTREC_FIELD},    {5, 3, ABOTA_ERR_BOOTREC_FIELD},
         {5, 0xFF, ABOTA_ERR_BOOTREC_FIELD}, {6, 3, ABOTA_ERR_BOOTREC_FIELD},
         {6, 0xFF, ABOTA_ERR_BOOTREC_FIELD}, {12, 0x04, ABOTA_ERR_BOOTREC_FIELD},
         {12, 0x80, ABOTA_ERR_BOOTREC_FIELD}, {13, 3, ABOTA_ERR_BOOTREC_FIELD},
         {14, 1, ABOTA_ERR_BOOTREC_FIELD},   {15, 0xFF, ABOTA_ERR_BOOTREC_FIELD},
-        {40, 1, ABOTA_ERR_BOOTREC_FIELD},   {59, 0xFF, ABOTA_ERR_BOOTREC_FIELD},
+        {52, 1, ABOTA_ERR_BOOTREC_FIELD},   {59, 0xFF, ABOTA_ERR_BOOTREC_FIELD},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         memcpy(b, good, sizeof b);
@@ -167,6 +173,56 @@ static void test_each_field_range_checked(void **state)
     assert_int_equal(abota_bootrec_decode(b, &d), ABOTA_ERR_BOOTREC_MAGIC);
     memset(b, 0, sizeof b);
     assert_int_equal(abota_bootrec_decode(b, &d), ABOTA_ERR_BOOTREC_MAGIC);
+}
+
+/* The security floor and the entries' security versions make the record
+ * format 2 and travel at 40..51; without them the bytes are format 1's. */
+static void test_security_fields(void **state)
+{
+    (void)state;
+    struct abota_bootrec r = sample(), d;
+    uint8_t b[ABOTA_BOOTREC_SIZE];
+    abota_bootrec_encode(&r, b);
+    assert_int_equal(b[4], ABOTA_BOOTREC_FORMAT);
+
+    r.security_floor = 3;
+    r.slot[0].security = 3;
+    r.slot[1].security = 0x01020304u;
+    abota_bootrec_encode(&r, b);
+    assert_int_equal(b[4], ABOTA_BOOTREC_FORMAT_2);
+    assert_int_equal(b[40], 3);
+    assert_int_equal(b[44], 3);
+    assert_int_equal(b[48], 0x04);
+    assert_int_equal(b[51], 0x01);
+    assert_int_equal(abota_bootrec_decode(b, &d), 0);
+    assert_int_equal(d.security_floor, 3);
+    assert_int_equal(d.slot[0].security, 3);
+    assert_int_equal(d.slot[1].security, 0x01020304u);
+}
+
+/* set_next keeps the floor and refuses an entry below it. */
+static void test_set_next_security_floor(void **state)
+{
+    (void)state;
+    struct ramflash rf;
+    struct abota_layout l = layout(4);
+    ramflash_init_layout(&rf, mem, &l);
+    struct abota_bootrec r = sample();
+    r.security_floor = 5;
+    r.slot[r.active - 1].security = 5;
+    assert_int_equal(abota_bootrec_write(&rf.port, &l, &r), 0);
+    int other = r.active == 1 ? 2 : 1;
+    struct abota_slot_record low = {1000, 0xABCD, 7, 4}, ok = {1000, 0xABCD, 7, 5};
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &l, other, &low, 3),
+                     ABOTA_ERR_SECURITY_VERSION);
+    struct abota_bootrec got;
+    assert_int_equal(abota_bootrec_read(&rf.port, &l, &got, NULL), 0);
+    assert_int_equal(got.seq, r.seq); /* nothing written */
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &l, other, &ok, 3), 0);
+    assert_int_equal(abota_bootrec_read(&rf.port, &l, &got, NULL), 0);
+    assert_int_equal(got.active, other);
+    assert_int_equal(got.security_floor, 5);
+    assert_int_equal(got.slot[other - 1].security, 5);
 }
 
 static void test_seq_newer(void **state)
@@ -364,7 +420,8 @@ static void test_set_next_and_clear_flags(void **state)
     struct abota_bootrec got;
 
     /* From nothing: a fresh record. */
-    assert_int_equal(abota_bootrec_set_next(&rf.port, &l, 2, 1000, 0xABCD, 0x01000000u, 3), 0);
+    assert_int_equal(
+        abota_bootrec_set_next(&rf.port, &l, 2, REC_ENTRY(1000, 0xABCD, 0x01000000u), 3), 0);
     assert_int_equal(abota_bootrec_read(&rf.port, &l, &got, NULL), 0);
     assert_int_equal(got.seq, 0);
     assert_int_equal(got.active, 2);
@@ -382,7 +439,7 @@ static void test_set_next_and_clear_flags(void **state)
     got.failed_slot = 1;
     got.slot[0].length = 500;
     assert_int_equal(abota_bootrec_write(&rf.port, &l, &got), 0);
-    assert_int_equal(abota_bootrec_set_next(&rf.port, &l, 1, 2000, 0x1234, 7, 2), 0);
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &l, 1, REC_ENTRY(2000, 0x1234, 7), 2), 0);
     assert_int_equal(abota_bootrec_read(&rf.port, &l, &got, NULL), 0);
     assert_int_equal(got.seq, 2);
     assert_int_equal(got.active, 1);
@@ -391,8 +448,8 @@ static void test_set_next_and_clear_flags(void **state)
     assert_int_equal(got.slot[0].length, 2000);
     assert_int_equal(got.slot[1].length, 1000);
 
-    assert_int_equal(abota_bootrec_set_next(&rf.port, &l, 3, 1, 1, 1, 1), ABOTA_ERR_ARG);
-    assert_int_equal(abota_bootrec_set_next(&rf.port, &l, 1, 1, 1, 1, 0), ABOTA_ERR_ARG);
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &l, 3, REC_ENTRY(1, 1, 1), 1), ABOTA_ERR_ARG);
+    assert_int_equal(abota_bootrec_set_next(&rf.port, &l, 1, REC_ENTRY(1, 1, 1), 0), ABOTA_ERR_ARG);
 
     /* clear_flags: no write when clear, a write when set. */
     unsigned w = rf.writes;
@@ -414,6 +471,8 @@ int main(void)
         cmocka_unit_test(test_round_trip_and_layout),
         cmocka_unit_test(test_every_bit_flip_rejected),
         cmocka_unit_test(test_each_field_range_checked),
+        cmocka_unit_test(test_security_fields),
+        cmocka_unit_test(test_set_next_security_floor),
         cmocka_unit_test(test_seq_newer),
         cmocka_unit_test(test_read_picks_newest),
         cmocka_unit_test(test_write_alternates),

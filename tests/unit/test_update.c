@@ -691,6 +691,53 @@ static void test_same_version(void **state)
     assert_installed(n, V_RUNNING, 3);
 }
 
+/* An older version is a downgrade: refused unless the caller allows it. */
+static void test_downgrade(void **state)
+{
+    const uint32_t older = V_RUNNING - 1u; /* 0.255.65535 */
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 9, ABOTA_SLOT_ANY, older);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_UP_DOWNGRADE);
+    assert_untouched();
+
+    setup(state);
+    t.cfg.allow_downgrade = true;
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, older, 3);
+}
+
+/* Anti-rollback: an image below the record's security floor is refused
+ * before the record changes, whatever its version; one at the floor
+ * installs, and the floor rises only when it confirms (test_boot.c). */
+static void test_security_floor(void **state)
+{
+    (void)state;
+    struct abota_bootrec rec;
+    assert_int_equal(abota_bootrec_read(&t.rf.port, &t.layout, &rec, NULL), 0);
+    rec.security_floor = 3;
+    rec.slot[0].security = 3;
+    assert_int_equal(abota_bootrec_write(&t.rf.port, &t.layout, &rec), 0);
+    snapshot();
+
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 10, ABOTA_SLOT_ANY, V_NEW);
+    testimg_set_security(img, n, 2);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), ABOTA_ERR_SECURITY_VERSION);
+    assert_untouched();
+
+    testimg_set_security(img, n, 3);
+    len = ok_image(resp, sizeof resp, img, n);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+    assert_int_equal(abota_bootrec_read(&t.rf.port, &t.layout, &rec, NULL), 0);
+    assert_int_equal(rec.slot[1].security, 3);
+    assert_int_equal(rec.security_floor, 3);
+}
+
 /* A device flashed by other tools has no boot record: the engine refuses
  * before any network (a record written before the first erase could not
  * name a slot that boots); once the firmware confirmed itself, which
@@ -732,7 +779,7 @@ static void set_record(int active, int trial, uint8_t attempts, uint32_t slot2_l
     rec.trial = (uint8_t)trial;
     rec.attempts_left = attempts;
     rec.slot[1] = (struct abota_slot_record){slot2_len, slot2_len ? 0x1234u : 0u,
-                                             slot2_len ? V_RUNNING - 1u : 0u};
+                                             slot2_len ? V_RUNNING - 1u : 0u, 0};
     assert_int_equal(abota_bootrec_write(&t.rf.port, &t.layout, &rec), 0);
     snapshot();
 }
@@ -1246,6 +1293,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_empty_body, setup, NULL),
         cmocka_unit_test_setup_teardown(test_image_for_other_slot, setup, NULL),
         cmocka_unit_test_setup_teardown(test_same_version, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_downgrade, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_security_floor, setup, NULL),
         cmocka_unit_test_setup_teardown(test_no_boot_record, setup, NULL),
         cmocka_unit_test_setup_teardown(test_unconfirmed_refused, setup, NULL),
         cmocka_unit_test_setup_teardown(test_record_names_other_slot, setup, NULL),

@@ -22,14 +22,17 @@
 #include "abota/slot.h"
 
 /* Verifies slot against its record entry (strict), or probes it. On
- * success sr_out gets the entry as it must be in the record. */
+ * success sr_out gets the entry as it must be in the record. rec, when
+ * there is one, sets the security floor. */
 static int check(const struct abota_flash *f, const struct abota_layout *l, int slot,
-                 const struct abota_slot_record *sr, int probe, struct abota_image_info *info,
-                 struct abota_slot_record *sr_out)
+                 const struct abota_bootrec *rec, const struct abota_slot_record *sr, int probe,
+                 struct abota_image_info *info, struct abota_slot_record *sr_out)
 {
     uint32_t crc;
     if (!probe && sr && sr->length == 0)
         return ABOTA_ERR_BOOT_MISMATCH; /* zeroed: being written, or never known */
+    if (!probe && sr && !abota_boot_security_ok(rec, sr->security))
+        return ABOTA_ERR_SECURITY_VERSION;
     uint32_t length = (probe || !sr) ? 0 : sr->length;
     int rc = abota_slot_verify(f, l, slot, length, info, &crc);
     if (rc < 0)
@@ -40,9 +43,13 @@ static int check(const struct abota_flash *f, const struct abota_layout *l, int 
         *sr_out = *sr; /* as the record has it (the version is the updater's) */
         return 0;
     }
+    bool abota = info->kind == ABOTA_IMAGE_ABOTA;
     sr_out->length = info->total_len;
     sr_out->crc32 = crc;
-    sr_out->version = info->kind == ABOTA_IMAGE_ABOTA ? info->footer.version : 0;
+    sr_out->version = abota ? info->footer.version : 0;
+    sr_out->security = abota ? info->footer.security_version : 0;
+    if (rec && !abota_boot_security_ok(rec, sr_out->security))
+        return ABOTA_ERR_SECURITY_VERSION;
     return 0;
 }
 
@@ -67,7 +74,8 @@ int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
             if (pass == 1 && !sr)
                 continue; /* probed in pass 0 already */
             struct abota_slot_record found;
-            int rc = check(f, l, c[i].slot, sr, pass, &d->image, &found);
+            int rc = check(f, l, c[i].slot, has_rec ? &d->rec : NULL, sr, pass, &d->image,
+                           &found);
             if (rc == 0) {
                 d->write_record = abota_boot_settle(&d->rec, has_rec, c[i], &found);
                 d->slot = c[i].slot;
@@ -119,7 +127,7 @@ int abota_boot_confirm(const struct abota_flash *f, const struct abota_layout *l
         /* The image runs, so the bootloader accepted it; the record learns
          * it only from a full verification. */
         struct abota_image_info info;
-        rc = check(f, l, running_slot, NULL, 1, &info, sr);
+        rc = check(f, l, running_slot, NULL, NULL, 1, &info, sr);
         if (rc < 0)
             return rc;
         changed = true;
@@ -127,6 +135,13 @@ int abota_boot_confirm(const struct abota_flash *f, const struct abota_layout *l
     if (r.trial != ABOTA_TRIAL_NONE) {
         r.trial = ABOTA_TRIAL_NONE;
         r.attempts_left = 0;
+        changed = true;
+    }
+    /* A confirmed image raises the floor to its security version: from
+     * now on nothing older boots or installs. Only here: a trial that rolls
+     * back never confirmed, so it never raised it. */
+    if (sr->security > r.security_floor) {
+        r.security_floor = sr->security;
         changed = true;
     }
     return changed ? abota_bootrec_write(f, l, &r) : 0;
@@ -144,7 +159,8 @@ int abota_boot_prepare_update(const struct abota_flash *f, const struct abota_la
     if (rc < 0)
         return rc;
     struct abota_slot_record *target = &r.slot[abota_slot_other(running_slot) - 1];
-    if (target->length == 0 && target->crc32 == 0 && target->version == 0)
+    if (target->length == 0 && target->crc32 == 0 && target->version == 0 &&
+        target->security == 0)
         return 0;
     memset(target, 0, sizeof *target);
     return abota_bootrec_write(f, l, &r);

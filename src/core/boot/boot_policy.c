@@ -53,6 +53,10 @@ bool abota_boot_settle(struct abota_bootrec *r, bool has_rec, struct abota_boot_
     }
     if (found)
         r->slot[c.slot - 1] = *found; /* fills a slot the record did not know */
+    /* The first record: the image that boots is the device's baseline, as
+     * if confirmed (a later confirm would raise the floor the same way). */
+    if (!has_rec && found)
+        r->security_floor = found->security;
 
     switch (c.reason) {
     case ABOTA_BOOT_NORMAL:

@@ -4,7 +4,7 @@
  *
  *   off  size  field
  *     0     4  magic 0x43524241 ("ABRC")
- *     4     1  format version, 1
+ *     4     1  format version: 1, or 2 when a security field is not 0
  *     5     1  active slot, 1 or 2
  *     6     1  trial: 0 NONE, 1 PENDING, 2 TESTING
  *     7     1  attempts_left
@@ -14,7 +14,10 @@
  *    14     2  reserved, 0
  *    16    12  slot 1: length u32, crc32 u32, version u32
  *    28    12  slot 2: length u32, crc32 u32, version u32
- *    40    20  reserved, 0
+ *    40     4  security_floor (format 2; 0 in format 1)
+ *    44     4  slot 1: security version (format 2; 0 in format 1)
+ *    48     4  slot 2: security version (format 2; 0 in format 1)
+ *    52     8  reserved, 0
  *    60     4  CRC-32 of bytes 0..59
  *
  * Reserved bytes are written as 0 and decode requires 0: a later format that
@@ -36,6 +39,7 @@
  * bootrec[0]. */
 #include "abota/bootrec.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -55,7 +59,9 @@
 #define OFF_RES1 14u
 #define OFF_SLOTS 16u
 #define SLOT_REC_SIZE 12u
-#define OFF_RES2 40u
+#define OFF_FLOOR 40u
+#define OFF_SECURITY 44u
+#define OFF_RES2 52u
 #define OFF_CRC 60u
 
 #define KNOWN_FLAGS (ABOTA_BOOTREC_ROLLED_BACK | ABOTA_BOOTREC_FELL_BACK)
@@ -85,6 +91,9 @@ static const struct {
     FIELD(OFF_SLOTS + SLOT_REC_SIZE + 0, slot[1].length, 4),
     FIELD(OFF_SLOTS + SLOT_REC_SIZE + 4, slot[1].crc32, 4),
     FIELD(OFF_SLOTS + SLOT_REC_SIZE + 8, slot[1].version, 4),
+    FIELD(OFF_FLOOR, security_floor, 4),
+    FIELD(OFF_SECURITY, slot[0].security, 4),
+    FIELD(OFF_SECURITY + 4, slot[1].security, 4),
 };
 #undef FIELD
 
@@ -94,11 +103,17 @@ static int fields_ok(const struct abota_bootrec *r)
            (r->flags & ~KNOWN_FLAGS) == 0 && r->failed_slot <= 2;
 }
 
+/* The security fields are in use: the record needs format 2. */
+static bool security_used(const struct abota_bootrec *r)
+{
+    return (r->security_floor | r->slot[0].security | r->slot[1].security) != 0;
+}
+
 void abota_bootrec_encode(const struct abota_bootrec *r, uint8_t out[ABOTA_BOOTREC_SIZE])
 {
     memset(out, 0, ABOTA_BOOTREC_SIZE);
     abota_le32_put(out + OFF_MAGIC, ABOTA_BOOTREC_MAGIC);
-    out[OFF_FORMAT] = (uint8_t)ABOTA_BOOTREC_FORMAT;
+    out[OFF_FORMAT] = (uint8_t)(security_used(r) ? ABOTA_BOOTREC_FORMAT_2 : ABOTA_BOOTREC_FORMAT);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         /* at is the offset of a member of that width: aligned for it */
         const void *m = (const uint8_t *)r + fields[i].at;
@@ -120,7 +135,8 @@ int abota_bootrec_decode(const uint8_t in[ABOTA_BOOTREC_SIZE], struct abota_boot
      * CRC is torn or rotten, whatever its fields say. */
     if (abota_le32_get(in + OFF_CRC) != abota_crc32_update(0, in, OFF_CRC))
         return ABOTA_ERR_BOOTREC_CRC;
-    if (in[OFF_FORMAT] != ABOTA_BOOTREC_FORMAT)
+    uint8_t format = in[OFF_FORMAT];
+    if (format != ABOTA_BOOTREC_FORMAT && format != ABOTA_BOOTREC_FORMAT_2)
         return ABOTA_ERR_BOOTREC_VERSION;
     if (in[OFF_RES1] != 0 || in[OFF_RES1 + 1] != 0)
         return ABOTA_ERR_BOOTREC_FIELD;
@@ -137,7 +153,9 @@ int abota_bootrec_decode(const uint8_t in[ABOTA_BOOTREC_SIZE], struct abota_boot
         else
             *(uint32_t *)m = abota_le32_get(in + fields[i].off);
     }
-    if (!fields_ok(&t))
+    /* One encoding per record: format 1 has no security fields (its
+     * bytes there are reserved), format 2 is only written with one. */
+    if (!fields_ok(&t) || (format == ABOTA_BOOTREC_FORMAT_2) != security_used(&t))
         return ABOTA_ERR_BOOTREC_FIELD;
     *r = t;
     return 0;
@@ -236,11 +254,11 @@ int abota_bootrec_write(const struct abota_flash *f, const struct abota_layout *
 }
 
 int abota_bootrec_set_next(const struct abota_flash *f, const struct abota_layout *l, int slot,
-                           uint32_t length, uint32_t crc32, uint32_t version, uint8_t attempts)
+                           const struct abota_slot_record *entry, uint8_t attempts)
 {
     if (slot != ABOTA_SLOT_1 && slot != ABOTA_SLOT_2)
         return ABOTA_ERR_ARG;
-    if (attempts == 0 || length == 0)
+    if (!entry || attempts == 0 || entry->length == 0)
         return ABOTA_ERR_ARG;
     struct abota_bootrec r;
     int rc = abota_bootrec_read(f, l, &r, NULL);
@@ -249,14 +267,14 @@ int abota_bootrec_set_next(const struct abota_flash *f, const struct abota_layou
     } else if (rc < 0) {
         return rc;
     }
+    if (entry->security < r.security_floor)
+        return ABOTA_ERR_SECURITY_VERSION;
     r.active = (uint8_t)slot;
     r.trial = ABOTA_TRIAL_PENDING;
     r.attempts_left = attempts;
     r.flags = 0;
     r.failed_slot = 0;
-    r.slot[slot - 1].length = length;
-    r.slot[slot - 1].crc32 = crc32;
-    r.slot[slot - 1].version = version;
+    r.slot[slot - 1] = *entry;
     return abota_bootrec_write(f, l, &r);
 }
 

@@ -123,9 +123,11 @@ static int check_footer(const struct abota_update *u, int slot, uint32_t version
 {
     if (slot != ABOTA_SLOT_ANY && slot != u->target_slot)
         return ABOTA_ERR_IMG_SLOT;
-    if (has_version && !u->cfg.allow_same_version &&
-        version == upd_cstate(u)->running_version)
+    uint32_t running = upd_cstate(u)->running_version;
+    if (has_version && !u->cfg.allow_same_version && version == running)
         return ABOTA_ERR_UP_TO_DATE;
+    if (has_version && !u->cfg.allow_downgrade && version < running)
+        return ABOTA_ERR_UP_DOWNGRADE;
     return 0;
 }
 
@@ -178,17 +180,25 @@ static int verify(struct abota_update *u)
     if (r < 0)
         return r;
     u->new_version = has_version ? info->footer.version : 0;
+    upd_state(u)->new_security = has_version ? info->footer.security_version : 0;
     upd_emit(u, ABOTA_EV_VERIFIED, abota_slot_written(w), abota_slot_written(w), 0, NULL);
     return 0;
 }
 
 /* Next boot: the target slot, in trial (PENDING). The record keeps the
- * running slot's entry, the rollback target. */
+ * running slot's entry, the rollback target, and refuses an image below
+ * its security floor (ABOTA_ERR_SECURITY_VERSION). */
 static int write_record(struct abota_update *u)
 {
-    const struct abota_slot_writer *w = &upd_cstate(u)->writer;
-    return abota_bootrec_set_next(u->flash, u->layout, u->target_slot, abota_slot_written(w),
-                                  abota_slot_crc32(w), u->new_version, u->cfg.trial_attempts);
+    const struct upd_state *s = upd_cstate(u);
+    struct abota_slot_record entry = {
+        .length = abota_slot_written(&s->writer),
+        .crc32 = abota_slot_crc32(&s->writer),
+        .version = u->new_version,
+        .security = s->new_security,
+    };
+    return abota_bootrec_set_next(u->flash, u->layout, u->target_slot, &entry,
+                                  u->cfg.trial_attempts);
 }
 
 /* What the record says of the running image, before any network. An
@@ -299,6 +309,7 @@ static int prepare(struct abota_update *u, int running_slot)
     struct upd_state *s = upd_state(u);
     forget_download(u);
     s->running_version = 0;
+    s->new_security = 0;
     s->probe_len = 0;
     s->sink = UPD_SINK_NONE;
     s->start_ms = u->clock->now_ms(u->clock->ctx);

@@ -24,6 +24,7 @@
 struct upd_state {
     uint32_t start_ms;         /* clock at the start, for the deadline */
     uint32_t running_version;
+    uint32_t new_security;     /* the verified image's security version */
     uint32_t total;            /* image size from the headers, 0 when unknown */
     uint32_t next_progress;    /* bytes written at which the next PROGRESS is due */
     uint32_t last_progress;    /* bytes written at the last PROGRESS */

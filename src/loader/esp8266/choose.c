@@ -26,14 +26,15 @@ static int header_ok(const struct abota_flash *f, uint32_t base)
  * device flashed by other tools, before its firmware's first confirm) the
  * header is all there is to check. */
 static int slot_ok(const struct abota_flash *f, const struct abota_layout *l, int slot,
-                   const struct abota_slot_record *sr)
+                   const struct abota_bootrec *rec)
 {
     const struct abota_region *reg = abota_layout_slot(l, slot);
     if (header_ok(f, reg->offset) < 0)
         return -1;
-    if (!sr)
+    if (!rec)
         return 0;
-    if (sr->length == 0 || sr->length > reg->size)
+    const struct abota_slot_record *sr = &rec->slot[slot - 1];
+    if (sr->length == 0 || sr->length > reg->size || !abota_boot_security_ok(rec, sr->security))
         return -1;
     uint32_t crc = 0;
     uint8_t buf[CHUNK];
@@ -59,7 +60,7 @@ int abota_loader_choose(const struct abota_flash *f, const struct abota_layout *
     abota_boot_candidates(has_rec ? &rec : NULL, cand);
 
     int i = 0;
-    while (slot_ok(f, l, cand[i].slot, has_rec ? &rec.slot[cand[i].slot - 1] : NULL) < 0)
+    while (slot_ok(f, l, cand[i].slot, has_rec ? &rec : NULL) < 0)
         if (++i == 2)
             return ABOTA_ERR_BOOT_NOTHING;
 
