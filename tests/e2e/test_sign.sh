@@ -160,7 +160,7 @@ expect_out 'enc\.pem is encrypted with a passphrase' "pack with a passphrase-pro
 
 # 4. changes after signing, with the payload's CRC-32 and SHA-256 and the
 # footer CRC made to agree (tests/tools/footer.py): integrity passes, only
-# the signature refuses them. First, the helper alone changes nothing.
+# the signature refuses them. First, footer.py alone changes nothing.
 cp s.img t.img
 footer refoot t.img
 cmp -s s.img t.img || fail "footer.py refoot without changes changed the image"
