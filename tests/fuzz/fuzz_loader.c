@@ -16,7 +16,8 @@
  *   second one only when the first fails its check;
  * - the slot it returns matches the record entry it trusted: Espressif
  *   header, length within the slot, CRC-32 of the bytes (computed here
- *   from RAM, not through the flash port);
+ *   from RAM, not through the flash port), security version not below the
+ *   record's floor;
  * - nothing bootable: no candidate passes its check, nothing was written;
  * - it writes nothing but a valid record, into the sector not holding the
  *   newest copy, exactly when abota_boot_settle() says the record changes,
@@ -100,15 +101,19 @@ static bool length0_entry_passes(bool header)
     return false;
 }
 
-/* Does slot, as mem holds it, pass the loader's check against sr (NULL:
- * no record, the header alone counts)? Computed from RAM. */
+/* Does slot, as mem holds it, pass the loader's check against rec (NULL:
+ * no record, the header alone counts)? Computed from RAM; an entry below
+ * the record's security floor never passes (anti-rollback). */
 static bool slot_matches(const uint8_t *mem, const struct abota_layout *l, int slot,
-                         const struct abota_slot_record *sr)
+                         const struct abota_bootrec *rec)
 {
     const struct abota_region *reg = abota_layout_slot(l, slot);
     bool header = header_ok(mem + reg->offset);
-    if (!sr)
+    if (!rec)
         return header;
+    const struct abota_slot_record *sr = &rec->slot[slot - 1];
+    if (sr->security < rec->security_floor)
+        return false;
     if (sr->length == 0)
         return length0_entry_passes(header);
     return header && sr->length <= reg->size &&
@@ -132,8 +137,7 @@ static void check_choice(struct ramflash *rf, const struct abota_layout *l, cons
     abota_boot_candidates(has_rec ? &rec : NULL, cand);
     bool pass[2];
     for (int i = 0; i < 2; i++)
-        pass[i] = slot_matches(before, l, cand[i].slot,
-                               has_rec ? &rec.slot[cand[i].slot - 1] : NULL);
+        pass[i] = slot_matches(before, l, cand[i].slot, has_rec ? &rec : NULL);
 
     int slot = -1;
     enum abota_boot_reason reason = ABOTA_BOOT_NORMAL;
