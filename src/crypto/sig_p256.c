@@ -1,0 +1,369 @@
+/* ECDSA P-256 verification (SEC 1 v2 section 4.1.4, FIPS 186-4) for small
+ * devices: no heap, no recursion, no tables, a bounded stack (docs/FOOTPRINT.md).
+ *
+ * Numbers are 8 limbs of 32 bits, least significant first. Arithmetic mod p
+ * (the field) and mod n (the group order) is Montgomery multiplication with
+ * one routine for both moduli, so the code is small; p's special form is not
+ * used. Points are Jacobian (X/Z^2, Y/Z^3), Z = 0 being the point at
+ * infinity; u1*G + u2*Q is one double-and-add ladder over both scalars
+ * (Shamir's trick) that adds G, Q or G+Q, those three held in affine form
+ * ((0,0), which is not on the curve, for an infinite G+Q). Inverses are
+ * Fermat's: a^(m-2) mod m.
+ *
+ * Verification handles public data only, so nothing here tries to run in
+ * constant time. */
+#include "abota/sig.h"
+
+#include <string.h>
+
+#include "abota/error.h"
+
+#define W 8 /* limbs in a 256-bit number */
+
+struct modulus {
+    uint32_t m[W];
+    uint32_t inv; /* -m^-1 mod 2^32, for Montgomery reduction */
+};
+
+/* p = 2^256 - 2^224 + 2^192 + 2^96 - 1 */
+static const struct modulus mod_p = {
+    {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0x00000000, 0x00000000, 0x00000001, 0xFFFFFFFF},
+    0x00000001};
+/* n, the order of G */
+static const struct modulus mod_n = {
+    {0xFC632551, 0xF3B9CAC2, 0xA7179E84, 0xBCE6FAAD, 0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0xFFFFFFFF},
+    0xEE00BC4F};
+/* the curve is y^2 = x^3 - 3x + b */
+static const uint32_t curve_b[W] = {0x27D2604B, 0x3BCE3C3E, 0xCC53B0F6, 0x651D06B0,
+                                    0x769886BC, 0xB3EBBD55, 0xAA3A93E7, 0x5AC635D8};
+/* the base point G, affine */
+static const uint32_t base_x[W] = {0xD898C296, 0xF4A13945, 0x2DEB33A0, 0x77037D81,
+                                   0x63A440F2, 0xF8BCE6E5, 0xE12C4247, 0x6B17D1F2};
+static const uint32_t base_y[W] = {0x37BF51F5, 0xCBB64068, 0x6B315ECE, 0x2BCE3357,
+                                   0x7C0F9E16, 0x8EE7EB4A, 0xFE1A7F9B, 0x4FE342E2};
+
+struct affine {
+    uint32_t x[W], y[W];
+};
+
+struct jacobian {
+    uint32_t x[W], y[W], z[W];
+};
+
+/* ---- 256-bit integers ---- */
+
+/* 32 big-endian bytes */
+static void load(uint32_t r[W], const uint8_t *b)
+{
+    for (int i = 0; i < W; i++) {
+        const uint8_t *q = b + 4 * (W - 1 - i);
+        r[i] = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+    }
+}
+
+static int is_zero(const uint32_t *a, int limbs)
+{
+    uint32_t acc = 0;
+    for (int i = 0; i < limbs; i++)
+        acc |= a[i];
+    return acc == 0;
+}
+
+/* r = a + b, or a - b when sub is 1 (a plus the complement of b plus one).
+ * Returns the carry out, or for a subtraction the borrow. r may be a or b. */
+static uint32_t add_sub(uint32_t r[W], const uint32_t a[W], const uint32_t b[W], uint32_t sub)
+{
+    uint32_t flip = 0u - sub;
+    uint64_t c = sub;
+    for (int i = 0; i < W; i++) {
+        c += (uint64_t)a[i] + (b[i] ^ flip);
+        r[i] = (uint32_t)c;
+        c >>= 32;
+    }
+    return (uint32_t)c ^ sub;
+}
+
+/* a >= m: whether a, with `carry` as a 257th bit, is not below m */
+static int not_below(const uint32_t a[W], uint32_t carry, const uint32_t m[W])
+{
+    uint32_t t[W];
+    return carry || !add_sub(t, a, m, 1);
+}
+
+/* r = r - m if r (with a 257th bit `carry`) >= m: brings r from [0, 2m) to
+ * [0, m). */
+static void reduce_once(uint32_t r[W], uint32_t carry, const uint32_t m[W])
+{
+    if (not_below(r, carry, m))
+        (void)add_sub(r, r, m, 1);
+}
+
+/* ---- arithmetic mod m (every input and output in [0, m)) ---- */
+
+static void mod_add(uint32_t r[W], const uint32_t a[W], const uint32_t b[W], const uint32_t m[W])
+{
+    reduce_once(r, add_sub(r, a, b, 0), m);
+}
+
+static void mod_sub(uint32_t r[W], const uint32_t a[W], const uint32_t b[W], const uint32_t m[W])
+{
+    if (add_sub(r, a, b, 1))
+        (void)add_sub(r, r, m, 0);
+}
+
+/* t[0..W+1] += x * v */
+static void mul_add(uint32_t t[W + 2], uint32_t x, const uint32_t v[W])
+{
+    uint64_t c = 0;
+    for (int j = 0; j < W; j++) {
+        c += (uint64_t)x * v[j] + t[j]; /* at most 2^64 - 1 */
+        t[j] = (uint32_t)c;
+        c >>= 32;
+    }
+    c += t[W];
+    t[W] = (uint32_t)c;
+    t[W + 1] += (uint32_t)(c >> 32);
+}
+
+/* r = a * b / 2^256 mod m (Montgomery multiplication, word by word: add
+ * a[i] * b, then the multiple of m that clears the lowest word, and drop that
+ * word). With a < 2^256 and b < m the sum stays below 2m, so one subtraction
+ * finishes it; a need not be reduced. r may be a or b. */
+static void mont_mul(uint32_t r[W], const uint32_t a[W], const uint32_t b[W], const struct modulus *M)
+{
+    uint32_t t[W + 2] = {0};
+    for (int i = 0; i < W; i++) {
+        mul_add(t, a[i], b);
+        mul_add(t, t[0] * M->inv, M->m);
+        for (int j = 0; j <= W; j++) /* t[0] is 0 now */
+            t[j] = t[j + 1];
+        t[W + 1] = 0;
+    }
+    memcpy(r, t, sizeof(uint32_t) * W);
+    reduce_once(r, t[W], M->m);
+}
+
+/* r = 2^256 mod m, Montgomery's 1: 2^256 - m, as m > 2^255 */
+static void mont_one(uint32_t r[W], const uint32_t m[W])
+{
+    static const uint32_t zero[W];
+    (void)add_sub(r, zero, m, 1);
+}
+
+/* r = a * 2^256 mod m (into Montgomery form), a < m: 256 doublings, cheap
+ * next to the multiplications and free of a 2^512 mod m constant. */
+static void to_mont(uint32_t r[W], const uint32_t a[W], const uint32_t m[W])
+{
+    if (r != a)
+        memcpy(r, a, sizeof(uint32_t) * W);
+    for (int i = 0; i < 256; i++)
+        mod_add(r, r, r, m);
+}
+
+/* r = a^-1 (a^(m-2), m prime), Montgomery form in and out; r must not be a.
+ * a = 0 gives 0. */
+static void mont_inv(uint32_t r[W], const uint32_t a[W], const struct modulus *M)
+{
+    uint32_t e[W];
+    memcpy(e, M->m, sizeof e);
+    e[0] -= 2; /* no borrow: the low limbs of p and n are above 2 */
+    mont_one(r, M->m);
+    for (int i = 255; i >= 0; i--) {
+        mont_mul(r, r, r, M);
+        if ((e[i / 32] >> (i % 32)) & 1)
+            mont_mul(r, r, a, M);
+    }
+}
+
+/* ---- the field, mod p, Montgomery form ---- */
+
+static void fmul(uint32_t r[W], const uint32_t a[W], const uint32_t b[W])
+{
+    mont_mul(r, a, b, &mod_p);
+}
+
+static void fadd(uint32_t r[W], const uint32_t a[W], const uint32_t b[W])
+{
+    mod_add(r, a, b, mod_p.m);
+}
+
+static void fsub(uint32_t r[W], const uint32_t a[W], const uint32_t b[W])
+{
+    mod_sub(r, a, b, mod_p.m);
+}
+
+/* ---- points ---- */
+
+/* p = 2p. With a = -3: delta = Z^2, gamma = Y^2, beta = X*gamma,
+ * alpha = 3(X - delta)(X + delta); X' = alpha^2 - 8 beta,
+ * Y' = alpha(4 beta - X') - 8 gamma^2, Z' = 2YZ. Infinity (Z = 0) stays
+ * infinity; no point of P-256 has Y = 0. */
+static void jac_double(struct jacobian *p)
+{
+    uint32_t delta[W], gamma[W], beta[W], alpha[W];
+    fmul(delta, p->z, p->z);
+    fmul(gamma, p->y, p->y);
+    fmul(p->z, p->y, p->z);
+    fadd(p->z, p->z, p->z);
+    fmul(beta, p->x, gamma);
+    fsub(alpha, p->x, delta);
+    fadd(delta, p->x, delta);
+    fmul(alpha, alpha, delta);
+    fadd(delta, alpha, alpha);
+    fadd(alpha, alpha, delta);
+    fadd(beta, beta, beta);
+    fadd(beta, beta, beta); /* 4 beta */
+    fmul(p->x, alpha, alpha);
+    fsub(p->x, p->x, beta);
+    fsub(p->x, p->x, beta);
+    fsub(p->y, beta, p->x);
+    fmul(p->y, p->y, alpha);
+    fmul(gamma, gamma, gamma);
+    fadd(gamma, gamma, gamma);
+    fadd(gamma, gamma, gamma);
+    fadd(gamma, gamma, gamma); /* 8 gamma^2 */
+    fsub(p->y, p->y, gamma);
+}
+
+/* p = p + q, q affine ((0,0): infinity). Every case: either is infinity,
+ * q == -p (infinity), else U2 = qx Z^2, S2 = qy Z^3, H = U2 - X, R = S2 - Y;
+ * X' = R^2 - H^3 - 2 X H^2, Y' = R (X H^2 - X') - Y H^3, Z' = Z H. But
+ * q == p, where these give H = R = 0: returns 1, p unchanged, and the caller
+ * doubles p (so this frame and jac_double's are never on the stack
+ * together). Else returns 0. */
+static int jac_add_affine(struct jacobian *p, const struct affine *q)
+{
+    uint32_t t[W], u[W], h[W], r[W];
+    if (is_zero(q->x, 2 * W)) /* x and y: the struct has no padding */
+        return 0;
+    if (is_zero(p->z, W)) {
+        memcpy(p->x, q->x, sizeof q->x);
+        memcpy(p->y, q->y, sizeof q->y);
+        mont_one(p->z, mod_p.m);
+        return 0;
+    }
+    fmul(t, p->z, p->z);
+    fmul(u, q->x, t);
+    fmul(t, t, p->z);
+    fmul(t, q->y, t);
+    fsub(h, u, p->x);
+    fsub(r, t, p->y);
+    if (is_zero(h, W)) { /* same x: q == p or q == -p */
+        if (is_zero(r, W))
+            return 1;
+        memset(p->z, 0, sizeof p->z);
+        return 0;
+    }
+    fmul(p->z, p->z, h);
+    fmul(t, h, h);
+    fmul(u, t, h);    /* H^3 */
+    fmul(t, p->x, t); /* X H^2 */
+    fmul(p->x, r, r);
+    fsub(p->x, p->x, u);
+    fsub(p->x, p->x, t);
+    fsub(p->x, p->x, t);
+    fsub(t, t, p->x);
+    fmul(t, t, r);
+    fmul(u, u, p->y);
+    fsub(p->y, t, u);
+    return 0;
+}
+
+/* affine from Jacobian; infinity gives (0,0) */
+static void to_affine(struct affine *a, const struct jacobian *p)
+{
+    uint32_t zi[W], z2[W];
+    mont_inv(zi, p->z, &mod_p); /* 0 for infinity, so x and y are 0 too */
+    fmul(z2, zi, zi);
+    fmul(a->x, p->x, z2);
+    fmul(z2, z2, zi);
+    fmul(a->y, p->y, z2);
+}
+
+/* u1*G + u2*Q, the table holding G, Q, G+Q: one doubling a bit, then the
+ * entry the two bits select. */
+static void ladder(struct jacobian *acc, const struct affine tab[3], const uint32_t u1[W],
+                   const uint32_t u2[W])
+{
+    memset(acc, 0, sizeof *acc);
+    for (int i = 255; i >= 0; i--) {
+        unsigned sel = (u1[i / 32] >> (i % 32) & 1) | (u2[i / 32] >> (i % 32) & 1) << 1;
+        jac_double(acc);
+        if (sel && jac_add_affine(acc, &tab[sel - 1]))
+            jac_double(acc);
+    }
+}
+
+/* ---- verification ---- */
+
+/* The key into Montgomery form, checking that it is a point of the curve:
+ * coordinates below p and y^2 = x^3 - 3x + b. (0,0), the usual encoding of
+ * infinity, is not on it. */
+static int load_key(struct affine *q, const uint8_t key[ABOTA_SIG_P256_KEY_SIZE])
+{
+    uint32_t lhs[W], rhs[W];
+    load(q->x, key);
+    load(q->y, key + 32);
+    if (not_below(q->x, 0, mod_p.m) || not_below(q->y, 0, mod_p.m))
+        return 0;
+    to_mont(q->x, q->x, mod_p.m);
+    to_mont(q->y, q->y, mod_p.m);
+    fmul(lhs, q->y, q->y);
+    fmul(rhs, q->x, q->x);
+    fmul(rhs, rhs, q->x);
+    fsub(rhs, rhs, q->x);
+    fsub(rhs, rhs, q->x);
+    fsub(rhs, rhs, q->x);
+    to_mont(lhs, curve_b, mod_p.m);
+    fadd(rhs, rhs, lhs);
+    fmul(lhs, q->y, q->y);
+    return memcmp(lhs, rhs, sizeof lhs) == 0;
+}
+
+/* 0 < v < n */
+static int in_range(const uint32_t v[W])
+{
+    return !is_zero(v, W) && !not_below(v, 0, mod_n.m);
+}
+
+int abota_sig_p256_verify(const uint8_t key[ABOTA_SIG_P256_KEY_SIZE], const uint8_t digest[32],
+                          const uint8_t sig[ABOTA_SIG_P256_SIZE])
+{
+    static const uint32_t one[W] = {1};
+    struct affine tab[3]; /* G, Q, G + Q */
+    struct jacobian acc;
+    uint32_t r[W], u1[W], u2[W], w[W];
+
+    if (!load_key(&tab[1], key))
+        return ABOTA_ERR_SIG_KEY;
+    load(r, sig);
+    load(u2, sig + 32); /* s */
+    if (!in_range(r) || !in_range(u2))
+        return ABOTA_ERR_SIG_RANGE;
+
+    /* w = 1/s in Montgomery form; a plain number times it (Montgomery
+     * product) is plain: u1 = e w, u2 = r w mod n. e, the digest as a
+     * number, may be above n: mont_mul reduces it. */
+    to_mont(u2, u2, mod_n.m);
+    mont_inv(w, u2, &mod_n);
+    load(u1, digest);
+    mont_mul(u1, u1, w, &mod_n);
+    mont_mul(u2, r, w, &mod_n);
+
+    to_mont(tab[0].x, base_x, mod_p.m);
+    to_mont(tab[0].y, base_y, mod_p.m);
+    memset(&acc, 0, sizeof acc);
+    (void)jac_add_affine(&acc, &tab[0]); /* from infinity: never 1 */
+    if (jac_add_affine(&acc, &tab[1]))    /* Q == G; Q == -G gives infinity */
+        jac_double(&acc);
+    to_affine(&tab[2], &acc);
+
+    ladder(&acc, tab, u1, u2);
+    if (is_zero(acc.z, W))
+        return ABOTA_ERR_SIG_INVALID;
+    to_affine(&tab[0], &acc);
+    /* x out of Montgomery form (times 1), then mod n: x < p < 2n */
+    mont_mul(u1, tab[0].x, one, &mod_p);
+    reduce_once(u1, 0, mod_n.m);
+    return memcmp(u1, r, sizeof r) == 0 ? 0 : ABOTA_ERR_SIG_INVALID;
+}
