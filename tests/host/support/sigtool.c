@@ -47,7 +47,7 @@ static int mul_add(mbedtls_ecp_point *r, const mbedtls_mpi *u1, const mbedtls_mp
     return mbedtls_ecp_muladd(grp, r, u1, GRP(grp, G), u2, p);
 }
 
-int sigtool_key_of(const uint8_t d[32], uint8_t key[64])
+int sigtool_key_of(const uint8_t d[32], int negate, uint8_t key[64])
 {
     mbedtls_mpi k, zero;
     mbedtls_ecp_point q;
@@ -59,6 +59,8 @@ int sigtool_key_of(const uint8_t d[32], uint8_t key[64])
     int ret = read_mod_n(&k, d);
     if (ret == 0 && mbedtls_mpi_cmp_int(&k, 0) == 0)
         ret = -1;
+    if (ret == 0 && negate)
+        ret = mbedtls_mpi_sub_mpi(&k, GRP(group(), N), &k);
     if (ret == 0)
         ret = mul_add(&q, &k, &zero, GRP(group(), G));
     if (ret == 0)

@@ -8,8 +8,9 @@
 
 #include <stdint.h>
 
-/* key = d*G (X || Y), d taken mod n. -1 when d = 0 mod n (infinity). */
-int sigtool_key_of(const uint8_t d[32], uint8_t key[64]);
+/* key = d*G (X || Y), or -d*G when negate; d taken mod n. -1 when
+ * d = 0 mod n (infinity). */
+int sigtool_key_of(const uint8_t d[32], int negate, uint8_t key[64]);
 
 /* A valid signature of a digest for key, made without its private key:
  * with R = u1*G + u2*Q, r = R.x mod n, s = r/u2 and e = u1*s (mod n), the
