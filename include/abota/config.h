@@ -123,6 +123,21 @@
 #define ABOTA_CRC32_TABLE256 0
 #endif
 
+/* ABOTA_SIG_MUL16==1: the P-256 verifier (src/crypto/sig_p256.c) builds its
+ * 32 x 32 -> 64-bit products from 16 x 16 -> 32 ones. For CPUs without a
+ * 32 x 32 -> 64 multiply, the lx106: there GCC calls a 64 x 64 multiply
+ * routine for each product instead, and a verification takes some 1.5
+ * times the instructions (docs/FOOTPRINT.md). Slower where the CPU has the
+ * instruction (Cortex-M3 UMULL, x86). Default: 1 on Xtensa with the call0
+ * ABI (the ESP8266's lx106), else 0. */
+#ifndef ABOTA_SIG_MUL16
+#if defined(__XTENSA__) && defined(__XTENSA_CALL0_ABI__)
+#define ABOTA_SIG_MUL16 1
+#else
+#define ABOTA_SIG_MUL16 0
+#endif
+#endif
+
 /* Longest HTTP status or header line the parser buffers (bytes, without CRLF).
  * Lines of headers abota does not use are skipped, not buffered, and are only
  * bounded by ABOTA_HTTP_SKIP_LINE_MAX. */
@@ -185,6 +200,9 @@
 #endif
 #if ABOTA_CRC32_TABLE256 != 0 && ABOTA_CRC32_TABLE256 != 1
 #error "ABOTA_CRC32_TABLE256 must be 0 or 1"
+#endif
+#if ABOTA_SIG_MUL16 != 0 && ABOTA_SIG_MUL16 != 1
+#error "ABOTA_SIG_MUL16 must be 0 or 1"
 #endif
 #if ABOTA_HTTP_LINE_MAX < 64
 #error "ABOTA_HTTP_LINE_MAX must be at least 64"

@@ -16,6 +16,7 @@
 
 #include <string.h>
 
+#include "abota/config.h"
 #include "abota/error.h"
 
 #define W 8 /* limbs in a 256-bit number */
@@ -112,6 +113,31 @@ static void mod_sub(uint32_t r[W], const uint32_t a[W], const uint32_t b[W], con
 }
 
 /* t[0..W+1] += x * v */
+#if ABOTA_SIG_MUL16
+/* From 16 x 16 -> 32 products and 32-bit additions: on a CPU without a
+ * 32 x 32 -> 64 multiply (the lx106) the compiler turns a 64-bit product
+ * into a call to a 64 x 64 multiply routine, and 64-bit sums into carry
+ * tests; this keeps one 64-bit number as hi:lo by hand. */
+static void mul_add(uint32_t t[W + 2], uint32_t x, const uint32_t v[W])
+{
+    uint32_t x0 = x & 0xFFFFu, x1 = x >> 16, c = 0;
+    for (int j = 0; j < W; j++) {
+        uint32_t v0 = v[j] & 0xFFFFu, v1 = v[j] >> 16;
+        uint32_t lo = x0 * v0, hi = x1 * v1, m1 = x0 * v1, mid = m1 + x1 * v0;
+        hi += (mid >> 16) + ((uint32_t)(mid < m1) << 16); /* mid's own carry is 2^48 */
+        lo += mid << 16;
+        hi += lo < (mid << 16);
+        lo += t[j];
+        hi += lo < t[j];
+        lo += c;
+        hi += lo < c; /* x * v[j] + t[j] + c < 2^64: hi does not overflow */
+        t[j] = lo;
+        c = hi;
+    }
+    t[W] += c;
+    t[W + 1] += t[W] < c;
+}
+#else
 static void mul_add(uint32_t t[W + 2], uint32_t x, const uint32_t v[W])
 {
     uint64_t c = 0;
@@ -124,23 +150,49 @@ static void mul_add(uint32_t t[W + 2], uint32_t x, const uint32_t v[W])
     t[W] = (uint32_t)c;
     t[W + 1] += (uint32_t)(c >> 32);
 }
+#endif
+
+/* t[0..W+1] += t[0] * p, which clears t[0] (-p^-1 = 1 mod 2^32), without
+ * multiplying: p's form makes t0 * p = t0 * 2^96 + t0 * 2^192 +
+ * t0 * (2^32 - 1) * 2^224 - t0, and the last term takes t0 away. */
+static void add_p_multiple(uint32_t t[W + 2])
+{
+    uint32_t m = t[0];
+    uint64_t c = 0;
+    t[0] = 0;
+    for (int j = 3; j < W + 2; j++) {
+        c += t[j];
+        if (j == 3 || j == 6)
+            c += m;
+        else if (j == 7) /* below 2^64: c < 2^33 here */
+            c += ((uint64_t)m << 32) - m;
+        t[j] = (uint32_t)c;
+        c >>= 32;
+    }
+}
 
 /* r = a * b / 2^256 mod m (Montgomery multiplication, word by word: add
- * a[i] * b, then the multiple of m that clears the lowest word, and drop that
- * word). With a < 2^256 and b < m the sum stays below 2m, so one subtraction
- * finishes it; a need not be reduced. r may be a or b. */
+ * a[i] * b, then the multiple of m that clears word i; after W rows the
+ * words from W up hold the result). With a < 2^256 and b < m it is below
+ * 2m, so one subtraction finishes it; a need not be reduced. r may be a or
+ * b. t is a sliding window rather than shifted down at each row: no
+ * memmove, which is a byte loop in a small C library. */
 static void mont_mul(uint32_t r[W], const uint32_t a[W], const uint32_t b[W], const struct modulus *M)
 {
-    uint32_t t[W + 2] = {0};
+    uint32_t t[2 * W + 2];
+    for (int j = 0; j < 2 * W + 2; j++)
+        t[j] = 0;
     for (int i = 0; i < W; i++) {
-        mul_add(t, a[i], b);
-        mul_add(t, t[0] * M->inv, M->m);
-        for (int j = 0; j <= W; j++) /* t[0] is 0 now */
-            t[j] = t[j + 1];
-        t[W + 1] = 0;
+        uint32_t *row = t + i;
+        mul_add(row, a[i], b);
+        if (M == &mod_p)
+            add_p_multiple(row);
+        else
+            mul_add(row, row[0] * M->inv, M->m);
     }
-    memcpy(r, t, sizeof(uint32_t) * W);
-    reduce_once(r, t[W], M->m);
+    for (int j = 0; j < W; j++)
+        r[j] = t[W + j];
+    reduce_once(r, t[2 * W], M->m);
 }
 
 /* r = 2^256 mod m, Montgomery's 1: 2^256 - m, as m > 2^255 */

@@ -1,6 +1,8 @@
 /* Differential fuzzing of the ECDSA P-256 verifier: the core's
- * (src/crypto/sig_p256.c) against mbedTLS's (abota_sig_p256_verify_mbedtls,
- * abota_sig_ref) on the same key, digest and signature.
+ * (src/crypto/sig_p256.c), and the same with 16-bit products (the lx106's,
+ * ABOTA_SIG_MUL16), against mbedTLS's (abota_sig_p256_verify_mbedtls;
+ * abota_sig_ref, src/crypto/sig_ref.h) on the same key, digest and
+ * signature.
  *
  * Input (shorter inputs are padded with zeros):
  *   byte 0        flags, below
@@ -14,7 +16,7 @@
  *                 fuzzer steers the ladder of sig_p256.c directly
  *   bytes 161,162 with FLAG_FLIP, the bit of key || digest || sig to flip
  *                 last (mod 1280)
- * Properties: both verifiers return the same code, always; a steered
+ * Properties: the verifiers return the same code, always; a steered
  * signature, also with n - s (FLAG_HIGH_S) or the digest plus n
  * (FLAG_DIGEST_PLUS_N), verifies in both unless a bit was flipped. */
 #include <string.h>
@@ -80,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int ours = abota_sig_p256_verify(key, digest, sig);
     int ref = abota_sig_p256_verify_mbedtls(key, digest, sig);
     FUZZ_CHECK(ours == ref);
+    FUZZ_CHECK(abota_sig_p256_verify_mul16(key, digest, sig) == ref);
     FUZZ_CHECK(ours == 0 || ours == ABOTA_ERR_SIG_INVALID || ours == ABOTA_ERR_SIG_RANGE ||
                ours == ABOTA_ERR_SIG_KEY);
     if (valid)

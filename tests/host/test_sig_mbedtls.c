@@ -1,5 +1,6 @@
-/* The core's ECDSA P-256 verifier (src/crypto/sig_p256.c) against
- * mbedTLS's (abota_sig_p256_verify_mbedtls, abota_sig_ref) on keys and
+/* The core's ECDSA P-256 verifier (src/crypto/sig_p256.c, also as built
+ * with ABOTA_SIG_MUL16=1) against mbedTLS's (abota_sig_p256_verify_mbedtls,
+ * abota_sig_ref, src/crypto/sig_ref.h) on keys and
  * signatures mbedTLS makes from a deterministically seeded generator:
  * every valid signature is accepted by both, and on every corruption of
  * one (a bit, a field replaced, r or s past n, another key's signature)
@@ -89,14 +90,16 @@ struct tally {
     unsigned valid, invalid, range, key;
 };
 
-/* Both verifiers on t: the same result, which is returned. */
+/* The verifiers on t: the core's, the same with 16-bit products (the
+ * lx106's) and mbedTLS's give the same result, which is returned. */
 static int both(const struct triple *t, struct tally *seen)
 {
     int ours = abota_sig_p256_verify(t->key, t->digest, t->sig);
+    int mul16 = abota_sig_p256_verify_mul16(t->key, t->digest, t->sig);
     int ref = abota_sig_p256_verify_mbedtls(t->key, t->digest, t->sig);
-    if (ours != ref)
-        fail_msg("sig_p256 says %s, mbedTLS %s", abota_strerror_name(ours),
-                 abota_strerror_name(ref));
+    if (ours != ref || mul16 != ref)
+        fail_msg("sig_p256 says %s, with ABOTA_SIG_MUL16 %s, mbedTLS %s",
+                 abota_strerror_name(ours), abota_strerror_name(mul16), abota_strerror_name(ref));
     switch (ours) {
     case 0: seen->valid++; break;
     case ABOTA_ERR_SIG_INVALID: seen->invalid++; break;
