@@ -2,13 +2,15 @@
  * devices: no heap, no recursion, no tables, a bounded stack (docs/FOOTPRINT.md).
  *
  * Numbers are 8 limbs of 32 bits, least significant first. Arithmetic mod p
- * (the field) and mod n (the group order) is Montgomery multiplication with
- * one routine for both moduli, so the code is small; p's special form is not
- * used. Points are Jacobian (X/Z^2, Y/Z^3), Z = 0 being the point at
+ * (the field) and mod n (the group order) is Montgomery multiplication, one
+ * routine for both moduli; p's special form only spares the multiplies of
+ * its reduction step. Products are 32 x 32 -> 64 bits, or with
+ * ABOTA_SIG_MUL16 (abota/config.h, the lx106's default) made of 16-bit
+ * ones. Points are Jacobian (X/Z^2, Y/Z^3), Z = 0 being the point at
  * infinity; u1*G + u2*Q is one double-and-add ladder over both scalars
  * (Shamir's trick) that adds G, Q or G+Q, those three held in affine form
- * ((0,0), which is not on the curve, for an infinite G+Q). Inverses are
- * Fermat's: a^(m-2) mod m.
+ * ((0,0), which is not on the curve, for an infinite G+Q). Inverses (1/s
+ * mod n, 1/Z mod p twice) are by the binary extended Euclid algorithm.
  *
  * Verification handles public data only, so nothing here tries to run in
  * constant time. */
@@ -212,19 +214,51 @@ static void to_mont(uint32_t r[W], const uint32_t a[W], const uint32_t m[W])
         mod_add(r, r, r, m);
 }
 
-/* r = a^-1 (a^(m-2), m prime), Montgomery form in and out; r must not be a.
- * a = 0 gives 0. */
-static void mont_inv(uint32_t r[W], const uint32_t a[W], const struct modulus *M)
+/* x = x / 2 mod m (x < m, m odd): x, or x + m when x is odd, shifted right
+ * with the carry of the addition as the top bit */
+static void halve(uint32_t x[W], const uint32_t m[W])
 {
-    uint32_t e[W];
-    memcpy(e, M->m, sizeof e);
-    e[0] -= 2; /* no borrow: the low limbs of p and n are above 2 */
-    mont_one(r, M->m);
-    for (int i = 255; i >= 0; i--) {
-        mont_mul(r, r, r, M);
-        if ((e[i / 32] >> (i % 32)) & 1)
-            mont_mul(r, r, a, M);
+    uint32_t top = (x[0] & 1) ? add_sub(x, x, m, 0) : 0;
+    for (int i = 0; i < W; i++)
+        x[i] = x[i] >> 1 | (i + 1 < W ? x[i + 1] : top) << 31;
+}
+
+/* r = a^-1 mod m (m an odd prime, a < m; a = 0 gives 0), by the binary
+ * extended Euclid algorithm: far fewer operations than a^(m-2) (some 400
+ * multiplications). With u = x1 * a and v = x2 * a (mod m), from u = a,
+ * v = m: halve u while even, then take the smaller of u, v from the larger
+ * (swapping them to keep the larger in u), until u = 0; v, odd all along,
+ * is then gcd(a, m) = 1, so x2 = 1/a. */
+static void mod_inv(uint32_t r[W], const uint32_t a[W], const uint32_t m[W])
+{
+    uint32_t buf[4][W];
+    uint32_t *u = buf[0], *v = buf[1], *x1 = buf[2], *x2 = buf[3], *swap;
+    memcpy(u, a, sizeof buf[0]);
+    memcpy(v, m, sizeof buf[0]);
+    memset(buf[2], 0, 2 * sizeof buf[0]);
+    x1[0] = 1;
+    while (!is_zero(u, W)) {
+        while (!(u[0] & 1)) {
+            halve(u, m); /* even: a plain shift */
+            halve(x1, m);
+        }
+        if (!not_below(u, 0, v)) {
+            swap = u, u = v, v = swap;
+            swap = x1, x1 = x2, x2 = swap;
+        }
+        (void)add_sub(u, u, v, 1); /* both odd: u becomes even, or 0 */
+        mod_sub(x1, x1, x2, m);
     }
+    memcpy(r, x2, sizeof buf[0]);
+}
+
+/* r = a^-1 in Montgomery form, from a in Montgomery form (r must not be
+ * a): the inverse of aR is 1/(aR), twice into Montgomery form 1/a * R. */
+static void mont_inv(uint32_t r[W], const uint32_t a[W], const uint32_t m[W])
+{
+    mod_inv(r, a, m);
+    to_mont(r, r, m);
+    to_mont(r, r, m);
 }
 
 /* ---- the field, mod p, Montgomery form ---- */
@@ -325,7 +359,7 @@ static int jac_add_affine(struct jacobian *p, const struct affine *q)
 static void to_affine(struct affine *a, const struct jacobian *p)
 {
     uint32_t zi[W], z2[W];
-    mont_inv(zi, p->z, &mod_p); /* 0 for infinity, so x and y are 0 too */
+    mont_inv(zi, p->z, mod_p.m); /* 0 for infinity, so x and y are 0 too */
     fmul(z2, zi, zi);
     fmul(a->x, p->x, z2);
     fmul(z2, z2, zi);
@@ -396,8 +430,8 @@ int abota_sig_p256_verify(const uint8_t key[ABOTA_SIG_P256_KEY_SIZE], const uint
     /* w = 1/s in Montgomery form; a plain number times it (Montgomery
      * product) is plain: u1 = e w, u2 = r w mod n. e, the digest as a
      * number, may be above n: mont_mul reduces it. */
-    to_mont(u2, u2, mod_n.m);
-    mont_inv(w, u2, &mod_n);
+    mod_inv(w, u2, mod_n.m);
+    to_mont(w, w, mod_n.m);
     load(u1, digest);
     mont_mul(u1, u1, w, &mod_n);
     mont_mul(u2, r, w, &mod_n);
