@@ -25,6 +25,9 @@ struct ota_platform {
     /* A watchdog that nothing feeds while the update runs, which the
      * engine's deadline must end inside (cfg.watchdog_ms); 0: none. */
     uint32_t watchdog_ms;
+    /* What an https:// server is verified against, for the log ("a
+     * certificate from the CA in ca.pem"); NULL when TLS is not set up. */
+    const char *tls_verify;
 };
 
 /* Brings up flash and the console, learns the running slot and the
