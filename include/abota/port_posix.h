@@ -164,6 +164,9 @@ struct abota_posix_tls {
     uint32_t verify_flags; /* mbedTLS's MBEDTLS_X509_BADCERT_* of the last handshake */
     int last_mbedtls;      /* mbedTLS's code (negative) of the last TLS failure */
     uint32_t handshakes;   /* completed handshakes */
+    /* Longest record the server may send on the open connection: the
+     * max_fragment_length it accepted, else 16384. */
+    uint32_t record_max;
     void *_s;              /* mbedTLS state */
 };
 

@@ -201,6 +201,7 @@ static int tls_connect(void *ctx, const char *host, uint16_t port, uint32_t time
         return r;
     }
     t->handshakes++;
+    t->record_max = (uint32_t)mbedtls_ssl_get_input_max_frag_len(&s->ssl);
     return 0;
 }
 
