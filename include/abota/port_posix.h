@@ -139,8 +139,9 @@ void abota_posix_net_init(struct abota_posix_net *n);
  * neither, connect_tls refuses (ABOTA_ERR_NET_TLS_CONFIG): there is no
  * unverified mode.
  *   CA only   the server's chain must lead to a certificate of ca_file, be
- *             valid now, and name the URL's host (subjectAltName DNS entry,
- *             or CN without SAN);
+ *             valid now, and name the URL's host (a DNS name in
+ *             subjectAltName, or the CN without one; an IP literal host
+ *             must be an iPAddress in subjectAltName, and sends no SNI);
  *   pin only  the server's public key must have the pinned SHA-256; the
  *             key stands in for the CA (dates and host name are still
  *             checked);

@@ -85,6 +85,10 @@ case_ "CA, TLS records of at most 512 bytes" "$V2" "$VERIFIED" "records of at mo
 case_ "correct pin, no CA" "$V2" "the public key pinned as sha256 ${TLS_PIN:0:16}" "$VERIFIED" \
   -- --pin "$TLS_PIN"
 case_ "CA and correct pin" "$V2" "$VERIFIED" -- --ca "$CERTS/ca.pem" --pin "$TLS_PIN"
+URL="https://127.0.0.1:$PORT/user%d.bin"
+case_ "CA, server named by its address (iPAddress in subjectAltName)" "$V2" "$VERIFIED" \
+  -- --ca "$CERTS/ca.pem"
+URL="https://localhost:$PORT/user%d.bin"
 case_ "wrong CA" "$V1" \
   "update failed: TLS: server certificate not signed by a trusted CA (ABOTA_ERR_NET_TLS_UNTRUSTED)" \
   -- --ca "$CERTS/ca2.pem"
@@ -119,6 +123,9 @@ stop_server
 start_abota_tls other
 case_ "certificate for another host name" "$V1" \
   "update failed: TLS: server certificate is not for the URL's host name (ABOTA_ERR_NET_TLS_HOSTNAME)" \
+  -- --ca "$CERTS/ca.pem"
+URL="https://127.0.0.1:$PORT/user%d.bin"
+case_ "certificate without the server's address" "$V1" "(ABOTA_ERR_NET_TLS_HOSTNAME)" \
   -- --ca "$CERTS/ca.pem"
 stop_server
 

@@ -14,6 +14,7 @@
  * connection is open (docs/TLS.md has the figures). */
 #include "abota/port_posix.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,9 @@
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
+#include <mbedtls/asn1.h>
 #include <mbedtls/net_sockets.h>
+#include <mbedtls/oid.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
@@ -38,6 +41,10 @@ struct tls_state {
     bool open;       /* a TLS session runs on the plain connection */
     bool pin_failed; /* the last handshake's leaf key was not the pinned one */
     uint8_t pin[32];
+    /* The host is an IP literal: its address, which mbedTLS 2.28 cannot
+     * match (it reads only DNS names in subjectAltName); on_verify does. */
+    uint8_t ip[16];
+    size_t ip_len; /* 4, 16, or 0 for a DNS name */
     uint64_t deadline; /* of the mbedTLS call in progress, monotonic ms */
     int io_err;        /* what the plain port said when the record layer failed */
 };
@@ -84,12 +91,52 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
     return r == ABOTA_ERR_NET_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
+/* The leaf names the address ip[0, n) in an iPAddress entry of its
+ * subjectAltName (RFC 5280 4.2.1.6), read from the raw extensions. */
+static bool san_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip, size_t n)
+{
+    unsigned char *p = crt->v3_ext.p, *end = p + crt->v3_ext.len;
+    size_t len;
+    static const char san_oid[] = MBEDTLS_OID_SUBJECT_ALT_NAME;
+    const int seq = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE;
+    if (!p || mbedtls_asn1_get_tag(&p, end, &len, seq) != 0)
+        return false;
+    while (p < end) { /* Extension ::= SEQUENCE { OID, critical BOOLEAN OPTIONAL, OCTET STRING } */
+        if (mbedtls_asn1_get_tag(&p, end, &len, seq) != 0)
+            return false;
+        unsigned char *ext_end = p + len;
+        int critical;
+        size_t oid_len;
+        if (mbedtls_asn1_get_tag(&p, ext_end, &oid_len, MBEDTLS_ASN1_OID) != 0)
+            return false;
+        bool is_san = oid_len == sizeof san_oid - 1 && memcmp(p, san_oid, oid_len) == 0;
+        p += oid_len;
+        (void)mbedtls_asn1_get_bool(&p, ext_end, &critical);
+        if (!is_san || mbedtls_asn1_get_tag(&p, ext_end, &len, MBEDTLS_ASN1_OCTET_STRING) != 0 ||
+            mbedtls_asn1_get_tag(&p, ext_end, &len, seq) != 0) {
+            p = ext_end;
+            continue;
+        }
+        while (p < ext_end) { /* GeneralName: iPAddress is [7] IMPLICIT OCTET STRING */
+            unsigned char tag = *p++;
+            if (mbedtls_asn1_get_len(&p, ext_end, &len) != 0)
+                return false;
+            if (tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) && len == n && memcmp(p, ip, n) == 0)
+                return true;
+            p += len;
+        }
+    }
+    return false;
+}
+
 /* Called by the chain verification for each certificate, the leaf (depth
  * 0) last. The pin binds the leaf's key; without a CA it is the trust
  * anchor, so "not trusted" is lifted from the chain (and the pin decides). */
 static int on_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     struct tls_state *s = ctx;
+    if (depth == 0 && s->ip_len && !san_has_ip(crt, s->ip, s->ip_len))
+        *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
     if (!s->has_pin)
         return 0;
     if (!s->has_ca)
@@ -180,10 +227,15 @@ static int tls_connect(void *ctx, const char *host, uint16_t port, uint32_t time
     t->verify_flags = 0;
     mbedtls_ssl_init(&s->ssl);
     s->open = true;
-    /* The host name is the SNI and the name the certificate must carry. */
+    /* A host name is the SNI and the name the certificate must carry; an
+     * address is neither an SNI (RFC 6066 3) nor a DNS name: on_verify
+     * looks for it among the certificate's iPAddress names. */
+    s->ip_len = inet_pton(AF_INET, host, s->ip) == 1    ? 4
+                : inet_pton(AF_INET6, host, s->ip) == 1 ? 16
+                                                         : 0;
     int ret = mbedtls_ssl_setup(&s->ssl, &s->conf);
     if (ret == 0)
-        ret = mbedtls_ssl_set_hostname(&s->ssl, host);
+        ret = mbedtls_ssl_set_hostname(&s->ssl, s->ip_len ? NULL : host);
     if (ret == 0) {
         mbedtls_ssl_set_bio(&s->ssl, t, bio_send, bio_recv, NULL);
         do
