@@ -30,21 +30,33 @@ static bool is_hex(char c)
 /* The length of "http://" or, with ABOTA_FEATURE_HTTPS, "https://" at the
  * start of s (the scheme in any case), 0 for anything else; *tls says
  * which. A mismatch stops at s's NUL at the latest. */
+#if ABOTA_FEATURE_HTTPS
 static size_t scheme_len(const char *s, bool *tls)
 {
-    static const char http[] = "http", sep[] = "://";
+    static const char https[] = "https://";
     size_t i = 0;
     for (; i < 4; i++)
-        if (lower((unsigned char)s[i]) != http[i])
+        if (lower((unsigned char)s[i]) != https[i])
             return 0;
-    *tls = ABOTA_FEATURE_HTTPS && lower((unsigned char)s[i]) == 's';
+    *tls = lower((unsigned char)s[i]) == 's';
     if (*tls)
         i++;
-    for (size_t k = 0; k < 3; k++, i++)
-        if (s[i] != sep[k])
+    for (size_t k = 5; k < 8; k++, i++)
+        if (s[i] != https[k])
             return 0;
     return i;
 }
+#else
+static size_t scheme_len(const char *s, bool *tls)
+{
+    static const char http[] = "http://";
+    *tls = false;
+    for (size_t i = 0; i < 7; i++)
+        if (lower((unsigned char)s[i]) != http[i])
+            return 0;
+    return 7;
+}
+#endif
 
 /* Dotted quad, four parts 0..255, no leading zeros (which some resolvers
  * read as octal). One pass: a part ends at a '.' or at the end. */
@@ -166,7 +178,8 @@ static int set_path(struct abota_url *u, const char *s, size_t n)
  * or "https://", as tls says) into out, which the caller zeroed. */
 static int parse_authority_path(const char *s, bool tls, struct abota_url *out)
 {
-    out->tls = tls;
+    if (ABOTA_FEATURE_HTTPS)
+        out->tls = tls;
     size_t a = 0; /* the authority is s[0..a) */
     for (; s[a] && s[a] != '/' && s[a] != '?' && s[a] != '#'; a++)
         if (s[a] == '@')
