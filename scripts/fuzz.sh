@@ -16,7 +16,8 @@ shift 2
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${ABOTA_SHARED_DIR:-$SRC/../shared}
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_http fuzz_url fuzz_footer fuzz_esp fuzz_bootrec fuzz_serve fuzz_loader fuzz_journal)
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_http fuzz_url fuzz_footer fuzz_esp fuzz_bootrec fuzz_serve fuzz_loader fuzz_journal
+                                  fuzz_sig)
 
 # Longest input per target: enough for every structure it parses, small
 # enough to keep executions fast.
@@ -28,6 +29,7 @@ max_len() {
     fuzz_journal) echo 2307 ;; # flags, mask, the journal sector, a 2 KiB slot
     fuzz_footer) echo 4096 ;;
     fuzz_serve) echo 20480 ;; # past the 8 KiB request line and 16 KiB header limits
+    fuzz_sig) echo 163 ;;     # flags, key, digest, signature, a bit to flip
     *) echo 4096 ;;
   esac
 }

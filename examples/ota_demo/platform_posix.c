@@ -89,6 +89,29 @@ static int tls_init(struct ota_platform *p)
     return 0;
 }
 
+/* The key the simulator builds in (ABOTA_SIM_ENV_SIGN_KEY: X || Y in hex),
+ * or none. */
+static int env_key(struct ota_platform *p)
+{
+    static uint8_t key[64];
+    const char *v = getenv(ABOTA_SIM_ENV_SIGN_KEY);
+    if (!v || !*v)
+        return 0;
+    if (strlen(v) != 2 * sizeof key)
+        goto bad;
+    for (size_t i = 0; i < sizeof key; i++) {
+        unsigned b;
+        if (sscanf(v + 2 * i, "%2x", &b) != 1)
+            goto bad;
+        key[i] = (uint8_t)b;
+    }
+    p->sign_key = key;
+    return 0;
+bad:
+    fprintf(stderr, "ota_demo: %s wants 128 hex digits (X || Y)\n", ABOTA_SIM_ENV_SIGN_KEY);
+    return ABOTA_ERR_ARG;
+}
+
 int platform_init(struct ota_platform *p)
 {
     /* Line by line, so nothing is lost when the firmware crashes. */
@@ -137,7 +160,7 @@ int platform_init(struct ota_platform *p)
         env_ms(ABOTA_SIM_ENV_RETRY_BASE_MS, HOUR_MS, &p->retry_base_ms) < 0 ||
         env_ms(ABOTA_SIM_ENV_RETRY_MAX_MS, HOUR_MS, &p->retry_max_ms) < 0 ||
         /* the simulator's watchdog: never fed, so the engine must end inside it */
-        env_ms(ABOTA_SIM_ENV_WATCHDOG_MS, DAY_MS, &p->watchdog_ms) < 0)
+        env_ms(ABOTA_SIM_ENV_WATCHDOG_MS, DAY_MS, &p->watchdog_ms) < 0 || env_key(p) < 0)
         return ABOTA_ERR_ARG;
     return 0;
 }

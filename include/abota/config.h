@@ -123,6 +123,20 @@
 #define ABOTA_FEATURE_SHA256 1
 #endif
 
+/* Signed images: with cfg.sign_key set (update.h) the engine installs only
+ * an image whose footer carries a valid ECDSA P-256 signature by that key
+ * (docs/SECURITY.md); the footer probe refuses a forged or unsigned footer
+ * before anything is erased. Needs ABOTA_FEATURE_SHA256: the signature
+ * covers the payload's SHA-256. Costs the verifier (src/crypto/sig_p256.c,
+ * about 3.5 KiB of code on the lx106, under 1 KiB of stack while it runs)
+ * and a fraction of a second per image on an 80 MHz CPU.
+ * 0: cfg.sign_key must stay NULL (abota_update_init refuses a key with
+ * ABOTA_ERR_UNSUPPORTED): anyone who can answer the device's request can
+ * install firmware on it. */
+#ifndef ABOTA_FEATURE_SIGNATURE
+#define ABOTA_FEATURE_SIGNATURE ABOTA_FEATURE_SHA256
+#endif
+
 /* ABOTA_CRC32_TABLE256==1: CRC-32 with a 256-entry byte table, one lookup
  * per byte, about twice as fast as the 16-entry nibble table (an update
  * computes the CRC-32 of the image two to three times; docs/BENCHMARKS.md),
@@ -133,6 +147,21 @@
  * the simulator. */
 #ifndef ABOTA_CRC32_TABLE256
 #define ABOTA_CRC32_TABLE256 0
+#endif
+
+/* ABOTA_SIG_MUL16==1: the P-256 verifier (src/crypto/sig_p256.c) builds its
+ * 32 x 32 -> 64-bit products from 16 x 16 -> 32 ones. For CPUs without a
+ * 32 x 32 -> 64 multiply, the lx106: there GCC calls a 64 x 64 multiply
+ * routine for each product instead, and a verification takes some 1.5
+ * times the instructions (docs/FOOTPRINT.md). Slower where the CPU has the
+ * instruction (Cortex-M3 UMULL, x86). Default: 1 on Xtensa with the call0
+ * ABI (the ESP8266's lx106), else 0. */
+#ifndef ABOTA_SIG_MUL16
+#if defined(__XTENSA__) && defined(__XTENSA_CALL0_ABI__)
+#define ABOTA_SIG_MUL16 1
+#else
+#define ABOTA_SIG_MUL16 0
+#endif
 #endif
 
 /* Longest HTTP status or header line the parser buffers (bytes, without CRLF).
@@ -185,6 +214,9 @@
 #if ABOTA_FEATURE_FOOTER_PROBE && !ABOTA_FEATURE_RESUME
 #error "ABOTA_FEATURE_FOOTER_PROBE needs ABOTA_FEATURE_RESUME (Content-Range)"
 #endif
+#if ABOTA_FEATURE_SIGNATURE && !ABOTA_FEATURE_SHA256
+#error "ABOTA_FEATURE_SIGNATURE needs ABOTA_FEATURE_SHA256 (a signature covers the SHA-256)"
+#endif
 #if (ABOTA_FEATURE_REDIRECT != 0 && ABOTA_FEATURE_REDIRECT != 1) || \
     (ABOTA_FEATURE_CHUNKED != 0 && ABOTA_FEATURE_CHUNKED != 1) || \
     (ABOTA_FEATURE_RESUME != 0 && ABOTA_FEATURE_RESUME != 1) || \
@@ -192,12 +224,16 @@
     (ABOTA_FEATURE_IPV6 != 0 && ABOTA_FEATURE_IPV6 != 1) || \
     (ABOTA_FEATURE_SHA256 != 0 && ABOTA_FEATURE_SHA256 != 1) || \
     (ABOTA_FEATURE_HTTPS != 0 && ABOTA_FEATURE_HTTPS != 1) || \
+    (ABOTA_FEATURE_SIGNATURE != 0 && ABOTA_FEATURE_SIGNATURE != 1) || \
     (ABOTA_FEATURE_RETRY != 0 && ABOTA_FEATURE_RETRY != 1) || \
     (ABOTA_FEATURE_CONTENT_TYPE != 0 && ABOTA_FEATURE_CONTENT_TYPE != 1)
 #error "ABOTA_FEATURE_* switches must be 0 or 1"
 #endif
 #if ABOTA_CRC32_TABLE256 != 0 && ABOTA_CRC32_TABLE256 != 1
 #error "ABOTA_CRC32_TABLE256 must be 0 or 1"
+#endif
+#if ABOTA_SIG_MUL16 != 0 && ABOTA_SIG_MUL16 != 1
+#error "ABOTA_SIG_MUL16 must be 0 or 1"
 #endif
 #if ABOTA_HTTP_LINE_MAX < 64
 #error "ABOTA_HTTP_LINE_MAX must be at least 64"

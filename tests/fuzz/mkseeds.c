@@ -1,6 +1,7 @@
 /* Writes the seed inputs that need real encodings (footer CRC, SHA-256,
- * record CRC, journal CRCs) into DIR/fuzz_footer/, DIR/fuzz_bootrec/,
- * DIR/fuzz_loader/ and DIR/fuzz_journal/. Run once by hand to refresh
+ * record CRC, journal CRCs, OpenSSL-made signatures) into DIR/fuzz_footer/,
+ * DIR/fuzz_bootrec/, DIR/fuzz_loader/, DIR/fuzz_journal/ and DIR/fuzz_sig/.
+ * Run once by hand to refresh
  * tests/fuzz/corpus:
  *   build/tests/fuzz/fuzz_mkseeds tests/fuzz/corpus */
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "abota/image.h"
 #include "abota/sha256.h"
 #include "tiny_flash.h"
+#include "../unit/sig_vectors.h"
 
 #define FLASH_SIZE TINY_FLASH_SIZE /* fuzz_bootrec's tiny layout */
 #define SLOT1 TINY_SLOT1
@@ -171,6 +173,50 @@ static int journal_seeds(const char *dir)
     return bad;
 }
 
+/* fuzz_sig's input (fuzz_sig.c): flags, key, digest, signature, a bit to
+ * flip. The test vectors as they are, and keys d*G or -d*G of small d with
+ * u1, u2 (steered) whose top bits make the ladder double or reach infinity
+ * in its first steps (scripts/gen_sig_vectors.py tells how). */
+static int sig_seeds(const char *dir)
+{
+    uint8_t in[163];
+    char name[64];
+    int bad = 0;
+    for (size_t i = 0; i < sizeof sig_vectors / sizeof sig_vectors[0]; i++) {
+        const struct sig_vector *v = &sig_vectors[i];
+        memset(in, 0, sizeof in);
+        memcpy(in + 1, v->key, 64);
+        memcpy(in + 65, v->digest, 32);
+        memcpy(in + 97, v->sig, 64);
+        snprintf(name, sizeof name, "vector-%s", v->name);
+        bad |= save(dir, name, in, sizeof in);
+    }
+    static const struct {
+        const char *name;
+        uint8_t flags, d, u1_top, u2_top;
+    } steer[] = {
+        {"g-double", 0x05, 1, 0xC0, 0x40},           /* 2G + (G + Q = 2G) */
+        {"2g-double", 0x05, 2, 0x80, 0x40},          /* 2G + Q, Q = 2G */
+        {"minus-2g-infinity", 0x07, 2, 0x80, 0x40},  /* 2G + Q, Q = -2G */
+        {"minus-g-table-infinity", 0x07, 1, 0xC0, 0xC0}, /* G + Q = infinity */
+        {"g-high-s-plus-n", 0x1D, 1, 0xA5, 0x5A},
+        {"g-flip", 0x25, 1, 0xC0, 0x40},
+    };
+    for (size_t i = 0; i < sizeof steer / sizeof steer[0]; i++) {
+        memset(in, 0, sizeof in);
+        in[0] = steer[i].flags;
+        in[32] = steer[i].d; /* k, big-endian in bytes 1..32 */
+        for (int j = 0; j < 32; j++) { /* u1, u2: the top byte, then a pattern */
+            in[97 + j] = (uint8_t)(j ? 0x5A + 13 * j : steer[i].u1_top);
+            in[129 + j] = (uint8_t)(j ? 0xA5 + 7 * j : steer[i].u2_top);
+        }
+        in[162] = 77;
+        snprintf(name, sizeof name, "steer-%s", steer[i].name);
+        bad |= save(dir, name, in, sizeof in);
+    }
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     static uint8_t buf[4096], flash[FLASH_SIZE];
@@ -229,5 +275,7 @@ int main(int argc, char **argv)
     bad |= loader_seeds(dir);
     snprintf(dir, sizeof dir, "%s/fuzz_journal", argv[1]);
     bad |= journal_seeds(dir);
+    snprintf(dir, sizeof dir, "%s/fuzz_sig", argv[1]);
+    bad |= sig_seeds(dir);
     return bad;
 }

@@ -16,6 +16,7 @@
 #include "abota/image.h"
 #include "abota/port_posix.h"
 #include "cli.h"
+#include "keys.h"
 #include "sim.h"
 #include "sim_flash.h"
 
@@ -23,8 +24,9 @@ static void sim_usage(FILE *out)
 {
     fprintf(out,
             "usage: abota sim --flash FLASH.img --url URL [--layout NAME] [--ssid NAME]\n"
-            "                 [--max-boots N] [--watchdog SEC] [--loader full|crc32]\n"
-            "                 [--ca CA.pem] [--pin SHA256HEX] [--tls-max-fragment N]\n"
+            "                 [--max-boots N] [--watchdog SEC] [--loader full|crc32|signed]\n"
+            "                 [--key PUB.pem] [--ca CA.pem] [--pin SHA256HEX]\n"
+            "                 [--tls-max-fragment N]\n"
             "  Boots the simulated device from FLASH.img (made by abota flash): the\n"
             "  bootloader picks a slot, the slot's firmware runs, and runs again after\n"
             "  each reboot it asks for or each crash. Ends when the firmware goes idle:\n"
@@ -32,6 +34,10 @@ static void sim_usage(FILE *out)
             "  --url URL        update URL for the firmware (\"%%d\": the target slot)\n"
             "  --layout NAME    flash layout (default esp8266-2m)\n"
             "  --ssid NAME      access point the firmware joins (default: its own)\n"
+            "  --key PUB.pem    the firmware's built-in signing key (public, or the\n"
+            "                   private key's public half): it installs only images\n"
+            "                   abota pack --key signed with it; without, it checks\n"
+            "                   no signature and says so at every start\n"
             "  --max-boots N    give up after N boots (default 10)\n"
             "  --watchdog SEC   a firmware running longer is reset (default 60)\n"
             "  --loader full    the bootloader runs the core's boot choice\n"
@@ -43,6 +49,9 @@ static void sim_usage(FILE *out)
             "                   verified only by its boot record's CRC-32 and length and\n"
             "                   the Espressif header magic), so the firmware must be\n"
             "                   packed with abota pack --wrap-e9\n"
+            "  --loader signed  secure boot: the core's choice, where a slot boots only\n"
+            "                   when its image is signed with --key\n"
+            "                   (abota_boot_choose_signed)\n"
             "  --ca CA.pem      https:// URLs: trust servers whose certificate chain\n"
             "                   leads to a CA certificate in this PEM file (and names\n"
             "                   the URL's host, and is valid now)\n"
@@ -65,6 +74,24 @@ static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
     return 0;
 }
 
+/* The public half of the key in path, and in hex as the firmware takes it
+ * (ABOTA_SIM_ENV_SIGN_KEY). */
+static int read_key(const char *path, uint8_t xy[KEYS_XY_SIZE], char hex[2 * KEYS_XY_SIZE + 1])
+{
+    struct cli_key *k;
+    if (keys_load("abota sim", path, &k) < 0)
+        return -1;
+    int rc = keys_public_xy(k, xy);
+    keys_free(k);
+    if (rc < 0) {
+        fprintf(stderr, "abota sim: %s: cannot read its public key\n", path);
+        return -1;
+    }
+    for (unsigned i = 0; i < KEYS_XY_SIZE; i++)
+        snprintf(hex + 2 * i, 3, "%02x", xy[i]);
+    return 0;
+}
+
 /* One boot up to the moment the firmware ends. Returns 1 to boot again, 0
  * when the device went idle, -1 on a bootloader error. */
 static int boot_once(const struct sim_context *base, const struct abota_layout *l,
@@ -78,7 +105,7 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
     }
     struct abota_boot_decision d;
     int exe_fd = -1;
-    rc = sim_boot(sim_flash_port(&sf), l, base->loader, &d, &exe_fd);
+    rc = sim_boot(sim_flash_port(&sf), l, base->loader, base->sign_key, &d, &exe_fd);
     int rc_close = sim_flash_close(&sf);
     if (rc >= 0 && rc_close < 0)
         rc = rc_close;
@@ -93,6 +120,11 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
             fprintf(stderr, "abota sim: boot %u: bootloader: %s: neither user1 nor user2 holds "
                             "an 0xE9 or 0xEA image matching its boot record (--loader crc32 "
                             "boots only images packed with --wrap-e9)\n", n, abota_strerror(rc));
+        else if (rc == ABOTA_ERR_BOOT_NOTHING && base->loader == SIM_LOADER_SIGNED)
+            fprintf(stderr, "abota sim: boot %u: bootloader: %s: neither user1 nor user2 holds "
+                            "an image that verifies and is signed with --key (the first "
+                            "candidate: %s)\n", n, abota_strerror(rc),
+                    abota_strerror(d.active_err));
         else if (rc == ABOTA_ERR_BOOT_NOTHING)
             fprintf(stderr, "abota sim: boot %u: bootloader: %s: neither user1 nor user2 holds "
                             "an image that verifies\n", n, abota_strerror(rc));
@@ -159,11 +191,14 @@ static int sim_command(int argc, char **argv, char **ca_path)
         {"ca", required_argument, NULL, 'C'},
         {"pin", required_argument, NULL, 'P'},
         {"tls-max-fragment", required_argument, NULL, 'F'},
+        {"key", required_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct sim_context ctx = {.layout_name = "esp8266-2m", .watchdog_s = 60};
     unsigned max_boots = 10;
+    static char key_hex[2 * KEYS_XY_SIZE + 1];
+    static uint8_t key_xy[KEYS_XY_SIZE];
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:u:l:s:m:w:h", opts, NULL)) != -1) {
@@ -189,8 +224,11 @@ static int sim_command(int argc, char **argv, char **ca_path)
                 ctx.loader = SIM_LOADER_FULL;
             else if (strcmp(optarg, "crc32") == 0)
                 ctx.loader = SIM_LOADER_CRC32;
+            else if (strcmp(optarg, "signed") == 0)
+                ctx.loader = SIM_LOADER_SIGNED;
             else {
-                fprintf(stderr, "abota sim: --loader wants full or crc32, not '%s'\n", optarg);
+                fprintf(stderr, "abota sim: --loader wants full, crc32 or signed, not '%s'\n",
+                        optarg);
                 return 2;
             }
             break;
@@ -221,6 +259,12 @@ static int sim_command(int argc, char **argv, char **ca_path)
             }
             ctx.tls_max_fragment = optarg;
             break;
+        case 'k':
+            if (read_key(optarg, key_xy, key_hex) < 0)
+                return 2;
+            ctx.sign_key_hex = key_hex;
+            ctx.sign_key = key_xy;
+            break;
         case 'h': sim_usage(stdout); return 0;
         default: sim_usage(stderr); return 2;
         }
@@ -235,8 +279,14 @@ static int sim_command(int argc, char **argv, char **ca_path)
                 ctx.layout_name);
         return 2;
     }
+    if (ctx.loader == SIM_LOADER_SIGNED && !ctx.sign_key) {
+        fprintf(stderr, "abota sim: --loader signed needs --key\n");
+        return 2;
+    }
     if (ctx.loader == SIM_LOADER_CRC32)
         printf("bootloader: the ESP8266 loader's choice (CRC-32 against the boot record)\n");
+    if (ctx.loader == SIM_LOADER_SIGNED)
+        printf("bootloader: secure boot (only images signed with --key)\n");
     for (unsigned n = 1; n <= max_boots; n++) {
         uint32_t version = 0;
         int slot = 0;

@@ -24,6 +24,12 @@
 #define ABOTA_SIM_ENV_SLOT "ABOTA_SIM_SLOT"     /* "1" or "2": the running slot */
 #define ABOTA_SIM_ENV_URL "ABOTA_SIM_URL"       /* update URL, "%d" = target slot */
 #define ABOTA_SIM_ENV_SSID "ABOTA_SIM_SSID"     /* the access point to join */
+/* The public key built into the firmware (abota sim --key): 128 hex digits,
+ * X || Y of the ECDSA P-256 point; unset: the firmware has none and checks
+ * no signature. On a real device the key is compiled in (abota pubkey --c);
+ * here every version of the demo firmware is one executable, so the
+ * simulator hands every version the same key. */
+#define ABOTA_SIM_ENV_SIGN_KEY "ABOTA_SIM_SIGN_KEY"
 /* The watchdog the firmware runs under, in milliseconds (--watchdog): it is
  * never fed, so the firmware declares it to the update engine
  * (cfg.watchdog_ms), whose deadline then ends well inside it. */
