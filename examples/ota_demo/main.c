@@ -25,6 +25,7 @@ struct demo_state {
     unsigned port;       /* the server's, for the log */
     int reboot_said;
     int bar_open;        /* a progress bar is drawn without its newline */
+    int tls;             /* an https:// URL */
     int signed_images;   /* a key is built in: VERIFIED means signed by it */
 };
 
@@ -78,7 +79,7 @@ static void on_event(void *arg, const struct abota_update_event *ev)
         break;
     case ABOTA_EV_CONNECTED:
         if (st->requests == 0)
-            printf("connected to server\n");
+            printf("connected to server%s\n", st->tls ? " (TLS, server verified)" : "");
         break;
     case ABOTA_EV_REQUEST_SENT: {
         const char *name = ev->detail ? strrchr(ev->detail, '/') : NULL;
@@ -225,7 +226,7 @@ _Noreturn void ota_demo_main(void)
     static struct ota_platform p;
     static uint8_t buf[OTA_BUF_SIZE];
     static struct abota_update up;
-    struct demo_state st = {0, 0, 0, 0, 0, 0};
+    struct demo_state st = {0, 0, 0, 0, 0, 0, 0};
 
     int rc = platform_init(&p);
     if (rc < 0) {
@@ -273,9 +274,14 @@ _Noreturn void ota_demo_main(void)
         platform_idle();
     }
     static struct abota_url server;
-    if (abota_url_parse(p.url, &server) >= 0)
+    if (abota_url_parse(p.url, &server) >= 0) {
         st.port = server.port;
+        st.tls = server.tls;
+    }
     st.signed_images = p.sign_key != NULL;
+    if (st.tls)
+        printf("https: the server must prove itself with %s\n",
+               p.tls_verify ? p.tls_verify : "(nothing configured: https will be refused)");
     abota_update_set_callback(&up, on_event, &st);
     rc = abota_update_run(&up, p.running_slot);
     end_bar(&st);

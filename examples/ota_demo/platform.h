@@ -27,6 +27,9 @@ struct ota_platform {
     /* A watchdog that nothing feeds while the update runs, which the
      * engine's deadline must end inside (cfg.watchdog_ms); 0: none. */
     uint32_t watchdog_ms;
+    /* What an https:// server is verified against, for the log ("a
+     * certificate from the CA in ca.pem"); NULL when TLS is not set up. */
+    const char *tls_verify;
     /* The vendor's public key images must be signed with (cfg.sign_key,
      * 64 bytes); NULL: none, and any server on the path can install
      * firmware (the demo says so at every start). */

@@ -95,6 +95,18 @@
 #define ABOTA_FEATURE_IPV6 1
 #endif
 
+/* https:// URLs: the parser takes "https://" (port 443 by default) and the
+ * engine opens such a URL with the net port's connect_tls (abota/net.h; the
+ * TLS itself is the port's: docs/TLS.md). A redirect from https:// to
+ * http:// is refused (ABOTA_ERR_HTTP_REDIRECT_INSECURE). A port without
+ * connect_tls ends an https:// run with ABOTA_ERR_NET_TLS_UNAVAILABLE before
+ * anything is erased. Costs a few dozen bytes of code.
+ * 0: an https:// URL is ABOTA_ERR_URL_SCHEME, as any other scheme;
+ * connect_tls is never called. */
+#ifndef ABOTA_FEATURE_HTTPS
+#define ABOTA_FEATURE_HTTPS 1
+#endif
+
 /* SHA-256 in the client: the slot writer hashes the payload as it streams
  * in and its verification checks that digest against the footer's SHA-256
  * (the CRC-32 read back from flash proves flash holds the streamed bytes);
@@ -211,6 +223,7 @@
     (ABOTA_FEATURE_FOOTER_PROBE != 0 && ABOTA_FEATURE_FOOTER_PROBE != 1) || \
     (ABOTA_FEATURE_IPV6 != 0 && ABOTA_FEATURE_IPV6 != 1) || \
     (ABOTA_FEATURE_SHA256 != 0 && ABOTA_FEATURE_SHA256 != 1) || \
+    (ABOTA_FEATURE_HTTPS != 0 && ABOTA_FEATURE_HTTPS != 1) || \
     (ABOTA_FEATURE_SIGNATURE != 0 && ABOTA_FEATURE_SIGNATURE != 1) || \
     (ABOTA_FEATURE_RETRY != 0 && ABOTA_FEATURE_RETRY != 1) || \
     (ABOTA_FEATURE_CONTENT_TYPE != 0 && ABOTA_FEATURE_CONTENT_TYPE != 1)

@@ -5,6 +5,7 @@
  * Linux process, and its exit decides what comes next (sim_abi.h). The loop
  * is bounded by --max-boots so a device that keeps crashing ends the
  * simulation instead of spinning. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,8 @@ static void sim_usage(FILE *out)
     fprintf(out,
             "usage: abota sim --flash FLASH.img --url URL [--layout NAME] [--ssid NAME]\n"
             "                 [--max-boots N] [--watchdog SEC] [--loader full|crc32|signed]\n"
-            "                 [--key PUB.pem]\n"
+            "                 [--key PUB.pem] [--ca CA.pem] [--pin SHA256HEX]\n"
+            "                 [--tls-max-fragment N]\n"
             "  Boots the simulated device from FLASH.img (made by abota flash): the\n"
             "  bootloader picks a slot, the slot's firmware runs, and runs again after\n"
             "  each reboot it asks for or each crash. Ends when the firmware goes idle:\n"
@@ -49,7 +51,17 @@ static void sim_usage(FILE *out)
             "                   packed with abota pack --wrap-e9\n"
             "  --loader signed  secure boot: the core's choice, where a slot boots only\n"
             "                   when its image is signed with --key\n"
-            "                   (abota_boot_choose_signed)\n");
+            "                   (abota_boot_choose_signed)\n"
+            "  --ca CA.pem      https:// URLs: trust servers whose certificate chain\n"
+            "                   leads to a CA certificate in this PEM file (and names\n"
+            "                   the URL's host, and is valid now)\n"
+            "  --pin SHA256HEX  https:// URLs: trust the server whose public key has this\n"
+            "                   SHA-256 (64 hex digits: openssl x509 -pubkey -noout -in\n"
+            "                   CERT | openssl pkey -pubin -outform DER | sha256sum);\n"
+            "                   with --ca too, both must hold. Without --ca or --pin the\n"
+            "                   firmware refuses https:// (it never skips verification)\n"
+            "  --tls-max-fragment N  ask the server for TLS records of at most N bytes\n"
+            "                   (512, 1024, 2048 or 4096; docs/TLS.md)\n");
 }
 
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -164,7 +176,9 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
     return -1;
 }
 
-int cmd_sim(int argc, char **argv)
+/* The command; *ca_path is what --ca's realpath() allocated, for the
+ * caller to free whichever way this returns. */
+static int sim_command(int argc, char **argv, char **ca_path)
 {
     static const struct option opts[] = {
         {"flash", required_argument, NULL, 'f'},
@@ -174,6 +188,9 @@ int cmd_sim(int argc, char **argv)
         {"max-boots", required_argument, NULL, 'm'},
         {"watchdog", required_argument, NULL, 'w'},
         {"loader", required_argument, NULL, 'L'},
+        {"ca", required_argument, NULL, 'C'},
+        {"pin", required_argument, NULL, 'P'},
+        {"tls-max-fragment", required_argument, NULL, 'F'},
         {"key", required_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -214,6 +231,33 @@ int cmd_sim(int argc, char **argv)
                         optarg);
                 return 2;
             }
+            break;
+        case 'C':
+            free(*ca_path);
+            *ca_path = realpath(optarg, NULL); /* the firmware may run elsewhere */
+            if (!*ca_path) {
+                fprintf(stderr, "abota sim: --ca %s: %s\n", optarg, strerror(errno));
+                return 2;
+            }
+            ctx.tls_ca = *ca_path;
+            break;
+        case 'P': {
+            uint8_t pin[32];
+            if (abota_posix_tls_parse_pin(optarg, pin) < 0) {
+                fprintf(stderr, "abota sim: --pin wants the SHA-256 of the server's public key, "
+                                "64 hex digits, not '%s'\n", optarg);
+                return 2;
+            }
+            ctx.tls_pin = optarg;
+            break;
+        }
+        case 'F':
+            if (strcmp(optarg, "512") && strcmp(optarg, "1024") && strcmp(optarg, "2048") &&
+                strcmp(optarg, "4096")) {
+                fprintf(stderr, "abota sim: --tls-max-fragment wants 512, 1024, 2048 or 4096\n");
+                return 2;
+            }
+            ctx.tls_max_fragment = optarg;
             break;
         case 'k':
             if (read_key(optarg, key_xy, key_hex) < 0)
@@ -260,4 +304,12 @@ int cmd_sim(int argc, char **argv)
     fprintf(stderr, "abota sim: gave up after %u boots without the device going idle "
                     "(--max-boots)\n", max_boots);
     return 1;
+}
+
+int cmd_sim(int argc, char **argv)
+{
+    char *ca_path = NULL;
+    int rc = sim_command(argc, argv, &ca_path);
+    free(ca_path);
+    return rc;
 }

@@ -59,6 +59,10 @@ struct sim_context {
     int slot;
     unsigned watchdog_s; /* also told to the firmware (ABOTA_SIM_ENV_WATCHDOG_MS) */
     enum sim_loader loader;
+    /* TLS for https:// URLs, told to the firmware (sim_abi.h); NULL: unset */
+    const char *tls_ca;           /* absolute path */
+    const char *tls_pin;          /* 64 hex digits */
+    const char *tls_max_fragment; /* "512".."4096" */
 };
 
 /* Starts the executable in exe_fd with the context in its environment and

@@ -35,6 +35,15 @@
  * (cfg.watchdog_ms), whose deadline then ends well inside it. */
 #define ABOTA_SIM_ENV_WATCHDOG_MS "ABOTA_SIM_WATCHDOG_MS"
 
+/* How the firmware verifies an https:// server (abota sim --ca, --pin,
+ * --tls-max-fragment; docs/TLS.md): the path of a PEM file of trusted CA
+ * certificates, the SHA-256 of the server's public key (64 hex digits),
+ * the TLS max_fragment_length to ask for (512, 1024, 2048 or 4096). Unset:
+ * none; with neither a CA nor a pin an https:// update is refused. */
+#define ABOTA_SIM_ENV_TLS_CA "ABOTA_SIM_TLS_CA"
+#define ABOTA_SIM_ENV_TLS_PIN "ABOTA_SIM_TLS_PIN"
+#define ABOTA_SIM_ENV_TLS_MAX_FRAGMENT "ABOTA_SIM_TLS_MAX_FRAGMENT"
+
 /* Optional update timeouts in milliseconds, for tests that need a device
  * that gives up quickly; unset or 0: the engine's defaults (update.h). The
  * simulator passes its own environment on, so they are set around

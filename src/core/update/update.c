@@ -367,6 +367,7 @@ static bool transient(int err)
     case ABOTA_ERR_NET_RECV:
     case ABOTA_ERR_NET_CLOSED:
     case ABOTA_ERR_NET_RESET:
+    case ABOTA_ERR_NET_TLS_CLOSED: /* a drop in the handshake; a bad certificate is final */
     case ABOTA_ERR_HTTP_TRUNCATED:
     case ABOTA_ERR_HTTP_SERVER_ERROR:
     case ABOTA_ERR_UP_RATE_LIMITED:
