@@ -89,7 +89,7 @@ bench: deps-test
 	@scripts/deps.sh bench
 	$(MAKE) $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target abota bench_crc32 bench_sha256 bench_sig \
-		bench_http_parse bench_update bench_update_nibble
+		bench_http_parse bench_update bench_update_nibble bench_tls_ram
 	BENCH_QUICK=$(BENCH_QUICK) bench/run.sh $(BUILD)
 
 # The whole ctest suite under AddressSanitizer + UndefinedBehaviorSanitizer

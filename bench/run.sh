@@ -25,6 +25,7 @@ step "$BUILD/bench/bench_http_parse"
 step "$HERE/bench_http_callgrind.sh" "$BUILD"
 step "$HERE/bench_download.sh" "$BUILD"
 step "$HERE/bench_serve.sh" "$BUILD"
+step "$HERE/bench_tls.sh" "$BUILD"
 echo
 if [[ $fails -ne 0 ]]; then
   echo "bench: $fails benchmark(s) could not run" >&2

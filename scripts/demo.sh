@@ -27,10 +27,12 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$TMP/www"
 
-echo "== packing the demo firmware"
-"$ABOTA" pack --version 2.0.0 --slot 2 -o "$TMP/www/user2.bin" "$DEMO"
-"$ABOTA" pack --version 2.0.0 --slot 1 -o "$TMP/www/user1.bin" "$DEMO"
-"$ABOTA" pack --version 1.0.0 --slot 1 -o "$TMP/v1.bin" "$DEMO"
+echo "== a signing key for this demo (the device gets its public half)"
+"$ABOTA" keygen -o "$TMP/vendor.pem"
+echo "== packing and signing the demo firmware"
+"$ABOTA" pack --version 2.0.0 --slot 2 --key "$TMP/vendor.pem" -o "$TMP/www/user2.bin" "$DEMO"
+"$ABOTA" pack --version 2.0.0 --slot 1 --key "$TMP/vendor.pem" -o "$TMP/www/user1.bin" "$DEMO"
+"$ABOTA" pack --version 1.0.0 --slot 1 --key "$TMP/vendor.pem" -o "$TMP/v1.bin" "$DEMO"
 
 port_taken() {
   python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1])))' "$1" \
@@ -60,7 +62,8 @@ echo "== esptool-like: erase flash, write v1.0.0 to user1"
 
 echo "== booting the simulated device"
 set +e
-"$ABOTA" sim --flash "$TMP/flash.img" --url "http://127.0.0.1:$PORT/user%d.bin" | tee "$TMP/sim.out"
+"$ABOTA" sim --flash "$TMP/flash.img" --url "http://127.0.0.1:$PORT/user%d.bin" \
+  --key "$TMP/vendor.pem" | tee "$TMP/sim.out"
 rc=${PIPESTATUS[0]}
 set -e
 last=$(tr '\r' '\n' <"$TMP/sim.out" | sed '/^$/d' | tail -n 1)

@@ -160,7 +160,7 @@ stack() { # stack-build-dir [cmake args]
 report build-lx106 cmake/toolchain-lx106.cmake xtensa-lx106-elf-size xtensa-lx106-elf-gcc \
   "lx106 (ESP8266)"
 cmake --build build-lx106 --target abota_esp8266 abota_loader_esp8266 \
-  abota_loader_esp8266_full >/dev/null
+  abota_loader_esp8266_full abota_loader_esp8266_secure >/dev/null
 echo "== lx106: ESP8266 port, build-lx106/src/port/esp8266/libabota_esp8266.a (-Os)"
 table xtensa-lx106-elf-size build-lx106/src/port/esp8266/libabota_esp8266.a
 echo
@@ -184,16 +184,18 @@ STACK_DEFAULT=$(echo "$out" | awk '/^peak stack/ { print $(NF - 3) }')
 echo
 
 echo "== lx106: ESP8266 loader (flash 0x0; Espressif's boot_v1.7.bin is 4080 bytes)"
-loader() { # elf bin label
+loader() { # elf bin|- label
   xtensa-lx106-elf-size -A "$1" |
-    awk -v l="$3" '$1 ~ /^\.(text|stage2|data)$/ { s = s sprintf(" %s %d", $1, $2) }
+    awk -v l="$3" '$1 ~ /^\.(text|stage2|data|rodata)$/ { s = s sprintf(" %s %d", $1, $2) }
                    END { printf "%-44s%s\n", l, s }'
-  printf "%8d  bytes flashable (limit 4096)\n" "$(stat -c %s "$2")"
+  [[ $2 == - ]] || printf "%8d  bytes flashable (limit 4096)\n" "$(stat -c %s "$2")"
 }
 d=build-lx106/src/loader/esp8266
 loader $d/abota_loader_esp8266.elf $d/abota_loader.bin "CRC-32 against the boot record (flashed):"
 loader $d/abota_loader_esp8266_full.elf $d/abota_loader_full.bin \
   "core boot choice, SHA-256 (measured only):"
+loader $d/abota_loader_esp8266_secure.elf - \
+  "secure boot, P-256 signatures (measured only):"
 echo
 
 # --- the small-footprint profile (include/abota/config_small.h) ---

@@ -25,6 +25,8 @@ struct demo_state {
     unsigned port;       /* the server's, for the log */
     int reboot_said;
     int bar_open;        /* a progress bar is drawn without its newline */
+    int tls;             /* an https:// URL */
+    int signed_images;   /* a key is built in: VERIFIED means signed by it */
 };
 
 #define BAR_WIDTH 40u
@@ -77,7 +79,7 @@ static void on_event(void *arg, const struct abota_update_event *ev)
         break;
     case ABOTA_EV_CONNECTED:
         if (st->requests == 0)
-            printf("connected to server\n");
+            printf("connected to server%s\n", st->tls ? " (TLS, server verified)" : "");
         break;
     case ABOTA_EV_REQUEST_SENT: {
         const char *name = ev->detail ? strrchr(ev->detail, '/') : NULL;
@@ -100,7 +102,7 @@ static void on_event(void *arg, const struct abota_update_event *ev)
     case ABOTA_EV_VERIFIED:
         printf("flash written\n");
         print_version("CRC check ok: ", ev->version, "");
-        printf(" for user%d\n", ev->slot);
+        printf(" for user%d%s\n", ev->slot, st->signed_images ? ", signature ok" : "");
         break;
     case ABOTA_EV_RECORD_WRITTEN:
         printf("next boot: user%d (trial)\n", ev->slot);
@@ -224,7 +226,7 @@ _Noreturn void ota_demo_main(void)
     static struct ota_platform p;
     static uint8_t buf[OTA_BUF_SIZE];
     static struct abota_update up;
-    struct demo_state st = {0, 0, 0, 0, 0};
+    struct demo_state st = {0, 0, 0, 0, 0, 0, 0};
 
     int rc = platform_init(&p);
     if (rc < 0) {
@@ -242,6 +244,12 @@ _Noreturn void ota_demo_main(void)
     }
 
     printf("local OTA task started...\n");
+    if (p.sign_key)
+        printf("images must be signed with key %02x%02x%02x%02x...\n", p.sign_key[0],
+               p.sign_key[1], p.sign_key[2], p.sign_key[3]);
+    else
+        printf("WARNING: no signing key built in: whoever answers the update request can "
+               "install firmware (docs/SECURITY.md)\n");
     rc = platform_wifi_connect(&p);
     if (rc < 0) {
         printf("cannot join AP %s: %s\n", p.ssid, abota_strerror(rc));
@@ -259,14 +267,21 @@ _Noreturn void ota_demo_main(void)
     cfg.retry_base_ms = p.retry_base_ms;
     cfg.retry_max_ms = p.retry_max_ms;
     cfg.watchdog_ms = p.watchdog_ms;
+    cfg.sign_key = p.sign_key;
     rc = abota_update_init(&up, &cfg, p.flash, p.layout, p.net, p.clock, buf, sizeof buf);
     if (rc < 0) {
         printf("update setup failed: %s\n", abota_strerror(rc));
         platform_idle();
     }
     static struct abota_url server;
-    if (abota_url_parse(p.url, &server) >= 0)
+    if (abota_url_parse(p.url, &server) >= 0) {
         st.port = server.port;
+        st.tls = server.tls;
+    }
+    st.signed_images = p.sign_key != NULL;
+    if (st.tls)
+        printf("https: the server must prove itself with %s\n",
+               p.tls_verify ? p.tls_verify : "(nothing configured: https will be refused)");
     abota_update_set_callback(&up, on_event, &st);
     rc = abota_update_run(&up, p.running_slot);
     end_bar(&st);

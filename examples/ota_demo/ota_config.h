@@ -33,6 +33,13 @@
 #define OTA_STR(x) OTA_STR_(x)
 #define OTA_URL "http://" OTA_SERVER_IP ":" OTA_STR(OTA_SERVER_PORT) "/" OTA_PATH_TEMPLATE
 
+/* The header `abota pubkey KEY.pem --c -o FILE` wrote: the public key every
+ * image must be signed with (docs/SECURITY.md), e.g.
+ * -DOTA_SIGN_KEY_HEADER='"abota_sign_key.h"'. Unset: no key, no signature
+ * check (the demo warns at start). The simulator takes the key from
+ * `abota sim --key` instead. */
+/* #define OTA_SIGN_KEY_HEADER "abota_sign_key.h" */
+
 /* Boots a new image may take to confirm itself before the bootloader rolls
  * back to the previous one. */
 #ifndef OTA_TRIAL_ATTEMPTS

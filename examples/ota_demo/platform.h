@@ -6,6 +6,8 @@
 #ifndef OTA_PLATFORM_H
 #define OTA_PLATFORM_H
 
+#include <stdint.h>
+
 #include "abota/config.h"
 #include "abota/flash.h"
 #include "abota/layout.h"
@@ -25,6 +27,13 @@ struct ota_platform {
     /* A watchdog that nothing feeds while the update runs, which the
      * engine's deadline must end inside (cfg.watchdog_ms); 0: none. */
     uint32_t watchdog_ms;
+    /* What an https:// server is verified against, for the log ("a
+     * certificate from the CA in ca.pem"); NULL when TLS is not set up. */
+    const char *tls_verify;
+    /* The vendor's public key images must be signed with (cfg.sign_key,
+     * 64 bytes); NULL: none, and any server on the path can install
+     * firmware (the demo says so at every start). */
+    const uint8_t *sign_key;
 };
 
 /* Brings up flash and the console, learns the running slot and the

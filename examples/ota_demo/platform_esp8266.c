@@ -26,6 +26,9 @@
 #include "ota_config.h"
 #include "platform.h"
 #include "sdk/esp8266_sdk.h"
+#ifdef OTA_SIGN_KEY_HEADER
+#include OTA_SIGN_KEY_HEADER /* static const uint8_t abota_sign_key[64] */
+#endif
 
 /* The settings are constants: their lengths are checked here, once. */
 _Static_assert(sizeof OTA_SSID - 1 <= 32, "OTA_SSID is longer than 32 bytes");
@@ -132,6 +135,9 @@ int platform_init(struct ota_platform *p)
     memcpy(p->url, OTA_URL, sizeof OTA_URL);
     memcpy(p->ssid, OTA_SSID, sizeof OTA_SSID);
     p->watchdog_ms = OTA_WATCHDOG_MS;
+#ifdef OTA_SIGN_KEY_HEADER
+    p->sign_key = abota_sign_key;
+#endif
     return 0;
 }
 

@@ -4,7 +4,10 @@
  *
  * Settings come from ota_config.h; the simulator overrides them from the
  * environment: the flash file, layout and running slot always, the URL and
- * the SSID when given. */
+ * the SSID when given, and how an https:// server is verified (a CA file,
+ * a pinned key: abota sim --ca, --pin). The net port is the TCP port with
+ * the POSIX TLS on top (posix_tls.c): plain http:// goes straight through,
+ * https:// needs a CA or a pin and is refused without one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,8 @@
 
 static struct abota_posix_flash flash;
 static struct abota_posix_net net;
+static struct abota_posix_tls tls;
+static char tls_verify[160];
 static struct abota_posix_clock clk;
 
 #define HOUR_MS 3600000ul
@@ -38,6 +43,73 @@ static int env_ms(const char *name, unsigned long max, uint32_t *out)
     }
     *out = (uint32_t)n;
     return 0;
+}
+
+/* TLS over the TCP port, verified as the simulator says (sim_abi.h). */
+static int tls_init(struct ota_platform *p)
+{
+    struct abota_posix_tls_config c;
+    memset(&c, 0, sizeof c);
+    const char *ca = getenv(ABOTA_SIM_ENV_TLS_CA);
+    const char *pin = getenv(ABOTA_SIM_ENV_TLS_PIN);
+    const char *mfl = getenv(ABOTA_SIM_ENV_TLS_MAX_FRAGMENT);
+    c.ca_file = ca && *ca ? ca : NULL;
+    if (pin && *pin) {
+        if (abota_posix_tls_parse_pin(pin, c.pin) < 0) {
+            fprintf(stderr, "ota_demo: %s is not a SHA-256 (64 hex digits)\n",
+                    ABOTA_SIM_ENV_TLS_PIN);
+            return ABOTA_ERR_ARG;
+        }
+        c.has_pin = true;
+    }
+    c.max_fragment = mfl && *mfl ? (unsigned)strtoul(mfl, NULL, 10) : 0;
+    int rc = abota_posix_tls_init(&tls, &net.port, &c);
+    if (rc < 0) {
+        fprintf(stderr, "ota_demo: TLS setup (CA file %s, max fragment %u): %s\n",
+                c.ca_file ? c.ca_file : "none", c.max_fragment, abota_strerror(rc));
+        return rc;
+    }
+    p->net = &tls.port;
+    if (!c.ca_file && !c.has_pin)
+        return 0; /* https:// will be refused (ABOTA_ERR_NET_TLS_CONFIG) */
+    /* For the log: what the server must show. */
+    const char *base = c.ca_file ? strrchr(c.ca_file, '/') : NULL;
+    size_t n = 0;
+    if (c.ca_file)
+        n += (size_t)snprintf(tls_verify, sizeof tls_verify, "a certificate from the CA in %s",
+                              base ? base + 1 : c.ca_file);
+    if (c.has_pin && n < sizeof tls_verify)
+        n += (size_t)snprintf(tls_verify + n, sizeof tls_verify - n,
+                              "%sthe public key pinned as sha256 %.16s...",
+                              c.ca_file ? " and " : "", pin);
+    if (c.max_fragment && n < sizeof tls_verify)
+        snprintf(tls_verify + n, sizeof tls_verify - n, " (TLS records of at most %u bytes)",
+                 c.max_fragment);
+    p->tls_verify = tls_verify;
+    return 0;
+}
+
+/* The key the simulator builds in (ABOTA_SIM_ENV_SIGN_KEY: X || Y in hex),
+ * or none. */
+static int env_key(struct ota_platform *p)
+{
+    static uint8_t key[64];
+    const char *v = getenv(ABOTA_SIM_ENV_SIGN_KEY);
+    if (!v || !*v)
+        return 0;
+    if (strlen(v) != 2 * sizeof key)
+        goto bad;
+    for (size_t i = 0; i < sizeof key; i++) {
+        unsigned b;
+        if (sscanf(v + 2 * i, "%2x", &b) != 1)
+            goto bad;
+        key[i] = (uint8_t)b;
+    }
+    p->sign_key = key;
+    return 0;
+bad:
+    fprintf(stderr, "ota_demo: %s wants 128 hex digits (X || Y)\n", ABOTA_SIM_ENV_SIGN_KEY);
+    return ABOTA_ERR_ARG;
 }
 
 int platform_init(struct ota_platform *p)
@@ -71,8 +143,10 @@ int platform_init(struct ota_platform *p)
     abota_posix_net_init(&net);
     abota_posix_clock_init(&clk);
     p->flash = &flash.port;
-    p->net = &net.port;
     p->clock = &clk.port;
+    rc = tls_init(p);
+    if (rc < 0)
+        return rc;
 
     const char *url = getenv(ABOTA_SIM_ENV_URL);
     int n = snprintf(p->url, sizeof p->url, "%s", url ? url : OTA_URL);
@@ -86,7 +160,7 @@ int platform_init(struct ota_platform *p)
         env_ms(ABOTA_SIM_ENV_RETRY_BASE_MS, HOUR_MS, &p->retry_base_ms) < 0 ||
         env_ms(ABOTA_SIM_ENV_RETRY_MAX_MS, HOUR_MS, &p->retry_max_ms) < 0 ||
         /* the simulator's watchdog: never fed, so the engine must end inside it */
-        env_ms(ABOTA_SIM_ENV_WATCHDOG_MS, DAY_MS, &p->watchdog_ms) < 0)
+        env_ms(ABOTA_SIM_ENV_WATCHDOG_MS, DAY_MS, &p->watchdog_ms) < 0 || env_key(p) < 0)
         return ABOTA_ERR_ARG;
     return 0;
 }
@@ -106,6 +180,7 @@ void platform_flush(void)
 _Noreturn void platform_reboot(void)
 {
     fflush(stdout);
+    abota_posix_tls_free(&tls);
     abota_posix_flash_close(&flash);
     exit(ABOTA_SIM_EXIT_REBOOT);
 }
@@ -113,6 +188,7 @@ _Noreturn void platform_reboot(void)
 _Noreturn void platform_idle(void)
 {
     fflush(stdout);
+    abota_posix_tls_free(&tls);
     abota_posix_flash_close(&flash);
     exit(0);
 }

@@ -92,6 +92,19 @@ struct abota_boot_decision {
 int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
                       struct abota_boot_decision *d);
 
+/* Secure boot: abota_boot_choose, where a slot verifies only when its
+ * image's footer also carries a valid signature by key (64 bytes, as
+ * cfg.sign_key; abota_image_check_signature), so an image nobody signed
+ * never starts, even one written to flash by other means than the
+ * updater. Costs a signature verification per slot tried at every boot,
+ * and the verifier in the bootloader (docs/FOOTPRINT.md measures it;
+ * docs/SECURITY.md, "Secure boot"). ABOTA_ERR_ARG without a key. Only with
+ * ABOTA_FEATURE_SIGNATURE. */
+#if ABOTA_FEATURE_SIGNATURE
+int abota_boot_choose_signed(const struct abota_flash *f, const struct abota_layout *l,
+                             const uint8_t *key, struct abota_boot_decision *d);
+#endif
+
 /* Writes d->rec when d->write_record. If this fails the bootloader should
  * still start d->slot: the choice is repeated at the next boot. */
 int abota_boot_apply(const struct abota_flash *f, const struct abota_layout *l,

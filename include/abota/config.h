@@ -95,6 +95,18 @@
 #define ABOTA_FEATURE_IPV6 1
 #endif
 
+/* https:// URLs: the parser takes "https://" (port 443 by default) and the
+ * engine opens such a URL with the net port's connect_tls (abota/net.h; the
+ * TLS itself is the port's: docs/TLS.md). A redirect from https:// to
+ * http:// is refused (ABOTA_ERR_HTTP_REDIRECT_INSECURE). A port without
+ * connect_tls ends an https:// run with ABOTA_ERR_NET_TLS_UNAVAILABLE before
+ * anything is erased. Costs a few dozen bytes of code.
+ * 0: an https:// URL is ABOTA_ERR_URL_SCHEME, as any other scheme;
+ * connect_tls is never called. */
+#ifndef ABOTA_FEATURE_HTTPS
+#define ABOTA_FEATURE_HTTPS 1
+#endif
+
 /* SHA-256 in the client: the slot writer hashes the payload as it streams
  * in and its verification checks that digest against the footer's SHA-256
  * (the CRC-32 read back from flash proves flash holds the streamed bytes);
@@ -109,6 +121,20 @@
  * abota_image_verify_flash_streamed is then not built. */
 #ifndef ABOTA_FEATURE_SHA256
 #define ABOTA_FEATURE_SHA256 1
+#endif
+
+/* Signed images: with cfg.sign_key set (update.h) the engine installs only
+ * an image whose footer carries a valid ECDSA P-256 signature by that key
+ * (docs/SECURITY.md); the footer probe refuses a forged or unsigned footer
+ * before anything is erased. Needs ABOTA_FEATURE_SHA256: the signature
+ * covers the payload's SHA-256. Costs the verifier (src/crypto/sig_p256.c,
+ * about 3.5 KiB of code on the lx106, under 1 KiB of stack while it runs)
+ * and a fraction of a second per image on an 80 MHz CPU.
+ * 0: cfg.sign_key must stay NULL (abota_update_init refuses a key with
+ * ABOTA_ERR_UNSUPPORTED): anyone who can answer the device's request can
+ * install firmware on it. */
+#ifndef ABOTA_FEATURE_SIGNATURE
+#define ABOTA_FEATURE_SIGNATURE ABOTA_FEATURE_SHA256
 #endif
 
 /* ABOTA_CRC32_TABLE256==1: CRC-32 with a 256-entry byte table, one lookup
@@ -188,12 +214,17 @@
 #if ABOTA_FEATURE_FOOTER_PROBE && !ABOTA_FEATURE_RESUME
 #error "ABOTA_FEATURE_FOOTER_PROBE needs ABOTA_FEATURE_RESUME (Content-Range)"
 #endif
+#if ABOTA_FEATURE_SIGNATURE && !ABOTA_FEATURE_SHA256
+#error "ABOTA_FEATURE_SIGNATURE needs ABOTA_FEATURE_SHA256 (a signature covers the SHA-256)"
+#endif
 #if (ABOTA_FEATURE_REDIRECT != 0 && ABOTA_FEATURE_REDIRECT != 1) || \
     (ABOTA_FEATURE_CHUNKED != 0 && ABOTA_FEATURE_CHUNKED != 1) || \
     (ABOTA_FEATURE_RESUME != 0 && ABOTA_FEATURE_RESUME != 1) || \
     (ABOTA_FEATURE_FOOTER_PROBE != 0 && ABOTA_FEATURE_FOOTER_PROBE != 1) || \
     (ABOTA_FEATURE_IPV6 != 0 && ABOTA_FEATURE_IPV6 != 1) || \
     (ABOTA_FEATURE_SHA256 != 0 && ABOTA_FEATURE_SHA256 != 1) || \
+    (ABOTA_FEATURE_HTTPS != 0 && ABOTA_FEATURE_HTTPS != 1) || \
+    (ABOTA_FEATURE_SIGNATURE != 0 && ABOTA_FEATURE_SIGNATURE != 1) || \
     (ABOTA_FEATURE_RETRY != 0 && ABOTA_FEATURE_RETRY != 1) || \
     (ABOTA_FEATURE_CONTENT_TYPE != 0 && ABOTA_FEATURE_CONTENT_TYPE != 1)
 #error "ABOTA_FEATURE_* switches must be 0 or 1"

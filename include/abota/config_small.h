@@ -12,6 +12,7 @@
  *   - the Content-Type check: a wrong body is refused by verification;
  *   - the footer probe: slot/version checks after the download;
  *   - IPv6 literals in the URL;
+ *   - https:// URLs (TLS needs far more RAM than this profile's budget);
  *   - SHA-256 in the client: CRC-32 only (a security trade);
  *   - shorter limits: header and status lines of 128 bytes, URLs of 128
  *     bytes with hosts of 48.
@@ -42,6 +43,9 @@
 #endif
 #ifndef ABOTA_FEATURE_SHA256
 #define ABOTA_FEATURE_SHA256 0
+#endif
+#ifndef ABOTA_FEATURE_HTTPS
+#define ABOTA_FEATURE_HTTPS 0
 #endif
 
 #ifndef ABOTA_HTTP_LINE_MAX

@@ -63,8 +63,9 @@
     X(ABOTA_ERR_HTTP_BAD_REDIRECT,   -76, "redirect without a usable Location") \
     X(ABOTA_ERR_HTTP_VALUE_TOO_LONG, -77, "HTTP header value too long for abota's copy of it") \
     X(ABOTA_ERR_HTTP_BODY_TOO_BIG,   -78, "HTTP body longer than 4 GiB") \
+    X(ABOTA_ERR_HTTP_REDIRECT_INSECURE, -79, "redirect from https:// to http:// refused (a downgrade)") \
     /* URL and request builder: 90..99 */ \
-    X(ABOTA_ERR_URL_SCHEME,       -90, "URL scheme is not http://") \
+    X(ABOTA_ERR_URL_SCHEME,       -90, "URL scheme is not http:// (nor https:// where built with ABOTA_FEATURE_HTTPS)") \
     X(ABOTA_ERR_URL_HOST,         -91, "URL host is empty or malformed") \
     X(ABOTA_ERR_URL_PORT,         -92, "URL port is not a number in 1..65535") \
     X(ABOTA_ERR_URL_TOO_LONG,     -93, "URL too long") \
@@ -125,6 +126,15 @@
     X(ABOTA_ERR_NET_RECV,         -155, "receive failed") \
     X(ABOTA_ERR_NET_CLOSED,       -156, "connection closed by the server") \
     X(ABOTA_ERR_NET_RESET,        -157, "connection reset by the peer") \
+    /* TLS in the network port (connect_tls, docs/TLS.md): 158..169 */ \
+    X(ABOTA_ERR_NET_TLS_UNAVAILABLE, -158, "https:// URL, but the network port has no TLS (connect_tls)") \
+    X(ABOTA_ERR_NET_TLS_CONFIG,   -159, "TLS not configured: neither a CA certificate nor a pinned server key to verify the server with") \
+    X(ABOTA_ERR_NET_TLS_HANDSHAKE, -160, "TLS handshake failed") \
+    X(ABOTA_ERR_NET_TLS_UNTRUSTED, -161, "TLS: server certificate not signed by a trusted CA") \
+    X(ABOTA_ERR_NET_TLS_EXPIRED,  -162, "TLS: server certificate expired or not yet valid") \
+    X(ABOTA_ERR_NET_TLS_HOSTNAME, -163, "TLS: server certificate is not for the URL's host name") \
+    X(ABOTA_ERR_NET_TLS_PIN,      -164, "TLS: server public key does not match the pinned SHA-256") \
+    X(ABOTA_ERR_NET_TLS_CLOSED,   -165, "TLS: server closed the connection during the handshake") \
     /* update engine: 170..189 */ \
     X(ABOTA_ERR_DEADLINE,         -170, "update deadline passed") \
     X(ABOTA_ERR_UP_TO_DATE,       -171, "server has the running version already") \

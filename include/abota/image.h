@@ -168,6 +168,18 @@ int abota_image_verify_flash_streamed(const struct abota_flash *f, uint32_t addr
                                       struct abota_sha256 *sha, uint32_t hashed);
 #endif
 
+/* Whether footer f was signed by the holder of key (ABOTA_SIG_P256_KEY_SIZE
+ * bytes, abota/sig.h): its signature over abota_footer_signed_digest(f).
+ * Since the signed bytes hold the payload's SHA-256, a valid signature
+ * speaks for the payload once that digest has been checked. NULL f (an
+ * image without footer, e.g. a plain Espressif bin) or sig_type 0:
+ * ABOTA_ERR_SIG_NONE; another type: ABOTA_ERR_SIG_TYPE; a length other
+ * than 64: ABOTA_ERR_SIG_LENGTH; else the verifier's answer. Only with
+ * ABOTA_FEATURE_SIGNATURE. */
+#if ABOTA_FEATURE_SIGNATURE
+int abota_image_check_signature(const struct abota_footer *f, const uint8_t *key);
+#endif
+
 /* Finds and verifies whatever image a region holds when its length is not
  * known (no boot record): the lowest abota footer on a 16-byte boundary that
  * sits exactly where its own payload_len puts it and whose image verifies,

@@ -1,7 +1,9 @@
 /* The network and clock port: what the update engine needs from the OS.
  *
  * One connection at a time per port instance. Every call takes a timeout in
- * milliseconds and returns instead of blocking past it. */
+ * milliseconds and returns instead of blocking past it. The connection is
+ * plain TCP (connect) or TLS (connect_tls); send, recv and close work on
+ * whichever is open, so the engine above them is the same for both. */
 #ifndef ABOTA_NET_H
 #define ABOTA_NET_H
 
@@ -21,6 +23,14 @@ struct abota_net {
     int (*recv)(void *ctx, void *buf, size_t len, uint32_t timeout_ms);
     /* Closes the connection, if any; always safe to call. */
     void (*close)(void *ctx);
+    /* Optional (NULL: the port has no TLS, and an https:// URL ends the run
+     * with ABOTA_ERR_NET_TLS_UNAVAILABLE). Like connect, then a TLS
+     * handshake with server name host that verifies the server (a CA, a
+     * pinned key: the port's configuration; never an unverified
+     * connection), all within timeout_ms. 0, connect's errors, or
+     * ABOTA_ERR_NET_TLS_* (docs/TLS.md). Last in the struct, so ports
+     * written before it (positional initialisers) leave it NULL. */
+    int (*connect_tls)(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms);
 };
 
 struct abota_clock {

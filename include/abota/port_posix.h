@@ -4,7 +4,8 @@
  *   only clear bits, whole-sector erases, alignment as on the ESP8266), with
  *   counters and power-cut injection. Every write lands in the file at once,
  *   so a later process (the simulated device after a reboot) sees it.
- * - Net: TCP sockets (IPv4 and IPv6) with a timeout on every call.
+ * - Net: TCP sockets (IPv4 and IPv6) with a timeout on every call; TLS on
+ *   top of them with mbedTLS (abota_posix_tls, docs/TLS.md).
  * - Clock: CLOCK_MONOTONIC, nanosleep, getrandom() or a seeded generator.
  *
  * Each object is a struct the caller owns; its `port` member is what the
@@ -12,6 +13,7 @@
 #ifndef ABOTA_PORT_POSIX_H
 #define ABOTA_PORT_POSIX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -130,6 +132,61 @@ struct abota_posix_net {
 };
 
 void abota_posix_net_init(struct abota_posix_net *n);
+
+/* ---- TLS (posix_tls.c, mbedTLS 2.28) ------------------------------------ */
+
+/* How the server is verified. At least one of a CA file and a pin; with
+ * neither, connect_tls refuses (ABOTA_ERR_NET_TLS_CONFIG): there is no
+ * unverified mode.
+ *   CA only   the server's chain must lead to a certificate of ca_file, be
+ *             valid now, and name the URL's host (a DNS name in
+ *             subjectAltName, or the CN without one; an IP literal host
+ *             must be an iPAddress in subjectAltName, and sends no SNI);
+ *   pin only  the server's public key must have the pinned SHA-256; the
+ *             key stands in for the CA (dates and host name are still
+ *             checked);
+ *   both      both. */
+struct abota_posix_tls_config {
+    const char *ca_file;   /* PEM file with one or more CA certificates; NULL: none */
+    bool has_pin;
+    uint8_t pin[32];       /* SHA-256 of the server's DER SubjectPublicKeyInfo */
+    /* The TLS max_fragment_length extension (RFC 6066): 512, 1024, 2048 or
+     * 4096 asks the server for records no longer than that; 0 asks
+     * nothing (records up to 16 KiB). */
+    unsigned max_fragment;
+};
+
+struct abota_posix_tls {
+    /* Give &t->port to the core: connect (plain TCP) and connect_tls both
+     * go through the TCP port given to init; send, recv and close follow
+     * whichever connection is open. */
+    struct abota_net port;
+    const struct abota_net *plain;
+    uint32_t verify_flags; /* mbedTLS's MBEDTLS_X509_BADCERT_* of the last handshake */
+    int last_mbedtls;      /* mbedTLS's code (negative) of the last TLS failure */
+    uint32_t handshakes;   /* completed handshakes */
+    /* Longest record the server may send on the open connection: the
+     * max_fragment_length it accepted, else 16384. */
+    uint32_t record_max;
+    void *_s;              /* mbedTLS state */
+};
+
+/* Sets up TLS over plain (kept by pointer). Loads the CA file now, so a
+ * missing or malformed one is told at once. 0, ABOTA_ERR_ARG (NULLs, a
+ * max_fragment not in the list), ABOTA_ERR_IO (CA file unreadable or
+ * without a PEM certificate; errno or last_mbedtls tells why), or
+ * ABOTA_ERR_NET_TLS_HANDSHAKE (the random generator could not be seeded). */
+int abota_posix_tls_init(struct abota_posix_tls *t, const struct abota_net *plain,
+                         const struct abota_posix_tls_config *cfg);
+
+/* Closes any connection and frees what init allocated; safe to call again
+ * and after a failed init. */
+void abota_posix_tls_free(struct abota_posix_tls *t);
+
+/* Reads a pin: 64 hex digits (either case; ':' between bytes allowed), as
+ * `openssl x509 -pubkey -noout -in CERT | openssl pkey -pubin -outform DER
+ * | sha256sum` prints it. 0 or ABOTA_ERR_ARG. */
+int abota_posix_tls_parse_pin(const char *hex, uint8_t pin[32]);
 
 /* ---- clock ------------------------------------------------------------ */
 

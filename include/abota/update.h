@@ -79,6 +79,18 @@ struct abota_update_config {
      * (";charset=..."); NULL: "application/octet-stream"; "": any. Ignored
      * (any type) without ABOTA_FEATURE_CONTENT_TYPE (config.h). */
     const char *content_type;
+    /* The vendor's ECDSA P-256 public key (ABOTA_SIG_P256_KEY_SIZE bytes,
+     * X || Y, as `abota pubkey --c` prints it; it must outlive u). Set, the
+     * engine installs only an image whose footer is signed by it
+     * (docs/SECURITY.md): an unsigned image or a plain Espressif bin ends
+     * the run with ABOTA_ERR_SIG_NONE, a bad signature with
+     * ABOTA_ERR_SIG_INVALID (or _KEY, _RANGE, _TYPE, _LENGTH), checked
+     * after the payload's SHA-256 and before the boot record is written;
+     * the footer probe checks it before anything is erased. NULL: no
+     * signature is checked (integrity only: CRC-32 and SHA-256). Needs
+     * ABOTA_FEATURE_SIGNATURE; without it abota_update_init refuses a key
+     * with ABOTA_ERR_UNSUPPORTED. */
+    const uint8_t *sign_key;
     uint8_t trial_attempts;       /* boots allowed before rollback; 0: default 3 */
     bool http10;                  /* send HTTP/1.0 requests */
     bool allow_same_version;      /* install even when versions are equal */
@@ -178,8 +190,9 @@ struct abota_update {
 
 /* Prepares u: copies cfg (the strings it points to must outlive u) and
  * fills in the defaults. buf must hold at least ABOTA_UPDATE_BUF_MIN bytes.
- * clock->sleep_ms and ->random may be NULL. Errors: ABOTA_ERR_ARG, or the
- * layout's error from abota_layout_check. */
+ * clock->sleep_ms and ->random may be NULL. Errors: ABOTA_ERR_ARG,
+ * ABOTA_ERR_UNSUPPORTED (cfg->sign_key without ABOTA_FEATURE_SIGNATURE), or
+ * the layout's error from abota_layout_check. */
 int abota_update_init(struct abota_update *u, const struct abota_update_config *cfg,
                       const struct abota_flash *flash, const struct abota_layout *layout,
                       const struct abota_net *net, const struct abota_clock *clock,

@@ -38,7 +38,7 @@ expect_fail "flash: unknown layout" "unknown name" \
 expect_fail "sim: missing flash file" "$SIM_TMP/none.img" \
   "$ABOTA" sim ${LOADER_ARGS[@]+"${LOADER_ARGS[@]}"} --flash "$SIM_TMP/none.img" --url "http://127.0.0.1:1/user%d.bin"
 
-expect_fail "sim: unknown loader" "--loader wants full or crc32" \
+expect_fail "sim: unknown loader" "--loader wants full, crc32 or signed" \
   "$ABOTA" sim --loader nosuch --flash "$SIM_TMP/none.img" --url "http://127.0.0.1:1/user%d.bin"
 
 # The ESP8266 loader boots only what starts with an Espressif header: a bare

@@ -6,7 +6,8 @@
  * against it, an If-None-Match value and an If-Range value. Properties:
  * - a parsed URL has a terminated host, a path starting with '/', a port;
  * - format then parse gives the same URL back (a round trip);
- * - resolve gives a URL with the same properties, also in place (out == base);
+ * - resolve gives a URL with the same properties, also in place (out == base),
+ *   and never an http:// one from an https:// base (no downgrade);
  * - format and the request builder never write past the size they are
  *   given, return NOSPACE exactly when the text does not fit, and a built
  *   request ends with the only blank line in it (no header injection). */
@@ -37,13 +38,14 @@ static void check_url(const struct abota_url *u)
     FUZZ_CHECK(memchr(u->path, 0, sizeof u->path) != NULL);
     FUZZ_CHECK(u->path[0] == '/');
     FUZZ_CHECK(u->port != 0);
-    FUZZ_CHECK(u->port_explicit || u->port == 80);
+    FUZZ_CHECK(u->port_explicit || u->port == abota_url_default_port(u));
+    FUZZ_CHECK(ABOTA_FEATURE_HTTPS || !u->tls);
 }
 
 static bool same_url(const struct abota_url *a, const struct abota_url *b)
 {
     return strcmp(a->host, b->host) == 0 && a->host_is_ipv6 == b->host_is_ipv6 &&
-           a->port == b->port && strcmp(a->path, b->path) == 0;
+           a->tls == b->tls && a->port == b->port && strcmp(a->path, b->path) == 0;
 }
 
 /* Formats u into every buffer size around its length and checks the bounds;
@@ -154,6 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(abota_url_resolve(&in_place, field[1], &in_place) == rc);
         if (rc == 0) {
             check_url(&r);
+            FUZZ_CHECK(!u.tls || r.tls);
             FUZZ_CHECK(same_url(&r, &in_place));
             check_format(&r);
             check_request(&r, flags, bufsize, field[2], field[3]);

@@ -38,6 +38,15 @@ static int fn_connect(void *ctx, const char *host, uint16_t port, uint32_t timeo
     return 0;
 }
 
+static int fn_connect_tls(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+{
+    struct fakenet *n = ctx;
+    unsigned i = n->connects;
+    if (i < FAKENET_MAX_CONNS)
+        n->tls[i] = true;
+    return fn_connect(ctx, host, port, timeout_ms);
+}
+
 static int fn_send(void *ctx, const void *buf, size_t len, uint32_t timeout_ms)
 {
     struct fakenet *n = ctx;
@@ -121,6 +130,11 @@ void fakenet_init(struct fakenet *n, struct fakeclock *clock)
     n->port.send = fn_send;
     n->port.recv = fn_recv;
     n->port.close = fn_close;
+}
+
+void fakenet_enable_tls(struct fakenet *n)
+{
+    n->port.connect_tls = fn_connect_tls;
 }
 
 struct fakenet_conn *fakenet_add(struct fakenet *n, const uint8_t *resp, size_t len, size_t chunk)

@@ -4,7 +4,9 @@
  * stalls (recv returns ABOTA_ERR_NET_TIMEOUT, advancing a fake clock by the
  * timeout when one is attached). Connect can fail with any code (refused,
  * resolve failure...). Everything the client sends is recorded per
- * connection. Portable (runs on the target CPUs too). */
+ * connection. A net with TLS (fakenet_enable_tls) also has connect_tls,
+ * which scripts the same way and records that TLS was asked for (no TLS is
+ * done: the bytes are the same). Portable (runs on the target CPUs too). */
 #ifndef ABOTA_TEST_FAKENET_H
 #define ABOTA_TEST_FAKENET_H
 
@@ -54,6 +56,7 @@ struct fakenet {
     char host[FAKENET_MAX_CONNS][FAKENET_HOST_MAX];
     uint16_t port_no[FAKENET_MAX_CONNS];
     uint32_t connect_timeout[FAKENET_MAX_CONNS];
+    bool tls[FAKENET_MAX_CONNS]; /* opened with connect_tls */
     uint8_t sent[FAKENET_MAX_CONNS][FAKENET_SENT_MAX];
     size_t sent_len[FAKENET_MAX_CONNS];
     struct fakeclock *clock; /* optional */
@@ -61,6 +64,9 @@ struct fakenet {
 };
 
 void fakenet_init(struct fakenet *n, struct fakeclock *clock);
+
+/* Gives the port a connect_tls (fakenet_init leaves it NULL: no TLS). */
+void fakenet_enable_tls(struct fakenet *n);
 
 /* Scripts the next connection; returns it for further settings. */
 struct fakenet_conn *fakenet_add(struct fakenet *n, const uint8_t *resp, size_t len, size_t chunk);

@@ -131,13 +131,22 @@ static void test_range_and_conditions(void **state)
 }
 #endif
 
-static void test_port_80_omitted(void **state)
+static void test_default_port_omitted(void **state)
 {
     (void)state;
     struct abota_url u;
     url("http://h:80/x", &u);
     struct abota_http_request rq = {.url = &u, .keep_alive = true};
     expect(&rq, "GET /x HTTP/1.1\r\nHost: h\r\n" STD "\r\n");
+    url("http://h:443/x", &u);
+    expect(&rq, "GET /x HTTP/1.1\r\nHost: h:443\r\n" STD "\r\n");
+#if ABOTA_FEATURE_HTTPS
+    /* https: 443 is the default, 80 is not */
+    url("https://h:443/x", &u);
+    expect(&rq, "GET /x HTTP/1.1\r\nHost: h\r\n" STD "\r\n");
+    url("https://h:80/x", &u);
+    expect(&rq, "GET /x HTTP/1.1\r\nHost: h:80\r\n" STD "\r\n");
+#endif
 }
 
 static void test_escaping(void **state)
@@ -198,7 +207,7 @@ int main(void)
         cmocka_unit_test(test_plain_get),
         cmocka_unit_test(test_head_http10),
         cmocka_unit_test(test_range_and_conditions),
-        cmocka_unit_test(test_port_80_omitted),
+        cmocka_unit_test(test_default_port_omitted),
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_bad_args),
     };

@@ -1036,6 +1036,154 @@ static void test_redirect_unsupported(void **state)
 }
 #endif
 
+/* --- https --- */
+#if ABOTA_FEATURE_HTTPS
+/* The request sent on connection conn starts with head. */
+static void assert_sent_head(unsigned conn, const char *head)
+{
+    assert_true(t.net.sent_len[conn] >= strlen(head));
+    assert_memory_equal(t.net.sent[conn], head, strlen(head));
+}
+
+/* An https URL is opened with connect_tls, to the URL's host and port (443
+ * by default), and the request is the same as over plain TCP, with the
+ * default port left out of Host. */
+static void test_https_uses_connect_tls(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 30, ABOTA_SLOT_ANY, V_NEW);
+    size_t len = ok_image(resp, sizeof resp, img, n);
+    fakenet_enable_tls(&t.net);
+    t.cfg.url = "https://fw.example/ota/user%d.bin";
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_installed(n, V_NEW, 3);
+    assert_int_equal(t.net.connects, 1);
+    assert_true(t.net.tls[0]);
+    assert_string_equal(t.net.host[0], "fw.example");
+    assert_int_equal(t.net.port_no[0], 443);
+    assert_int_equal(t.net.connect_timeout[0], 10000);
+    assert_sent_head(0, "GET /ota/user2.bin HTTP/1.1\r\nHost: fw.example\r\n");
+
+    /* an explicit port, and plain http on the same port object: connect */
+    setup(state);
+    fakenet_enable_tls(&t.net);
+    t.cfg.url = "HTTPS://fw.example:8443/ota/user%d.bin";
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_true(t.net.tls[0]);
+    assert_int_equal(t.net.port_no[0], 8443);
+    assert_sent_head(0, "GET /ota/user2.bin HTTP/1.1\r\nHost: fw.example:8443\r\n");
+    setup(state);
+    fakenet_enable_tls(&t.net);
+    fakenet_add(&t.net, resp, len, 0);
+    assert_int_equal(run(), 0);
+    assert_false(t.net.tls[0]);
+    assert_int_equal(t.net.port_no[0], 8080);
+}
+
+/* A port without connect_tls: the run ends before any connection, any
+ * erase or any record write. */
+static void test_https_without_tls_port(void **state)
+{
+    (void)state;
+    t.cfg.url = "https://fw.example/ota/user%d.bin";
+    fakenet_add(&t.net, resp, 0, 0);
+    assert_int_equal(run(), ABOTA_ERR_NET_TLS_UNAVAILABLE);
+    assert_int_equal(t.net.connects, 0);
+    assert_int_equal(t.up.attempts, 1); /* permanent: not retried */
+    assert_int_equal(t.nev, 0);
+    assert_untouched();
+    assert_nothing_erased();
+}
+
+/* The port's verdict on the server ends the run: a certificate error at
+ * once, a handshake cut short after the retries. */
+static void test_https_handshake_errors(void **state)
+{
+    static const int fatal[] = {ABOTA_ERR_NET_TLS_UNTRUSTED, ABOTA_ERR_NET_TLS_EXPIRED,
+                                ABOTA_ERR_NET_TLS_HOSTNAME, ABOTA_ERR_NET_TLS_PIN,
+                                ABOTA_ERR_NET_TLS_HANDSHAKE, ABOTA_ERR_NET_TLS_CONFIG};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        setup(state);
+        fakenet_enable_tls(&t.net);
+        t.cfg.url = "https://fw.example/ota/user%d.bin";
+        fakenet_add_refusal(&t.net, fatal[i]);
+        fakenet_add_refusal(&t.net, fatal[i]);
+        assert_int_equal(run(), fatal[i]);
+        assert_int_equal(t.net.connects, 1);
+        assert_true(t.net.tls[0]);
+        assert_untouched();
+        assert_nothing_erased();
+    }
+    setup(state);
+    fakenet_enable_tls(&t.net);
+    t.cfg.url = "https://fw.example/ota/user%d.bin";
+    t.cfg.max_attempts = 2;
+    fakenet_add_refusal(&t.net, ABOTA_ERR_NET_TLS_CLOSED);
+    fakenet_add_refusal(&t.net, ABOTA_ERR_NET_TLS_CLOSED);
+    assert_int_equal(run(), ABOTA_ERR_NET_TLS_CLOSED);
+    assert_int_equal(t.net.connects, ABOTA_FEATURE_RETRY ? 2 : 1);
+    assert_untouched();
+    assert_nothing_erased();
+}
+
+#if ABOTA_FEATURE_REDIRECT
+/* https -> relative Location: still TLS; https -> http: refused before the
+ * second connection; http -> https: an upgrade, taken. */
+static void test_https_redirects(void **state)
+{
+    (void)state;
+    uint32_t n = testimg_build(img, sizeof img, PAYLOAD_LEN, 31, ABOTA_SLOT_ANY, V_NEW);
+    size_t l2 = ok_image(resp, sizeof resp, img, n);
+    size_t l1 = response(resp2, sizeof resp2, "302 Found", "Location: /v2/fw.bin\r\n", NULL, 0);
+    fakenet_enable_tls(&t.net);
+    t.cfg.url = "https://fw.example:8443/ota/user%d.bin";
+    fakenet_add(&t.net, resp2, l1, 0);
+    fakenet_add(&t.net, resp, l2, 0);
+    assert_int_equal(run(), 0);
+    assert_true(t.net.tls[0] && t.net.tls[1]);
+    assert_int_equal(t.net.port_no[1], 8443);
+
+    setup(state);
+    fakenet_enable_tls(&t.net);
+    t.cfg.url = "https://fw.example/ota/user%d.bin";
+    l1 = response(resp2, sizeof resp2, "301 Moved Permanently",
+                  "Location: http://fw.example/ota/user2.bin\r\n", NULL, 0);
+    fakenet_add(&t.net, resp2, l1, 0);
+    fakenet_add(&t.net, resp, l2, 0);
+    assert_int_equal(run(), ABOTA_ERR_HTTP_REDIRECT_INSECURE);
+    assert_int_equal(t.net.connects, 1);
+    assert_untouched();
+    assert_nothing_erased();
+
+    setup(state);
+    fakenet_enable_tls(&t.net);
+    l1 = response(resp2, sizeof resp2, "308 Permanent Redirect",
+                  "Location: https://cdn.example/b.bin\r\n", NULL, 0);
+    fakenet_add(&t.net, resp2, l1, 0);
+    fakenet_add(&t.net, resp, l2, 0);
+    assert_int_equal(run(), 0);
+    assert_false(t.net.tls[0]);
+    assert_true(t.net.tls[1]);
+    assert_string_equal(t.net.host[1], "cdn.example");
+    assert_int_equal(t.net.port_no[1], 443);
+}
+#endif
+#else
+/* https compiled out (config.h): the URL is refused like any other scheme,
+ * and connect_tls is never called even when the port has one. */
+static void test_https_compiled_out(void **state)
+{
+    (void)state;
+    fakenet_enable_tls(&t.net);
+    t.cfg.url = "https://fw.example/ota/user%d.bin";
+    assert_int_equal(run(), ABOTA_ERR_URL_SCHEME);
+    assert_int_equal(t.net.connects, 0);
+    assert_untouched();
+}
+#endif
+
 /* Bytes after the declared body: a warning, never written; the image is
  * still judged by verification. */
 static void test_extra_bytes_warn(void **state)
@@ -1303,6 +1451,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deadline, setup, NULL),
         cmocka_unit_test_setup_teardown(test_watchdog_caps_deadline, setup, NULL),
         cmocka_unit_test_setup_teardown(test_connect_failures, setup, NULL),
+#if ABOTA_FEATURE_HTTPS
+        cmocka_unit_test_setup_teardown(test_https_uses_connect_tls, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_https_without_tls_port, setup, NULL),
+        cmocka_unit_test_setup_teardown(test_https_handshake_errors, setup, NULL),
+#if ABOTA_FEATURE_REDIRECT
+        cmocka_unit_test_setup_teardown(test_https_redirects, setup, NULL),
+#endif
+#else
+        cmocka_unit_test_setup_teardown(test_https_compiled_out, setup, NULL),
+#endif
 #if ABOTA_FEATURE_REDIRECT
         cmocka_unit_test_setup_teardown(test_redirect_followed, setup, NULL),
         cmocka_unit_test_setup_teardown(test_redirect_loop, setup, NULL),

@@ -1,4 +1,4 @@
-/* http:// URL parsing, redirect resolution and formatting. */
+/* http:// and https:// URL parsing, redirect resolution and formatting. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +20,7 @@ static void ok(const char *s, const char *host, bool v6, unsigned port, bool exp
     if (r != 0)
         fail_msg("%s: %s", s, abota_strerror_name(r));
     assert_string_equal(u.host, host);
+    assert_int_equal(u.tls, s[4] == 's' || s[4] == 'S'); /* "https" */
     assert_int_equal(u.host_is_ipv6, v6);
     assert_int_equal(u.port, port);
     assert_int_equal(u.port_explicit, expl);
@@ -32,6 +33,14 @@ static void bad(const char *s, int err)
     if (r != err)
         fail_msg("%s: got %s, want %s", s, abota_strerror_name(r), abota_strerror_name(err));
 }
+
+/* https:// URLs: parsed with ABOTA_FEATURE_HTTPS, else the scheme is
+ * refused like any other. */
+#if ABOTA_FEATURE_HTTPS
+#define ok_tls ok
+#else
+#define ok_tls(s, ...) bad(s, ABOTA_ERR_URL_SCHEME)
+#endif
 
 /* IPv6 literals: parsed with ABOTA_FEATURE_IPV6, else every bracketed
  * host is ABOTA_ERR_URL_HOST. */
@@ -70,10 +79,36 @@ static void test_parse_ok(void **state)
     ok("http://a//b", "a", false, 80, false, "//b");
 }
 
+static void test_parse_https(void **state)
+{
+    (void)state;
+    ok_tls("https://fw.example/user1.bin", "fw.example", false, 443, false, "/user1.bin");
+    ok_tls("HTTPS://Fw.Example", "fw.example", false, 443, false, "/");
+    ok_tls("hTtPs://a:8443/x?y#z", "a", false, 8443, true, "/x?y");
+    ok_tls("https://a:443/", "a", false, 443, true, "/");
+    ok_tls("https://a:80/", "a", false, 80, true, "/");
+    ok_tls("https://127.0.0.1:4443/fw", "127.0.0.1", false, 4443, true, "/fw");
+#if ABOTA_FEATURE_IPV6
+    ok_tls("https://[::1]/fw", "::1", true, 443, false, "/fw");
+    ok_tls("https://[2001:DB8::1]:8443/", "2001:db8::1", true, 8443, true, "/");
+#endif
+    /* not https: a scheme with one more letter or a missing colon */
+    bad("httpss://a/", ABOTA_ERR_URL_SCHEME);
+    bad("https:/a/", ABOTA_ERR_URL_SCHEME);
+    bad("https//a/", ABOTA_ERR_URL_SCHEME);
+    bad("httpx://a/", ABOTA_ERR_URL_SCHEME);
+    bad("http", ABOTA_ERR_URL_SCHEME);
+    bad("https", ABOTA_ERR_URL_SCHEME);
+    if (ABOTA_FEATURE_HTTPS) {
+        bad("https://", ABOTA_ERR_URL_HOST);
+        bad("https://a:0/", ABOTA_ERR_URL_PORT);
+        bad("https://u@a/", ABOTA_ERR_URL_USERINFO);
+    }
+}
+
 static void test_parse_errors(void **state)
 {
     (void)state;
-    bad("https://a/", ABOTA_ERR_URL_SCHEME);
     bad("ftp://a/", ABOTA_ERR_URL_SCHEME);
     bad("http:/a/", ABOTA_ERR_URL_SCHEME);
     bad("a/b", ABOTA_ERR_URL_SCHEME);
@@ -202,7 +237,13 @@ static void test_resolve(void **state)
 
     struct abota_url b, r;
     assert_int_equal(abota_url_parse(base, &b), 0);
+#if ABOTA_FEATURE_HTTPS
+    /* http -> https is an upgrade: taken */
+    resolve(base, "https://h/x", "https://h/x");
+    resolve(base, "HTTPS://h:8443/x", "https://h:8443/x");
+#else
     assert_int_equal(abota_url_resolve(&b, "https://h/x", &r), ABOTA_ERR_URL_SCHEME);
+#endif
     assert_int_equal(abota_url_resolve(&b, "mailto:x@y", &r), ABOTA_ERR_URL_SCHEME);
     assert_int_equal(abota_url_resolve(&b, "http://u@h/", &r), ABOTA_ERR_URL_USERINFO);
     assert_int_equal(abota_url_resolve(&b, "//", &r), ABOTA_ERR_URL_HOST);
@@ -216,6 +257,41 @@ static void test_resolve(void **state)
     longloc[0] = '/';
     assert_int_equal(abota_url_resolve(&b, longloc, &r), 0);
 }
+
+#if ABOTA_FEATURE_HTTPS
+/* From an https base every relative form keeps https, and an absolute
+ * http:// Location is a downgrade: refused, out untouched. */
+static void test_resolve_https(void **state)
+{
+    (void)state;
+    const char *base = "https://h:8443/a/b/c.bin";
+    resolve(base, "d.bin", "https://h:8443/a/b/d.bin");
+    resolve(base, "/x", "https://h:8443/x");
+    resolve(base, "?q", "https://h:8443/a/b/c.bin?q");
+    resolve(base, "//cdn.example/fw.bin", "https://cdn.example/fw.bin");
+    resolve(base, "//cdn.example:444/fw.bin", "https://cdn.example:444/fw.bin");
+    resolve(base, "https://other/y", "https://other/y");
+    resolve("https://h/", "x", "https://h/x");
+#if ABOTA_FEATURE_IPV6
+    resolve("https://[::1]/", "y", "https://[::1]/y");
+#endif
+
+    struct abota_url b, r;
+    assert_int_equal(abota_url_parse(base, &b), 0);
+    static const char *const down[] = {"http://h:8443/a/b/c.bin", "HTTP://other/x",
+                                       "http://other:443/x"};
+    for (size_t i = 0; i < sizeof down / sizeof down[0]; i++) {
+        memset(&r, 0x5A, sizeof r);
+        assert_int_equal(abota_url_resolve(&b, down[i], &r), ABOTA_ERR_HTTP_REDIRECT_INSECURE);
+        assert_int_equal(((unsigned char *)&r)[0], 0x5A);
+        struct abota_url same = b;
+        assert_int_equal(abota_url_resolve(&same, down[i], &same),
+                         ABOTA_ERR_HTTP_REDIRECT_INSECURE);
+        assert_memory_equal(&same, &b, sizeof b);
+    }
+    assert_int_equal(abota_url_resolve(&b, "ftp://h/x", &r), ABOTA_ERR_URL_SCHEME);
+}
+#endif
 #endif
 
 static void test_format(void **state)
@@ -240,6 +316,20 @@ static void test_format(void **state)
     assert_int_equal(abota_url_parse("http://h:80", &u), 0);
     assert_int_equal(abota_url_format(&u, buf, sizeof buf), 9);
     assert_string_equal(buf, "http://h/");
+    assert_int_equal(abota_url_parse("http://h:443", &u), 0);
+    assert_int_equal(abota_url_format(&u, buf, sizeof buf), 13);
+    assert_string_equal(buf, "http://h:443/");
+#if ABOTA_FEATURE_HTTPS
+    /* the default port is the scheme's */
+    assert_int_equal(abota_url_parse("https://h:443", &u), 0);
+    assert_int_equal(abota_url_format(&u, buf, sizeof buf), 10);
+    assert_string_equal(buf, "https://h/");
+    assert_int_equal(abota_url_parse("https://h:80/x", &u), 0);
+    assert_int_equal(abota_url_format(&u, buf, sizeof buf), 14);
+    assert_string_equal(buf, "https://h:80/x");
+    for (size_t size = 0; size <= 14; size++)
+        assert_int_equal(abota_url_format(&u, buf, size), ABOTA_ERR_NOSPACE);
+#endif
 }
 
 int main(void)
@@ -247,9 +337,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_ok),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_parse_https),
         cmocka_unit_test(test_lengths),
 #if ABOTA_FEATURE_REDIRECT
         cmocka_unit_test(test_resolve),
+#if ABOTA_FEATURE_HTTPS
+        cmocka_unit_test(test_resolve_https),
+#endif
 #endif
         cmocka_unit_test(test_format),
     };

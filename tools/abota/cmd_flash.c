@@ -39,7 +39,8 @@ static void flash_usage(FILE *out)
 }
 
 /* Writes the verified image buf into slot 1 and points a confirmed boot
- * record at it. Returns 0 or an abota error. */
+ * record at it, its security version the device's floor. Returns 0 or an
+ * abota error. */
 static int install(const struct abota_flash *f, const struct abota_layout *l,
                    const uint8_t *buf, size_t len, const struct abota_image_info *info)
 {
@@ -68,6 +69,10 @@ static int install(const struct abota_flash *f, const struct abota_layout *l,
     rec.slot[0].length = (uint32_t)len;
     rec.slot[0].crc32 = abota_slot_crc32(&w);
     rec.slot[0].version = info->footer.version;
+    /* A factory image is confirmed: its security version is the floor, as
+     * abota_boot_confirm would make it. */
+    rec.slot[0].security = info->footer.security_version;
+    rec.security_floor = info->footer.security_version;
     return abota_bootrec_write(f, l, &rec);
 }
 

@@ -20,6 +20,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: abota serve DIR [--bind ADDR] [--port PORT] [--timeout SECONDS]\n"
+            "                       [--tls CERT.pem KEY.pem]\n"
             "\n"
             "Serves the files under DIR over HTTP/1.1 and 1.0 (GET, HEAD, single byte\n"
             "ranges, ETag/Last-Modified validators, keep-alive) for devices to download.\n"
@@ -30,6 +31,13 @@ static void usage(FILE *out)
             "  --bind ADDR       address to listen on (default 0.0.0.0, all interfaces)\n"
             "  --port PORT       TCP port (default 3344; 0 picks a free one)\n"
             "  --timeout SECONDS close clients idle this long (default 60)\n"
+            "  --tls CERT KEY    HTTPS instead of HTTP, for development: TLS 1.2 with the\n"
+            "                    certificate in CERT (PEM; the chain may follow it) and its\n"
+            "                    private key in KEY (mbedTLS). Handshakes run in the same\n"
+            "                    non-blocking loop as everything else. File bodies are\n"
+            "                    encrypted through a 16 KiB buffer instead of sendfile, and\n"
+            "                    each client holds about 50 KiB of TLS state: for production\n"
+            "                    use nginx (docs/TLS.md)\n"
             "\n"
             "One access log line per request goes to stdout. SIGINT/SIGTERM stop it.\n");
 }
@@ -114,6 +122,7 @@ static int listen_on(const char *host, unsigned port, char *url, size_t url_cap)
 int cmd_serve(int argc, char **argv)
 {
     const char *dir = NULL, *bind_addr = "0.0.0.0";
+    const char *tls_cert = NULL, *tls_key = NULL;
     unsigned port = 3344, idle_s = 60;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -126,7 +135,14 @@ int cmd_serve(int argc, char **argv)
             fprintf(stderr, "abota serve: %s needs a value\n", a);
             return 2;
         }
-        if (!strcmp(a, "--bind")) {
+        if (!strcmp(a, "--tls")) {
+            if (i + 2 >= argc) {
+                fprintf(stderr, "abota serve: --tls needs CERT.pem and KEY.pem\n");
+                return 2;
+            }
+            tls_cert = argv[++i];
+            tls_key = argv[++i];
+        } else if (!strcmp(a, "--bind")) {
             bind_addr = argv[++i];
         } else if (!strcmp(a, "--port")) {
             if (!parse_uint(argv[++i], 65535, &port)) {
@@ -160,18 +176,30 @@ int cmd_serve(int argc, char **argv)
         free(real);
         return 1;
     }
-    raise_nofile();
-    char url[96];
-    int lfd = listen_on(bind_addr, port, url, sizeof(url));
-    if (lfd < 0) {
+    struct serve_tls *tls = NULL;
+    if (tls_cert && serve_tls_init(&tls, tls_cert, tls_key) < 0) {
         close(root_fd);
         free(real);
         return 1;
     }
-    struct serve_opts o = {bind_addr, port, idle_s, root_fd, real};
+    raise_nofile();
+    char url[96];
+    int lfd = listen_on(bind_addr, port, url, sizeof(url));
+    if (lfd < 0) {
+        serve_tls_free(tls);
+        close(root_fd);
+        free(real);
+        return 1;
+    }
+    struct serve_opts o = {bind_addr, port, idle_s, root_fd, real, tls};
+    if (tls) { /* "https://...": the URL as devices write it */
+        memmove(url + 5, url + 4, strlen(url + 4) + 1);
+        url[4] = 's';
+    }
     printf("abota serve: serving %s on %s (abota %s)\n", real, url, ABOTA_VERSION_STRING);
     fflush(stdout);
     int rc = serve_loop_run(lfd, &o);
+    serve_tls_free(tls);
     close(lfd);
     close(root_fd);
     free(real);

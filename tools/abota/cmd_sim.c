@@ -5,6 +5,7 @@
  * Linux process, and its exit decides what comes next (sim_abi.h). The loop
  * is bounded by --max-boots so a device that keeps crashing ends the
  * simulation instead of spinning. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "abota/image.h"
 #include "abota/port_posix.h"
 #include "cli.h"
+#include "keys.h"
 #include "sim.h"
 #include "sim_flash.h"
 
@@ -22,7 +24,9 @@ static void sim_usage(FILE *out)
 {
     fprintf(out,
             "usage: abota sim --flash FLASH.img --url URL [--layout NAME] [--ssid NAME]\n"
-            "                 [--max-boots N] [--watchdog SEC] [--loader full|crc32]\n"
+            "                 [--max-boots N] [--watchdog SEC] [--loader full|crc32|signed]\n"
+            "                 [--key PUB.pem] [--ca CA.pem] [--pin SHA256HEX]\n"
+            "                 [--tls-max-fragment N]\n"
             "  Boots the simulated device from FLASH.img (made by abota flash): the\n"
             "  bootloader picks a slot, the slot's firmware runs, and runs again after\n"
             "  each reboot it asks for or each crash. Ends when the firmware goes idle:\n"
@@ -30,6 +34,10 @@ static void sim_usage(FILE *out)
             "  --url URL        update URL for the firmware (\"%%d\": the target slot)\n"
             "  --layout NAME    flash layout (default esp8266-2m)\n"
             "  --ssid NAME      access point the firmware joins (default: its own)\n"
+            "  --key PUB.pem    the firmware's built-in signing key (public, or the\n"
+            "                   private key's public half): it installs only images\n"
+            "                   abota pack --key signed with it; without, it checks\n"
+            "                   no signature and says so at every start\n"
             "  --max-boots N    give up after N boots (default 10)\n"
             "  --watchdog SEC   a firmware running longer is reset (default 60)\n"
             "  --loader full    the bootloader runs the core's boot choice\n"
@@ -40,7 +48,20 @@ static void sim_usage(FILE *out)
             "                   (src/loader/esp8266/choose.c: the same policy, a slot\n"
             "                   verified only by its boot record's CRC-32 and length and\n"
             "                   the Espressif header magic), so the firmware must be\n"
-            "                   packed with abota pack --wrap-e9\n");
+            "                   packed with abota pack --wrap-e9\n"
+            "  --loader signed  secure boot: the core's choice, where a slot boots only\n"
+            "                   when its image is signed with --key\n"
+            "                   (abota_boot_choose_signed)\n"
+            "  --ca CA.pem      https:// URLs: trust servers whose certificate chain\n"
+            "                   leads to a CA certificate in this PEM file (and names\n"
+            "                   the URL's host, and is valid now)\n"
+            "  --pin SHA256HEX  https:// URLs: trust the server whose public key has this\n"
+            "                   SHA-256 (64 hex digits: openssl x509 -pubkey -noout -in\n"
+            "                   CERT | openssl pkey -pubin -outform DER | sha256sum);\n"
+            "                   with --ca too, both must hold. Without --ca or --pin the\n"
+            "                   firmware refuses https:// (it never skips verification)\n"
+            "  --tls-max-fragment N  ask the server for TLS records of at most N bytes\n"
+            "                   (512, 1024, 2048 or 4096; docs/TLS.md)\n");
 }
 
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -50,6 +71,24 @@ static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
     if (*s < '0' || *s > '9' || *end || v < lo || v > hi)
         return -1;
     *out = (unsigned)v;
+    return 0;
+}
+
+/* The public half of the key in path, and in hex as the firmware takes it
+ * (ABOTA_SIM_ENV_SIGN_KEY). */
+static int read_key(const char *path, uint8_t xy[KEYS_XY_SIZE], char hex[2 * KEYS_XY_SIZE + 1])
+{
+    struct cli_key *k;
+    if (keys_load("abota sim", path, &k) < 0)
+        return -1;
+    int rc = keys_public_xy(k, xy);
+    keys_free(k);
+    if (rc < 0) {
+        fprintf(stderr, "abota sim: %s: cannot read its public key\n", path);
+        return -1;
+    }
+    for (unsigned i = 0; i < KEYS_XY_SIZE; i++)
+        snprintf(hex + 2 * i, 3, "%02x", xy[i]);
     return 0;
 }
 
@@ -66,7 +105,7 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
     }
     struct abota_boot_decision d;
     int exe_fd = -1;
-    rc = sim_boot(sim_flash_port(&sf), l, base->loader, &d, &exe_fd);
+    rc = sim_boot(sim_flash_port(&sf), l, base->loader, base->sign_key, &d, &exe_fd);
     int rc_close = sim_flash_close(&sf);
     if (rc >= 0 && rc_close < 0)
         rc = rc_close;
@@ -81,6 +120,11 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
             fprintf(stderr, "abota sim: boot %u: bootloader: %s: neither user1 nor user2 holds "
                             "an 0xE9 or 0xEA image matching its boot record (--loader crc32 "
                             "boots only images packed with --wrap-e9)\n", n, abota_strerror(rc));
+        else if (rc == ABOTA_ERR_BOOT_NOTHING && base->loader == SIM_LOADER_SIGNED)
+            fprintf(stderr, "abota sim: boot %u: bootloader: %s: neither user1 nor user2 holds "
+                            "an image that verifies and is signed with --key (the first "
+                            "candidate: %s)\n", n, abota_strerror(rc),
+                    abota_strerror(d.active_err));
         else if (rc == ABOTA_ERR_BOOT_NOTHING)
             fprintf(stderr, "abota sim: boot %u: bootloader: %s: neither user1 nor user2 holds "
                             "an image that verifies\n", n, abota_strerror(rc));
@@ -132,7 +176,9 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
     return -1;
 }
 
-int cmd_sim(int argc, char **argv)
+/* The command; *ca_path is what --ca's realpath() allocated, for the
+ * caller to free whichever way this returns. */
+static int sim_command(int argc, char **argv, char **ca_path)
 {
     static const struct option opts[] = {
         {"flash", required_argument, NULL, 'f'},
@@ -142,11 +188,17 @@ int cmd_sim(int argc, char **argv)
         {"max-boots", required_argument, NULL, 'm'},
         {"watchdog", required_argument, NULL, 'w'},
         {"loader", required_argument, NULL, 'L'},
+        {"ca", required_argument, NULL, 'C'},
+        {"pin", required_argument, NULL, 'P'},
+        {"tls-max-fragment", required_argument, NULL, 'F'},
+        {"key", required_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct sim_context ctx = {.layout_name = "esp8266-2m", .watchdog_s = 60};
     unsigned max_boots = 10;
+    static char key_hex[2 * KEYS_XY_SIZE + 1];
+    static uint8_t key_xy[KEYS_XY_SIZE];
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:u:l:s:m:w:h", opts, NULL)) != -1) {
@@ -172,10 +224,46 @@ int cmd_sim(int argc, char **argv)
                 ctx.loader = SIM_LOADER_FULL;
             else if (strcmp(optarg, "crc32") == 0)
                 ctx.loader = SIM_LOADER_CRC32;
+            else if (strcmp(optarg, "signed") == 0)
+                ctx.loader = SIM_LOADER_SIGNED;
             else {
-                fprintf(stderr, "abota sim: --loader wants full or crc32, not '%s'\n", optarg);
+                fprintf(stderr, "abota sim: --loader wants full, crc32 or signed, not '%s'\n",
+                        optarg);
                 return 2;
             }
+            break;
+        case 'C':
+            free(*ca_path);
+            *ca_path = realpath(optarg, NULL); /* the firmware may run elsewhere */
+            if (!*ca_path) {
+                fprintf(stderr, "abota sim: --ca %s: %s\n", optarg, strerror(errno));
+                return 2;
+            }
+            ctx.tls_ca = *ca_path;
+            break;
+        case 'P': {
+            uint8_t pin[32];
+            if (abota_posix_tls_parse_pin(optarg, pin) < 0) {
+                fprintf(stderr, "abota sim: --pin wants the SHA-256 of the server's public key, "
+                                "64 hex digits, not '%s'\n", optarg);
+                return 2;
+            }
+            ctx.tls_pin = optarg;
+            break;
+        }
+        case 'F':
+            if (strcmp(optarg, "512") && strcmp(optarg, "1024") && strcmp(optarg, "2048") &&
+                strcmp(optarg, "4096")) {
+                fprintf(stderr, "abota sim: --tls-max-fragment wants 512, 1024, 2048 or 4096\n");
+                return 2;
+            }
+            ctx.tls_max_fragment = optarg;
+            break;
+        case 'k':
+            if (read_key(optarg, key_xy, key_hex) < 0)
+                return 2;
+            ctx.sign_key_hex = key_hex;
+            ctx.sign_key = key_xy;
             break;
         case 'h': sim_usage(stdout); return 0;
         default: sim_usage(stderr); return 2;
@@ -191,8 +279,14 @@ int cmd_sim(int argc, char **argv)
                 ctx.layout_name);
         return 2;
     }
+    if (ctx.loader == SIM_LOADER_SIGNED && !ctx.sign_key) {
+        fprintf(stderr, "abota sim: --loader signed needs --key\n");
+        return 2;
+    }
     if (ctx.loader == SIM_LOADER_CRC32)
         printf("bootloader: the ESP8266 loader's choice (CRC-32 against the boot record)\n");
+    if (ctx.loader == SIM_LOADER_SIGNED)
+        printf("bootloader: secure boot (only images signed with --key)\n");
     for (unsigned n = 1; n <= max_boots; n++) {
         uint32_t version = 0;
         int slot = 0;
@@ -210,4 +304,12 @@ int cmd_sim(int argc, char **argv)
     fprintf(stderr, "abota sim: gave up after %u boots without the device going idle "
                     "(--max-boots)\n", max_boots);
     return 1;
+}
+
+int cmd_sim(int argc, char **argv)
+{
+    char *ca_path = NULL;
+    int rc = sim_command(argc, argv, &ca_path);
+    free(ca_path);
+    return rc;
 }

@@ -4,6 +4,7 @@
  * serve_loop.c  the epoll loop: connections, reads, writes, timeouts, signals
  * serve_http.c  request head parsing, Range and conditional headers, dates
  * serve_files.c request path decoding and checking, opening files under DIR
+ * serve_tls.c   --tls: mbedTLS on the loop's non-blocking sockets
  *
  * Everything here is private to the CLI. */
 #ifndef ABOTA_SERVE_H
@@ -23,12 +24,15 @@
  * so framing always fails before the buffer is full. */
 #define SERVE_IN_MAX (2 * SERVE_LINE_MAX + SERVE_HEADERS_MAX + 8192u)
 
+struct serve_tls;
+
 struct serve_opts {
     const char *bind;     /* address or host name to listen on */
     unsigned port;        /* 0: the kernel picks one */
     unsigned idle_s;      /* close clients idle this long */
     int root_fd;          /* O_PATH|O_DIRECTORY descriptor of DIR */
     const char *root;     /* DIR's real path, for the log */
+    struct serve_tls *tls; /* --tls: every client speaks TLS; NULL: plain HTTP */
 };
 
 /* A span inside the request buffer (not NUL-terminated). */
@@ -136,6 +140,37 @@ void serve_resp_file(const struct serve_req *r, const struct serve_file *f, time
 /* An error answer; r may be NULL when the request could not be parsed. */
 void serve_resp_error(int status, const struct serve_req *r, bool keep_alive, time_t now,
                       char *out, struct serve_resp *resp);
+
+/* --- serve_tls.c --- */
+
+/* What a TLS call returns besides a count (> 0) and 0 (the client closed). */
+#define SERVE_TLS_WANT_READ (-1L)  /* call again once the socket is readable */
+#define SERVE_TLS_WANT_WRITE (-2L) /* call again once it is writable */
+#define SERVE_TLS_FAILED (-3L)     /* the connection is lost */
+
+struct serve_tls_conn;
+
+/* The server's certificate (PEM, the chain after it) and key. 0, or -1
+ * with the reason on stderr. */
+int serve_tls_init(struct serve_tls **out, const char *cert, const char *key);
+void serve_tls_free(struct serve_tls *t);
+
+/* A TLS session on the accepted non-blocking socket fd (which stays the
+ * caller's); NULL when out of memory. */
+struct serve_tls_conn *serve_tls_accept(struct serve_tls *t, int fd);
+void serve_tls_conn_free(struct serve_tls_conn *c);
+
+/* The handshake's next step: > 0 done, or a SERVE_TLS_* value. */
+long serve_tls_handshake(struct serve_tls_conn *c);
+/* Like recv and send; a write that wants to wait must be repeated with the
+ * same buffer and length. */
+long serve_tls_read(struct serve_tls_conn *c, void *buf, size_t len);
+long serve_tls_write(struct serve_tls_conn *c, const void *buf, size_t len);
+/* Decrypted bytes mbedTLS holds that no read took yet (epoll cannot see
+ * them). */
+size_t serve_tls_pending(const struct serve_tls_conn *c);
+/* Sends close_notify if the socket takes it now. */
+void serve_tls_close_notify(struct serve_tls_conn *c);
 
 /* --- serve_loop.c --- */
 

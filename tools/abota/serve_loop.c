@@ -1,8 +1,10 @@
 /* abota serve: the event loop.
  *
  * One thread, one level-triggered epoll set: the listening socket, a
- * signalfd for SIGINT/SIGTERM and every client. A client is in one of three
+ * signalfd for SIGINT/SIGTERM and every client. A client is in one of four
  * states:
+ *   HANDSHAKE  with --tls, until the TLS handshake is done; EPOLLIN or
+ *           EPOLLOUT as mbedTLS asks, so a slow client never stalls the others
  *   READ    waiting for (the rest of) a request head; EPOLLIN
  *   WRITE   sending a response head, then file bytes with sendfile; EPOLLOUT
  *           while the socket is full. Nothing is read meanwhile, so
@@ -12,7 +14,12 @@
  *           moment, so that closing does not turn into a reset that could
  *           destroy the response before the client read it.
  * Every client has a deadline from its last progress; a sweep once a second
- * closes the late ones. Idle keep-alive clients own no input buffer. */
+ * closes the late ones. Idle keep-alive clients own no input buffer.
+ *
+ * With --tls the bytes go through mbedTLS (serve_tls.c): file bodies are
+ * read into a buffer and written as records instead of sendfile, and
+ * requests mbedTLS decrypted ahead (which epoll cannot see) are read before
+ * the client is left waiting. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -36,8 +43,9 @@
 #define LINGER_BYTES (1u << 20)
 #define ACCEPTS_PER_TURN 256
 #define LOG_REQ_MAX 256
+#define TLS_FILE_BUF 16384u /* file bytes per TLS write: one full record */
 
-enum cstate { C_READ, C_WRITE, C_LINGER };
+enum cstate { C_HANDSHAKE, C_READ, C_WRITE, C_LINGER };
 
 struct conn {
     int fd;
@@ -61,6 +69,10 @@ struct conn {
     uint64_t file_left;
     uint64_t body_sent;
     char req_log[LOG_REQ_MAX + 8];
+    /* --tls: the session, and file bytes read for it but not yet written */
+    struct serve_tls_conn *tls;
+    char *tls_out;
+    size_t tls_out_len, tls_out_off;
     char out[SERVE_HEAD_MAX];
 };
 
@@ -130,6 +142,8 @@ static void conn_close(struct loop *l, struct conn *c)
         log_request(c); /* cut short: the log shows how much went out */
     if (c->file_fd >= 0)
         close(c->file_fd);
+    serve_tls_conn_free(c->tls);
+    free(c->tls_out);
     close(c->fd);
     free(c->in);
     if (c->prev)
@@ -149,6 +163,8 @@ static bool begin_linger(struct loop *l, struct conn *c)
     free(c->in);
     c->in = NULL;
     c->in_len = c->in_cap = 0;
+    if (c->tls && !c->peer_eof)
+        serve_tls_close_notify(c->tls);
     if (c->peer_eof || shutdown(c->fd, SHUT_WR)) {
         conn_close(l, c);
         return false;
@@ -226,13 +242,60 @@ static void answer(struct loop *l, struct conn *c, size_t head_len)
     start_response(c, head_len);
 }
 
+/* recv(2) and send(2) for plain and TLS clients alike: a count, 0 at the
+ * end (recv), or -1 with errno (EAGAIN: wait for the socket). */
+static ssize_t conn_recv(struct conn *c, void *buf, size_t len)
+{
+    if (!c->tls)
+        return recv(c->fd, buf, len, 0);
+    long r = serve_tls_read(c->tls, buf, len);
+    if (r >= 0)
+        return r;
+    errno = r == SERVE_TLS_FAILED ? ECONNRESET : EAGAIN;
+    return -1;
+}
+
+static ssize_t conn_send(struct conn *c, const void *buf, size_t len, bool more)
+{
+    if (!c->tls)
+        return send(c->fd, buf, len, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+    long r = serve_tls_write(c->tls, buf, len);
+    if (r > 0)
+        return r;
+    errno = r == SERVE_TLS_FAILED ? EPIPE : EAGAIN;
+    return -1;
+}
+
+/* sendfile for a TLS client: file bytes through a buffer, at most chunk
+ * of them; a write that must wait is repeated with the same bytes. Like
+ * sendfile: a count, 0 when the file ended early, -1 with errno. */
+static ssize_t tls_sendfile(struct conn *c, size_t chunk)
+{
+    if (c->tls_out_off == c->tls_out_len) {
+        if (!c->tls_out && !(c->tls_out = malloc(TLS_FILE_BUF)))
+            return -1;
+        ssize_t n = pread(c->file_fd, c->tls_out, chunk < TLS_FILE_BUF ? chunk : TLS_FILE_BUF,
+                          c->file_pos);
+        if (n <= 0)
+            return n;
+        c->tls_out_len = (size_t)n;
+        c->tls_out_off = 0;
+    }
+    ssize_t w = conn_send(c, c->tls_out + c->tls_out_off, c->tls_out_len - c->tls_out_off, true);
+    if (w > 0) {
+        c->tls_out_off += (size_t)w;
+        c->file_pos += w;
+    }
+    return w;
+}
+
 /* Sends what the socket takes. Returns 1 when the response is complete,
  * 0 when waiting for EPOLLOUT, -1 when the client is gone (closed). */
 static int write_some(struct loop *l, struct conn *c)
 {
     while (c->out_off < c->resp.out_len) {
-        ssize_t n = send(c->fd, c->out + c->out_off, c->resp.out_len - c->out_off,
-                         MSG_NOSIGNAL | (c->file_left ? MSG_MORE : 0));
+        ssize_t n = conn_send(c, c->out + c->out_off, c->resp.out_len - c->out_off,
+                              c->file_left != 0);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -252,7 +315,7 @@ static int write_some(struct loop *l, struct conn *c)
     }
     if (c->file_left) {
         size_t chunk = c->file_left < SENDFILE_CHUNK ? (size_t)c->file_left : SENDFILE_CHUNK;
-        ssize_t n = sendfile(c->fd, c->file_fd, &c->file_pos, chunk);
+        ssize_t n = c->tls ? tls_sendfile(c, chunk) : sendfile(c->fd, c->file_fd, &c->file_pos, chunk);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
             set_events(l, c, EPOLLOUT);
             return 0;
@@ -298,11 +361,17 @@ static bool finish_response(struct loop *l, struct conn *c)
 
 /* Answers every complete request in the buffer, in order, as far as the
  * socket takes them. */
+static void on_readable(struct loop *l, struct conn *c);
+
 static void process(struct loop *l, struct conn *c)
 {
     while (c->st == C_READ) {
         long r = c->in_len ? serve_http_frame(c->in, c->in_len, &c->scan) : 0;
         if (r == 0) {
+            if (c->tls && !c->peer_eof && serve_tls_pending(c->tls)) {
+                on_readable(l, c); /* bytes epoll will not announce */
+                return;
+            }
             if (c->peer_eof) {
                 conn_close(l, c);
                 return;
@@ -354,7 +423,7 @@ static void on_readable(struct loop *l, struct conn *c)
         c->in = p;
         c->in_cap = cap;
     }
-    ssize_t n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
+    ssize_t n = conn_recv(c, c->in + c->in_len, c->in_cap - c->in_len);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
             return;
@@ -368,6 +437,27 @@ static void on_readable(struct loop *l, struct conn *c)
     c->in_len += (size_t)n;
     c->active_ms = l->now_ms;
     process(l, c);
+}
+
+/* The next step of a TLS handshake; once done the client is read like any
+ * other (mbedTLS may hold its request already). */
+static void on_handshake(struct loop *l, struct conn *c)
+{
+    long r = serve_tls_handshake(c->tls);
+    if (r == SERVE_TLS_WANT_READ || r == SERVE_TLS_WANT_WRITE) {
+        set_events(l, c, r == SERVE_TLS_WANT_READ ? EPOLLIN : EPOLLOUT);
+        return;
+    }
+    if (r < 0) {
+        printf("%s TLS handshake failed\n", c->addr);
+        fflush(stdout);
+        conn_close(l, c);
+        return;
+    }
+    c->st = C_READ;
+    c->active_ms = l->now_ms;
+    set_events(l, c, EPOLLIN);
+    on_readable(l, c);
 }
 
 static void on_writable(struct loop *l, struct conn *c)
@@ -413,6 +503,16 @@ static void on_accept(struct loop *l)
         c->fd = fd;
         c->file_fd = -1;
         c->active_ms = l->now_ms;
+        c->st = C_READ;
+        if (l->o->tls) {
+            c->st = C_HANDSHAKE;
+            if (!(c->tls = serve_tls_accept(l->o->tls, fd))) {
+                close(fd);
+                free(c);
+                pause_accept(l, true);
+                return;
+            }
+        }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
         if (ss.ss_family == AF_INET6) {
@@ -426,6 +526,7 @@ static void on_accept(struct loop *l)
         }
         struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
         if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &e)) {
+            serve_tls_conn_free(c->tls);
             close(fd);
             free(c);
             continue;
@@ -505,7 +606,9 @@ int serve_loop_run(int listen_fd, const struct serve_opts *o)
                 /* A client closed earlier in this batch cannot appear again:
                  * each fd is reported once per epoll_wait. */
                 uint32_t ev = evs[i].events;
-                if (ev & EPOLLOUT)
+                if (c->st == C_HANDSHAKE)
+                    on_handshake(&l, c);
+                else if (ev & EPOLLOUT)
                     on_writable(&l, c);
                 else if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR))
                     on_readable(&l, c);

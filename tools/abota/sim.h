@@ -25,6 +25,7 @@ enum sim_outcome {
 enum sim_loader {
     SIM_LOADER_FULL = 0, /* the core's abota_boot_choose + abota_boot_apply */
     SIM_LOADER_CRC32,    /* the ESP8266 loader's abota_loader_choose (choose.c) */
+    SIM_LOADER_SIGNED,   /* secure boot: abota_boot_choose_signed with the --key */
 };
 
 /* One boot: the boot choice on f, the record update it implies, and an
@@ -35,7 +36,7 @@ enum sim_loader {
  * ABOTA_ERR_UNSUPPORTED when the slot holds an image the simulator cannot
  * run). */
 int sim_boot(const struct abota_flash *f, const struct abota_layout *l, enum sim_loader loader,
-             struct abota_boot_decision *d, int *exe_fd);
+             const uint8_t *key, struct abota_boot_decision *d, int *exe_fd);
 
 /* The ESP8266 loader's choice (sim_loader.c) as a decision: slot, reason,
  * the record as the loader wrote it, the footer its record entry points at
@@ -53,9 +54,15 @@ struct sim_context {
     const char *layout_name;
     const char *url;
     const char *ssid;
+    const char *sign_key_hex; /* ABOTA_SIM_ENV_SIGN_KEY; NULL: none */
+    const uint8_t *sign_key;  /* the same, X || Y (SIM_LOADER_SIGNED checks with it) */
     int slot;
     unsigned watchdog_s; /* also told to the firmware (ABOTA_SIM_ENV_WATCHDOG_MS) */
     enum sim_loader loader;
+    /* TLS for https:// URLs, told to the firmware (sim_abi.h); NULL: unset */
+    const char *tls_ca;           /* absolute path */
+    const char *tls_pin;          /* 64 hex digits */
+    const char *tls_max_fragment; /* "512".."4096" */
 };
 
 /* Starts the executable in exe_fd with the context in its environment and

@@ -24,10 +24,25 @@
 #define ABOTA_SIM_ENV_SLOT "ABOTA_SIM_SLOT"     /* "1" or "2": the running slot */
 #define ABOTA_SIM_ENV_URL "ABOTA_SIM_URL"       /* update URL, "%d" = target slot */
 #define ABOTA_SIM_ENV_SSID "ABOTA_SIM_SSID"     /* the access point to join */
+/* The public key built into the firmware (abota sim --key): 128 hex digits,
+ * X || Y of the ECDSA P-256 point; unset: the firmware has none and checks
+ * no signature. On a real device the key is compiled in (abota pubkey --c);
+ * here every version of the demo firmware is one executable, so the
+ * simulator hands every version the same key. */
+#define ABOTA_SIM_ENV_SIGN_KEY "ABOTA_SIM_SIGN_KEY"
 /* The watchdog the firmware runs under, in milliseconds (--watchdog): it is
  * never fed, so the firmware declares it to the update engine
  * (cfg.watchdog_ms), whose deadline then ends well inside it. */
 #define ABOTA_SIM_ENV_WATCHDOG_MS "ABOTA_SIM_WATCHDOG_MS"
+
+/* How the firmware verifies an https:// server (abota sim --ca, --pin,
+ * --tls-max-fragment; docs/TLS.md): the path of a PEM file of trusted CA
+ * certificates, the SHA-256 of the server's public key (64 hex digits),
+ * the TLS max_fragment_length to ask for (512, 1024, 2048 or 4096). Unset:
+ * none; with neither a CA nor a pin an https:// update is refused. */
+#define ABOTA_SIM_ENV_TLS_CA "ABOTA_SIM_TLS_CA"
+#define ABOTA_SIM_ENV_TLS_PIN "ABOTA_SIM_TLS_PIN"
+#define ABOTA_SIM_ENV_TLS_MAX_FRAGMENT "ABOTA_SIM_TLS_MAX_FRAGMENT"
 
 /* Optional update timeouts in milliseconds, for tests that need a device
  * that gives up quickly; unset or 0: the engine's defaults (update.h). The

@@ -86,11 +86,12 @@ static int firmware_span(const struct abota_flash *f, const struct abota_region 
     return 0;
 }
 
-/* The core's choice and the record write it implies. */
+/* The core's choice (with key: secure boot) and the record write it
+ * implies. */
 static int choose_full(const struct abota_flash *f, const struct abota_layout *l,
-                       struct abota_boot_decision *d)
+                       const uint8_t *key, struct abota_boot_decision *d)
 {
-    int rc = abota_boot_choose(f, l, d);
+    int rc = key ? abota_boot_choose_signed(f, l, key, d) : abota_boot_choose(f, l, d);
     if (rc < 0)
         return rc;
     /* A record that cannot be written does not stop this boot: the same
@@ -102,10 +103,12 @@ static int choose_full(const struct abota_flash *f, const struct abota_layout *l
 }
 
 int sim_boot(const struct abota_flash *f, const struct abota_layout *l, enum sim_loader loader,
-             struct abota_boot_decision *d, int *exe_fd)
+             const uint8_t *key, struct abota_boot_decision *d, int *exe_fd)
 {
     *exe_fd = -1;
-    int rc = loader == SIM_LOADER_CRC32 ? sim_loader_crc32(f, l, d) : choose_full(f, l, d);
+    int rc = loader == SIM_LOADER_CRC32
+                 ? sim_loader_crc32(f, l, d)
+                 : choose_full(f, l, loader == SIM_LOADER_SIGNED ? key : NULL, d);
     if (rc < 0)
         return rc;
     const struct abota_region *r = abota_layout_slot(l, d->slot);

@@ -32,7 +32,12 @@ static void child(int exe_fd, const struct sim_context *ctx, pid_t parent)
         setenv(ABOTA_SIM_ENV_WATCHDOG_MS, watchdog, 1) ||
         setenv(ABOTA_SIM_ENV_LAYOUT, ctx->layout_name, 1) ||
         (ctx->url && setenv(ABOTA_SIM_ENV_URL, ctx->url, 1)) ||
-        (ctx->ssid && setenv(ABOTA_SIM_ENV_SSID, ctx->ssid, 1)))
+        (ctx->ssid && setenv(ABOTA_SIM_ENV_SSID, ctx->ssid, 1)) ||
+        (ctx->tls_ca && setenv(ABOTA_SIM_ENV_TLS_CA, ctx->tls_ca, 1)) ||
+        (ctx->tls_pin && setenv(ABOTA_SIM_ENV_TLS_PIN, ctx->tls_pin, 1)) ||
+        (ctx->tls_max_fragment &&
+         setenv(ABOTA_SIM_ENV_TLS_MAX_FRAGMENT, ctx->tls_max_fragment, 1)) ||
+        (ctx->sign_key_hex && setenv(ABOTA_SIM_ENV_SIGN_KEY, ctx->sign_key_hex, 1)))
         _exit(SIM_EXIT_EXEC_FAILED);
     char arg0[8];
     snprintf(arg0, sizeof arg0, "user%d", ctx->slot);

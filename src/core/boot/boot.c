@@ -20,13 +20,22 @@
 
 #include "abota/error.h"
 #include "abota/slot.h"
+#include "boot_priv.h"
+
+/* What a slot must also pass to boot, beyond its verification: nothing,
+ * or the caller's (boot_signed.c). */
+struct boot_accept {
+    boot_accept_fn fn; /* NULL: every verified image */
+    const void *arg;
+};
 
 /* Verifies slot against its record entry (strict), or probes it. On
  * success sr_out gets the entry as it must be in the record. rec, when
  * there is one, sets the security floor. */
 static int check(const struct abota_flash *f, const struct abota_layout *l, int slot,
                  const struct abota_bootrec *rec, const struct abota_slot_record *sr, int probe,
-                 struct abota_image_info *info, struct abota_slot_record *sr_out)
+                 struct boot_accept accept, struct abota_image_info *info,
+                 struct abota_slot_record *sr_out)
 {
     uint32_t crc;
     if (!probe && sr && sr->length == 0)
@@ -35,6 +44,8 @@ static int check(const struct abota_flash *f, const struct abota_layout *l, int 
         return ABOTA_ERR_SECURITY_VERSION;
     uint32_t length = (probe || !sr) ? 0 : sr->length;
     int rc = abota_slot_verify(f, l, slot, length, info, &crc);
+    if (rc == 0 && accept.fn)
+        rc = accept.fn(accept.arg, info);
     if (rc < 0)
         return rc;
     if (length != 0) {
@@ -53,9 +64,11 @@ static int check(const struct abota_flash *f, const struct abota_layout *l, int 
     return 0;
 }
 
-int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
-                      struct abota_boot_decision *d)
+int boot_choose_with(const struct abota_flash *f, const struct abota_layout *l,
+                     struct abota_boot_decision *d, boot_accept_fn accept_fn,
+                     const void *accept_arg)
 {
+    struct boot_accept accept = {accept_fn, accept_arg};
     if (!f || !l || !d)
         return ABOTA_ERR_ARG;
     memset(d, 0, sizeof *d);
@@ -74,8 +87,8 @@ int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
             if (pass == 1 && !sr)
                 continue; /* probed in pass 0 already */
             struct abota_slot_record found;
-            int rc = check(f, l, c[i].slot, has_rec ? &d->rec : NULL, sr, pass, &d->image,
-                           &found);
+            int rc = check(f, l, c[i].slot, has_rec ? &d->rec : NULL, sr, pass, accept,
+                           &d->image, &found);
             if (rc == 0) {
                 d->write_record = abota_boot_settle(&d->rec, has_rec, c[i], &found);
                 d->slot = c[i].slot;
@@ -92,6 +105,12 @@ int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
     d->write_record = false;
     d->active_err = first_err;
     return ABOTA_ERR_BOOT_NOTHING;
+}
+
+int abota_boot_choose(const struct abota_flash *f, const struct abota_layout *l,
+                      struct abota_boot_decision *d)
+{
+    return boot_choose_with(f, l, d, NULL, NULL);
 }
 
 /* Reads the record for a firmware running from running_slot. A record
@@ -127,7 +146,8 @@ int abota_boot_confirm(const struct abota_flash *f, const struct abota_layout *l
         /* The image runs, so the bootloader accepted it; the record learns
          * it only from a full verification. */
         struct abota_image_info info;
-        rc = check(f, l, running_slot, NULL, NULL, 1, &info, sr);
+        struct boot_accept any = {NULL, NULL};
+        rc = check(f, l, running_slot, NULL, NULL, 1, any, &info, sr);
         if (rc < 0)
             return rc;
         changed = true;

@@ -125,7 +125,7 @@ int abota_http_request_build(const struct abota_http_request *rq, char *buf, siz
     puts_(&o, u->host);
     if (ABOTA_FEATURE_IPV6 && u->host_is_ipv6)
         puts_(&o, "]");
-    if (u->port != 80) {
+    if (u->port != abota_url_default_port(u)) {
         puts_(&o, ":");
         put_u32(&o, u->port);
     }

@@ -1,4 +1,4 @@
-/* http:// URLs: parse, resolve a redirect's Location, format. */
+/* http:// and https:// URLs: parse, resolve a redirect's Location, format. */
 #include "abota/url.h"
 
 #include <stddef.h>
@@ -6,9 +6,6 @@
 #include <string.h>
 
 #include "abota/error.h"
-
-static const char scheme[] = "http://";
-#define SCHEME_LEN (sizeof scheme - 1)
 
 static int lower(int c)
 {
@@ -30,13 +27,36 @@ static bool is_hex(char c)
     return is_digit(c) || (lower((unsigned char)c) >= 'a' && lower((unsigned char)c) <= 'f');
 }
 
-static bool has_scheme_prefix(const char *s)
+/* The length of "http://" or, with ABOTA_FEATURE_HTTPS, "https://" at the
+ * start of s (the scheme in any case), 0 for anything else; *tls says
+ * which. A mismatch stops at s's NUL at the latest. */
+#if ABOTA_FEATURE_HTTPS
+static size_t scheme_len(const char *s, bool *tls)
 {
-    for (size_t i = 0; i < SCHEME_LEN; i++)
-        if (lower((unsigned char)s[i]) != scheme[i])
-            return false;
-    return true;
+    static const char https[] = "https://";
+    size_t i = 0;
+    for (; i < 4; i++)
+        if (lower((unsigned char)s[i]) != https[i])
+            return 0;
+    *tls = lower((unsigned char)s[i]) == 's';
+    if (*tls)
+        i++;
+    for (size_t k = 5; k < 8; k++, i++)
+        if (s[i] != https[k])
+            return 0;
+    return i;
 }
+#else
+static size_t scheme_len(const char *s, bool *tls)
+{
+    static const char http[] = "http://";
+    *tls = false;
+    for (size_t i = 0; i < 7; i++)
+        if (lower((unsigned char)s[i]) != http[i])
+            return 0;
+    return 7;
+}
+#endif
 
 /* Dotted quad, four parts 0..255, no leading zeros (which some resolvers
  * read as octal). One pass: a part ends at a '.' or at the end. */
@@ -154,9 +174,12 @@ static int set_path(struct abota_url *u, const char *s, size_t n)
     return 0;
 }
 
-/* Parses "host[:port][/path][?query][#fragment]" (what follows "http://"). */
-static int parse_authority_path(const char *s, struct abota_url *out)
+/* Parses "host[:port][/path][?query][#fragment]" (what follows "http://"
+ * or "https://", as tls says) into out, which the caller zeroed. */
+static int parse_authority_path(const char *s, bool tls, struct abota_url *out)
 {
+    if (ABOTA_FEATURE_HTTPS)
+        out->tls = tls;
     size_t a = 0; /* the authority is s[0..a) */
     for (; s[a] && s[a] != '/' && s[a] != '?' && s[a] != '#'; a++)
         if (s[a] == '@')
@@ -193,7 +216,7 @@ static int parse_authority_path(const char *s, struct abota_url *out)
         out->host[k] = (char)lower((unsigned char)h[k]);
     out->host[hn] = '\0';
 
-    out->port = 80;
+    out->port = abota_url_default_port(out);
     if (i < a) {
         /* i is at ':' (a bracketed host may be followed by junk) */
         if (s[i] != ':')
@@ -224,12 +247,14 @@ static int parse_authority_path(const char *s, struct abota_url *out)
 int abota_url_parse(const char *url, struct abota_url *out)
 {
     struct abota_url u;
+    bool tls;
     if (!url || !out)
         return ABOTA_ERR_ARG;
-    if (!has_scheme_prefix(url))
+    size_t n = scheme_len(url, &tls);
+    if (!n)
         return ABOTA_ERR_URL_SCHEME;
     memset(&u, 0, sizeof u);
-    int rc = parse_authority_path(url + SCHEME_LEN, &u);
+    int rc = parse_authority_path(url + n, tls, &u);
     if (rc < 0)
         return rc;
     *out = u;
@@ -301,10 +326,15 @@ int abota_url_resolve(const struct abota_url *base, const char *location, struct
                location[k] == '-' || location[k] == '.')
             k++;
         if (location[k] == ':') {
-            if (!has_scheme_prefix(location))
+            bool tls;
+            size_t n = scheme_len(location, &tls);
+            if (!n)
                 return ABOTA_ERR_URL_SCHEME;
+            /* https -> http would hand the download to anyone on the path */
+            if (ABOTA_FEATURE_HTTPS && base->tls && !tls)
+                return ABOTA_ERR_HTTP_REDIRECT_INSECURE;
             memset(&u, 0, sizeof u);
-            if ((rc = parse_authority_path(location + SCHEME_LEN, &u)) < 0)
+            if ((rc = parse_authority_path(location + n, tls, &u)) < 0)
                 return rc;
             normalize(&u);
             *out = u;
@@ -313,7 +343,7 @@ int abota_url_resolve(const struct abota_url *base, const char *location, struct
     }
     if (location[0] == '/' && location[1] == '/') {
         memset(&u, 0, sizeof u);
-        if ((rc = parse_authority_path(location + 2, &u)) < 0)
+        if ((rc = parse_authority_path(location + 2, base->tls, &u)) < 0)
             return rc;
         normalize(&u);
         *out = u;
@@ -361,9 +391,11 @@ int abota_url_format(const struct abota_url *u, char *buf, size_t size)
     size_t portn = 0;
     if (!u || (!buf && size))
         return ABOTA_ERR_ARG;
+    bool tls = ABOTA_FEATURE_HTTPS && u->tls;
+    size_t sn = tls ? 8u : 7u;
     hn = strlen(u->host);
     pn = strlen(u->path);
-    if (u->port != 80) {
+    if (u->port != abota_url_default_port(u)) {
         char tmp[5];
         unsigned v = u->port;
         size_t t = 0;
@@ -375,11 +407,11 @@ int abota_url_format(const struct abota_url *u, char *buf, size_t size)
         while (t)
             port[portn++] = tmp[--t];
     }
-    size_t need = SCHEME_LEN + hn + (u->host_is_ipv6 ? 2u : 0u) + portn + pn;
+    size_t need = sn + hn + (u->host_is_ipv6 ? 2u : 0u) + portn + pn;
     if (need >= size)
         return ABOTA_ERR_NOSPACE;
-    memcpy(buf, scheme, SCHEME_LEN);
-    n = SCHEME_LEN;
+    memcpy(buf, tls ? "https://" : "http://", sn);
+    n = sn;
     if (u->host_is_ipv6)
         buf[n++] = '[';
     memcpy(buf + n, u->host, hn);

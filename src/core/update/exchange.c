@@ -2,7 +2,8 @@
  * receive into the caller's buffer and feed the response parser; the body
  * bytes go to the sink the caller gives. What an answer means (status,
  * ranges, where the body goes) is for fetch.c to say; this file knows the
- * network, the parser and the clock only.
+ * network, the parser and the clock only. TLS is the net port's: an
+ * https URL opens with its connect_tls, the rest is the same.
  *
  * Every wait is bounded twice: by its own timeout (connect or idle) and by
  * what is left of the whole-update deadline. A wait the deadline cut short
@@ -30,9 +31,12 @@ static int net_call(struct abota_update *u, enum net_op op, void *buf, size_t le
         return ABOTA_ERR_DEADLINE;
     uint32_t t = left < limit ? left : limit;
     int r;
-    if (op == NET_CONNECT)
-        r = net->connect(net->ctx, upd_state(u)->url.host, upd_state(u)->url.port, t);
-    else if (op == NET_SEND)
+    if (op == NET_CONNECT) {
+        const struct abota_url *url = &upd_state(u)->url;
+        /* https: the port's TLS (connect_server checked there is one) */
+        r = (ABOTA_FEATURE_HTTPS && url->tls ? net->connect_tls : net->connect)(
+            net->ctx, url->host, url->port, t);
+    } else if (op == NET_SEND)
         r = net->send(net->ctx, buf, len, t);
     else
         r = net->recv(net->ctx, buf, len, t);
@@ -43,6 +47,10 @@ static int net_call(struct abota_update *u, enum net_op op, void *buf, size_t le
 static int connect_server(struct abota_update *u)
 {
     const char *host = upd_state(u)->url.host;
+    /* Before anything is asked or erased: an https URL is never fetched
+     * in the clear. */
+    if (ABOTA_FEATURE_HTTPS && upd_state(u)->url.tls && !u->net->connect_tls)
+        return ABOTA_ERR_NET_TLS_UNAVAILABLE;
     upd_emit(u, ABOTA_EV_RESOLVE, 0, 0, 0, host);
     int r = net_call(u, NET_CONNECT, NULL, 0);
     if (r < 0)

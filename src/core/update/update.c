@@ -57,6 +57,8 @@ int abota_update_init(struct abota_update *u, const struct abota_update_config *
         return r;
     if (flash->sector_size != layout->sector_size || flash->size < layout->flash_size)
         return ABOTA_ERR_ARG;
+    if (!ABOTA_FEATURE_SIGNATURE && cfg->sign_key)
+        return ABOTA_ERR_UNSUPPORTED; /* never install unchecked what must be signed */
 
     memset(u, 0, sizeof *u);
     u->cfg = *cfg;
@@ -118,17 +120,38 @@ static int expand_url(const char *tmpl, int slot, char *out, size_t size)
     return (int)n;
 }
 
-/* The footer's verdicts, shared by the probe and the final verification. */
-static int check_footer(const struct abota_update *u, int slot, uint32_t version, bool has_version)
+#if ABOTA_FEATURE_SIGNATURE
+/* With a built-in key, only what its holder signed (f NULL: no footer). */
+static int check_signature(const struct abota_update *u, const struct abota_footer *f)
 {
-    if (slot != ABOTA_SLOT_ANY && slot != u->target_slot)
-        return ABOTA_ERR_IMG_SLOT;
-    uint32_t running = upd_cstate(u)->running_version;
-    if (has_version && !u->cfg.allow_same_version && version == running)
-        return ABOTA_ERR_UP_TO_DATE;
-    if (has_version && !u->cfg.allow_downgrade && version < running)
-        return ABOTA_ERR_UP_DOWNGRADE;
-    return 0;
+    return u->cfg.sign_key ? abota_image_check_signature(f, u->cfg.sign_key) : 0;
+}
+#else
+static int check_signature(const struct abota_update *u, const struct abota_footer *f)
+{
+    (void)u;
+    (void)f;
+    return 0; /* no key (abota_update_init refuses one) */
+}
+#endif
+
+/* The footer's verdicts, shared by the probe and the final verification
+ * (f NULL: an image without footer, which carries no version). The
+ * signature comes last: a refusal is safe whoever wrote the footer, and a
+ * poll that finds the running version costs no verification; only an
+ * image about to be taken must be the vendor's. */
+static int check_footer(const struct abota_update *u, const struct abota_footer *f)
+{
+    if (f) {
+        if (f->target_slot != ABOTA_SLOT_ANY && f->target_slot != u->target_slot)
+            return ABOTA_ERR_IMG_SLOT;
+        uint32_t running = upd_cstate(u)->running_version;
+        if (!u->cfg.allow_same_version && f->version == running)
+            return ABOTA_ERR_UP_TO_DATE;
+        if (!u->cfg.allow_downgrade && f->version < running)
+            return ABOTA_ERR_UP_DOWNGRADE;
+    }
+    return check_signature(u, f);
 }
 
 #if ABOTA_FEATURE_FOOTER_PROBE
@@ -146,7 +169,7 @@ ABOTA_NOINLINE static int check_probe(struct abota_update *u)
     if (abota_footer_decode(upd_footer_buf(u), &f) < 0 ||
         abota_image_total_len(f.payload_len) != upd_cstate(u)->total)
         return 0;
-    return check_footer(u, f.target_slot, f.version, true);
+    return check_footer(u, &f);
 }
 #else
 static int check_probe(struct abota_update *u)
@@ -173,10 +196,10 @@ static int verify(struct abota_update *u)
         return r;
     /* The writer checked the target slot already (footer, or the user bin
      * number of a plain v2 Espressif bin); check_footer repeats the footer's
-     * for one rule in one place. A plain bin carries no version. */
+     * for one rule in one place. A plain bin carries no version and no
+     * signature. */
     bool has_version = info->kind == ABOTA_IMAGE_ABOTA;
-    r = check_footer(u, has_version ? info->footer.target_slot : ABOTA_SLOT_ANY,
-                     info->footer.version, has_version);
+    r = check_footer(u, has_version ? &info->footer : NULL);
     if (r < 0)
         return r;
     u->new_version = has_version ? info->footer.version : 0;
@@ -344,6 +367,7 @@ static bool transient(int err)
     case ABOTA_ERR_NET_RECV:
     case ABOTA_ERR_NET_CLOSED:
     case ABOTA_ERR_NET_RESET:
+    case ABOTA_ERR_NET_TLS_CLOSED: /* a drop in the handshake; a bad certificate is final */
     case ABOTA_ERR_HTTP_TRUNCATED:
     case ABOTA_ERR_HTTP_SERVER_ERROR:
     case ABOTA_ERR_UP_RATE_LIMITED:

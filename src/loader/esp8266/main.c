@@ -9,6 +9,9 @@
 #include "loader_config.h"
 #include "rom_flash.h"
 #include "stage2.h"
+#ifdef ABOTA_LOADER_SIGN_KEY_HEADER
+#include ABOTA_LOADER_SIGN_KEY_HEADER /* static const uint8_t abota_sign_key[64] */
+#endif
 
 void call_user_start(void) __attribute__((section(".entry.text"), noreturn));
 
@@ -26,7 +29,13 @@ void call_user_start(void)
     (void)abota_loader_choose(&f, &loader_layout, &slot, &reason);
 #else
     struct abota_boot_decision d;
-    if (abota_boot_choose(&f, &loader_layout, &d) == 0) {
+#ifdef ABOTA_LOADER_SIGN_KEY_HEADER
+    /* Secure boot, built to measure it (make size): only signed images. */
+    int chosen = abota_boot_choose_signed(&f, &loader_layout, abota_sign_key, &d);
+#else
+    int chosen = abota_boot_choose(&f, &loader_layout, &d);
+#endif
+    if (chosen == 0) {
         (void)abota_boot_apply(&f, &loader_layout, &d);
         slot = d.slot;
     }
