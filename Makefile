@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
 .PHONY: all build test fault netfault demo clean deps-build deps-test deps-cross test-lx106 \
-        test-cortex-m size test-lx106-small test-asan valgrind fuzz fuzz-build esp8266 bench \
+        test-cortex-m size sig-cost test-lx106-small test-asan valgrind fuzz fuzz-build esp8266 bench \
         esp8266-sdk
 
 all: build
@@ -71,19 +71,25 @@ test-cortex-m: deps-cross $(BUILD_CM3)/CMakeCache.txt
 size: deps-cross
 	@scripts/size.sh
 
+# What the P-256 signature verifier costs on the lx106 and the Cortex-M3 at
+# -Os: code, peak stack, instructions per verification (QEMU -icount), and
+# its time against mbedTLS's on the host (docs/FOOTPRINT.md).
+sig-cost: deps-build deps-cross
+	@BUILD=$(BUILD) BUILD_LX106=$(BUILD_LX106) BUILD_CM3=$(BUILD_CM3) scripts/sig_cost.sh
+
 demo: build
 	scripts/demo.sh $(BUILD)
 
 # Benchmarks against a reference measured in the same run: CRC-32 vs zlib,
-# SHA-256 built-in vs mbedTLS, the HTTP parser vs memcpy, the device client
+# SHA-256 built-in vs mbedTLS, P-256 verification built-in vs mbedTLS, the HTTP parser vs memcpy, the device client
 # vs curl, abota serve vs nginx (docs/BENCHMARKS.md). A few minutes;
 # BENCH_QUICK=1 runs each briefly and fails only when one cannot run.
 BENCH_QUICK ?= 0
 bench: deps-test
 	@scripts/deps.sh bench
 	$(MAKE) $(BUILD)/CMakeCache.txt
-	cmake --build $(BUILD) -j $(JOBS) --target abota bench_crc32 bench_sha256 bench_http_parse \
-		bench_update bench_update_nibble bench_tls_ram
+	cmake --build $(BUILD) -j $(JOBS) --target abota bench_crc32 bench_sha256 bench_sig \
+		bench_http_parse bench_update bench_update_nibble bench_tls_ram
 	BENCH_QUICK=$(BENCH_QUICK) bench/run.sh $(BUILD)
 
 # The whole ctest suite under AddressSanitizer + UndefinedBehaviorSanitizer

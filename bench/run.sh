@@ -20,6 +20,7 @@ step() {
 }
 step "$BUILD/bench/bench_crc32"
 step "$BUILD/bench/bench_sha256"
+step "$BUILD/bench/bench_sig"
 step "$BUILD/bench/bench_http_parse"
 step "$HERE/bench_http_callgrind.sh" "$BUILD"
 step "$HERE/bench_download.sh" "$BUILD"

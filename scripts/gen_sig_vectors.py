@@ -10,8 +10,8 @@ ladder into its special cases. For any key Q and any u1, u2 (u2 != 0):
 R = u1*G + u2*Q, r = R.x mod n, s = r/u2, e = u1*s make (r, s) a valid
 signature of the digest e, and verification then computes exactly
 u1*G + u2*Q. With a known private key d, R = (u1 + u2*d)*G, which OpenSSL
-computes as the public key of that scalar; with an unknown one only u1 = 0,
-u2 = 1 is possible (R = Q).
+computes as the public key of that scalar; without one, R comes from the
+plain affine arithmetic below (checked against OpenSSL's d*G first).
 
 Usage: scripts/gen_sig_vectors.py [OUT]   (default tests/unit/sig_vectors.h)
 Needs python3-cryptography (OpenSSL 3).
@@ -65,12 +65,35 @@ def sign(d, e):
     return decode_dss_signature(der)
 
 
+def ec_add(a, b):
+    """a + b, affine, None for infinity (textbook formulas, for the vectors
+    whose key has no known private key)."""
+    if a is None or b is None:
+        return b if a is None else a
+    if a[0] == b[0] and (a[1] + b[1]) % P == 0:
+        return None
+    if a == b:
+        lam = (3 * a[0] * a[0] - 3) * pow(2 * a[1], -1, P) % P
+    else:
+        lam = (b[1] - a[1]) * pow(b[0] - a[0], -1, P) % P
+    x = (lam * lam - a[0] - b[0]) % P
+    return x, (lam * (a[0] - x) - a[1]) % P
+
+
+def ec_mul(k, a):
+    r = None
+    for bit in bin(k % N)[2:]:
+        r = ec_add(r, r)
+        if bit == "1":
+            r = ec_add(r, a)
+    return r
+
+
 def steer(qx, qy, d, u1, u2):
     """A signature whose verification computes u1*G + u2*Q (module doc).
-    d is Q's private key, or None when only u1 = 0, u2 = 1 is asked."""
+    d is Q's private key, or None."""
     if d is None:
-        assert u1 == 0 and u2 == 1
-        rx = qx
+        rx, _ = ec_add(ec_mul(u1, point_of(1)), ec_mul(u2, (qx, qy)))
     else:
         rx, _ = point_of(u1 + u2 * d)
     r = rx % N
@@ -178,6 +201,18 @@ def main():
     zx, zy = point_at_x(0)
     assert zx == 0
     public_key(zx, zy)  # raises if OpenSSL does not take it as a key
+    # A point with x = 0 is not (0,0), infinity's stand-in in sig_p256.c:
+    # as the key, and as the table's G + Q (Q = (0, y0) - G).
+    for d in (1, 2, 0xDEADBEEF, N - 3):  # the arithmetic against OpenSSL's
+        assert ec_mul(d, point_of(1)) == point_of(d)
+    u1, u2 = seeded("x0 u1") % N, seeded("x0 u2") % N
+    e, r, s = steer(zx, zy, None, u1, u2)
+    add("key_x0", "the key (0, y0)", zx, zy, e, r, s)
+    gx, gy = point_of(1)
+    mx, my = ec_add((zx, zy), (gx, P - gy))
+    u = (seeded("x0 table") >> 2) | 3 << 254  # top bits 11 and 11: G + Q at once
+    e, r, s = steer(mx, my, None, u, u ^ (seeded("x0 table 2") >> 3))
+    add("key_x0_minus_g", "Q = (0, y0) - G: the table's G + Q has x = 0", mx, my, e, r, s)
 
     def c_bytes(*values, indent="      "):
         """32 big-endian bytes of each value, 16 a line."""

@@ -9,6 +9,7 @@
  * The vectors are OpenSSL's (tests/unit/sig_vectors.h). */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "abota/sig.h"
 #include "../../tests/unit/sig_vectors.h"
@@ -88,7 +89,9 @@ int main(void)
             fails++;
         }
         printf("%12llu  instructions  %s\n", (unsigned long long)insns, v->name);
-        if (v->valid) { /* the full path: a valid signature does every step */
+        /* the typical case: random keys and digests (the others are
+         * chosen edge cases, some much shorter) */
+        if (strncmp(v->name, "random_", 7) == 0) {
             sum += insns;
             lo = insns < lo ? insns : lo;
             hi = insns > hi ? insns : hi;
@@ -96,7 +99,7 @@ int main(void)
         }
     }
     if (counted)
-        printf("%12llu  instructions per verification (mean of %d valid; min %llu, max %llu)\n",
+        printf("%12llu  instructions per verification (mean of %d random; min %llu, max %llu)\n",
                (unsigned long long)(sum / (uint64_t)counted), counted, (unsigned long long)lo,
                (unsigned long long)hi);
     printf("sig_count: %s\n", fails ? "FAILED" : "ok");

@@ -6,7 +6,8 @@
  * with a hardware or ROM verifier provides this one function instead.
  *
  * Verification handles only public data (key, digest, signature), so it
- * need not run in constant time. */
+ * need not run in constant time. The three are read byte by byte: on the
+ * ESP8266 they must be in RAM, not in flash-mapped memory. */
 #ifndef ABOTA_SIG_H
 #define ABOTA_SIG_H
 
@@ -21,7 +22,8 @@
 /* 0 when sig is a valid ECDSA P-256 signature of the SHA-256 digest by the
  * holder of key's private key; else ABOTA_ERR_SIG_KEY (key is not a point
  * of the curve), ABOTA_ERR_SIG_RANGE (r or s is 0 or not below the group
- * order) or ABOTA_ERR_SIG_INVALID. */
+ * order) or ABOTA_ERR_SIG_INVALID, checked in that order. The digest is
+ * the number e of SEC 1, taken mod n; both s and n - s verify. */
 int abota_sig_p256_verify(const uint8_t key[ABOTA_SIG_P256_KEY_SIZE], const uint8_t digest[32],
                           const uint8_t sig[ABOTA_SIG_P256_SIZE]);
 

@@ -181,8 +181,8 @@ static void add_p_multiple(uint32_t t[W + 2])
  * memmove, which is a byte loop in a small C library. */
 static void mont_mul(uint32_t r[W], const uint32_t a[W], const uint32_t b[W], const struct modulus *M)
 {
-    uint32_t t[2 * W + 2];
-    for (int j = 0; j < 2 * W + 2; j++)
+    uint32_t t[2 * W + 1]; /* row W - 1 reaches t[2W] */
+    for (int j = 0; j < 2 * W + 1; j++)
         t[j] = 0;
     for (int i = 0; i < W; i++) {
         uint32_t *row = t + i;
@@ -235,7 +235,7 @@ static void mod_inv(uint32_t r[W], const uint32_t a[W], const uint32_t m[W])
     uint32_t *u = buf[0], *v = buf[1], *x1 = buf[2], *x2 = buf[3], *swap;
     memcpy(u, a, sizeof buf[0]);
     memcpy(v, m, sizeof buf[0]);
-    memset(buf[2], 0, 2 * sizeof buf[0]);
+    memset(buf + 2, 0, 2 * sizeof buf[0]); /* x1, x2 */
     x1[0] = 1;
     while (!is_zero(u, W)) {
         while (!(u[0] & 1)) {
@@ -320,7 +320,7 @@ static void jac_double(struct jacobian *p)
 static int jac_add_affine(struct jacobian *p, const struct affine *q)
 {
     uint32_t t[W], u[W], h[W], r[W];
-    if (is_zero(q->x, 2 * W)) /* x and y: the struct has no padding */
+    if (is_zero(q->x, W) && is_zero(q->y, W))
         return 0;
     if (is_zero(p->z, W)) {
         memcpy(p->x, q->x, sizeof q->x);
