@@ -115,6 +115,8 @@ report() { # build-dir toolchain-file size-tool cc label [cmake args]
   echo "$l" | subtotal_of "verification: image_verify footer esp_image version layout bufflash" \
     image_verify footer esp_image version layout bufflash
   echo "$l" | subtotal_of "SHA-256: sha256_builtin" sha256_builtin
+  echo "$l" | subtotal_of "signatures: signature sig_p256 (an update with cfg.sign_key)" \
+    signature sig_p256
   echo "$l" | awk '{ t += $1; d += $2; b += $3 }
                    END { printf "%8d %8d %8d  %s\n", t, d, b, "everything an update links" }'
   if [[ $cc == xtensa-lx106-elf-gcc ]]; then
