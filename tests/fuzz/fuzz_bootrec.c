@@ -98,9 +98,18 @@ static void check_boot(struct ramflash *rf, const struct abota_layout *l)
     FUZZ_CHECK(rf->writes == writes && rf->erases == erases);
     struct abota_image_info info;
     if (rc != 0) {
+        /* Nothing bootable: no slot holds an image that verifies, but for
+         * one below the record's security floor (anti-rollback). */
         FUZZ_CHECK(rc == ABOTA_ERR_BOOT_NOTHING);
-        for (int s = 1; s <= 2; s++)
-            FUZZ_CHECK(abota_slot_verify(&rf->port, l, s, 0, &info, NULL) != 0);
+        struct abota_bootrec rec;
+        bool has_rec = abota_bootrec_read(&rf->port, l, &rec, NULL) == 0;
+        for (int s = 1; s <= 2; s++) {
+            if (abota_slot_verify(&rf->port, l, s, 0, &info, NULL) != 0)
+                continue;
+            uint32_t security =
+                info.kind == ABOTA_IMAGE_ABOTA ? info.footer.security_version : 0;
+            FUZZ_CHECK(has_rec && security < rec.security_floor);
+        }
         return;
     }
     FUZZ_CHECK(d.slot == 1 || d.slot == 2);

@@ -56,12 +56,10 @@
 #define OFF_SEQ 8u
 #define OFF_FLAGS 12u
 #define OFF_FAILED 13u
-#define OFF_RES1 14u
 #define OFF_SLOTS 16u
 #define SLOT_REC_SIZE 12u
 #define OFF_FLOOR 40u
 #define OFF_SECURITY 44u
-#define OFF_RES2 52u
 #define OFF_CRC 60u
 
 #define KNOWN_FLAGS (ABOTA_BOOTREC_ROLLED_BACK | ABOTA_BOOTREC_FELL_BACK)
@@ -138,11 +136,6 @@ int abota_bootrec_decode(const uint8_t in[ABOTA_BOOTREC_SIZE], struct abota_boot
     uint8_t format = in[OFF_FORMAT];
     if (format != ABOTA_BOOTREC_FORMAT && format != ABOTA_BOOTREC_FORMAT_2)
         return ABOTA_ERR_BOOTREC_VERSION;
-    if (in[OFF_RES1] != 0 || in[OFF_RES1 + 1] != 0)
-        return ABOTA_ERR_BOOTREC_FIELD;
-    for (unsigned i = OFF_RES2; i < OFF_CRC; i++)
-        if (in[i] != 0)
-            return ABOTA_ERR_BOOTREC_FIELD;
 
     struct abota_bootrec t;
     memset(&t, 0, sizeof t);
@@ -153,9 +146,13 @@ int abota_bootrec_decode(const uint8_t in[ABOTA_BOOTREC_SIZE], struct abota_boot
         else
             *(uint32_t *)m = abota_le32_get(in + fields[i].off);
     }
-    /* One encoding per record: format 1 has no security fields (its
-     * bytes there are reserved), format 2 is only written with one. */
-    if (!fields_ok(&t) || (format == ABOTA_BOOTREC_FORMAT_2) != security_used(&t))
+    /* One encoding per record: what the fields encode to must be these
+     * very bytes. That holds the reserved bytes at 0 and the format to
+     * the fields (format 1 has no security fields, its bytes there are
+     * reserved; format 2 is only written with one). */
+    uint8_t again[ABOTA_BOOTREC_SIZE];
+    abota_bootrec_encode(&t, again);
+    if (!fields_ok(&t) || memcmp(again, in, ABOTA_BOOTREC_SIZE) != 0)
         return ABOTA_ERR_BOOTREC_FIELD;
     *r = t;
     return 0;
