@@ -22,6 +22,10 @@ ln -s "$WORK/outside/x" "$ROOT/abs_link"
 ln -s ../outside/x "$ROOT/rel_link"
 ln -s "$WORK/outside" "$ROOT/dir_link"
 ln -s fw.bin "$ROOT/inside_link.bin"
+mkdir -p "$ROOT/.git"
+echo "$SECRET" >"$ROOT/.env"
+echo "$SECRET" >"$ROOT/.git/config"
+cp "$ROOT/fw.bin" "$ROOT/sub/.hidden.bin"
 
 start_server
 echo "server on $URL"
@@ -37,6 +41,10 @@ cmp "$WORK/got" "$ROOT/fw.bin" || fail "GET body differs"
 curl -sf -o "$WORK/got" "$URL/sub/user2.bin" && cmp "$WORK/got" "$ROOT/sub/user2.bin" || fail "GET sub/user2.bin"
 curl -sf -o "$WORK/got" "$URL/inside_link.bin" && cmp "$WORK/got" "$ROOT/fw.bin" || fail "symlink inside DIR"
 [[ $(curl -sf "$URL/empty.bin" | wc -c) -eq 0 ]] || fail "empty file"
+# Hidden files and folders are not served, whatever their spelling.
+for d in /.env /.git/config /sub/.hidden.bin /%2eenv /sub/./.hidden.bin; do
+  s=$(status "$URL$d"); [[ $s == 404 ]] || fail "hidden path $d: $s"
+done
 curl -s -D "$WORK/h" -o "$WORK/got" "$URL/notes.txt"
 [[ $(header content-type "$WORK/h") == text/plain* ]] || fail "text/plain for .txt"
 

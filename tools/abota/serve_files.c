@@ -96,6 +96,10 @@ static int normalise(struct serve_str path, char *rel, size_t cap)
             continue;
         if (len == 2 && dec[s] == '.' && dec[s + 1] == '.')
             return 403;
+        /* Hidden files and folders (.git, .env, .htpasswd) are not
+         * firmware: never served, as if absent. */
+        if (dec[s] == '.')
+            return 404;
         if (out + len + 2 > cap)
             return 414;
         if (out)
