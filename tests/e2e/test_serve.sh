@@ -403,6 +403,35 @@ took = time.monotonic() - t0
 assert closed and took < 6, (closed, took)
 PY
 
+# --- A cap on connections: with two held open, a third waits unanswered in
+# the listen queue; it is served as soon as one of the two closes.
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" || true
+start_server --max-clients 2
+python3 - "$PORT" <<'PY' || fail "--max-clients 2"
+import socket, sys, time
+port = int(sys.argv[1])
+held = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
+time.sleep(0.3)  # both accepted
+third = socket.create_connection(("127.0.0.1", port))
+third.sendall(b"GET /notes.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+third.settimeout(1.0)
+try:
+    early = third.recv(100)
+except socket.timeout:
+    early = None
+assert early is None, "a third connection was served past the cap: %r" % early
+held[0].close()
+third.settimeout(5)
+got = b""
+while True:
+    b = third.recv(4096)
+    if not b:
+        break
+    got += b
+assert got.startswith(b"HTTP/1.1 200") and got.endswith(b"hello\n"), got[:80]
+PY
+
 # --- Clean shutdown
 kill -TERM "$SERVER_PID"
 rc=0; wait "$SERVER_PID" || rc=$?

@@ -20,17 +20,20 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: abota serve DIR [--bind ADDR] [--port PORT] [--timeout SECONDS]\n"
-            "                       [--tls CERT.pem KEY.pem]\n"
+            "                       [--max-clients N] [--tls CERT.pem KEY.pem]\n"
             "\n"
             "Serves the files under DIR over HTTP/1.1 and 1.0 (GET, HEAD, single byte\n"
             "ranges, ETag/Last-Modified validators, keep-alive) for devices to download.\n"
             "Nothing outside DIR is reachable: '..' segments are refused and symlinks\n"
-            "leading out of DIR are not followed. Directories are not listed.\n"
+            "leading out of DIR are not followed. Directories are not listed, hidden\n"
+            "files and folders (a name starting with '.') are not served.\n"
             "Requests with several ranges are answered with the whole file (200).\n"
             "\n"
             "  --bind ADDR       address to listen on (default 0.0.0.0, all interfaces)\n"
             "  --port PORT       TCP port (default 3344; 0 picks a free one)\n"
             "  --timeout SECONDS close clients idle this long (default 60)\n"
+            "  --max-clients N   serve at most N connections at once (default 1024); more\n"
+            "                    wait in the kernel's listen queue until one closes\n"
             "  --tls CERT KEY    HTTPS instead of HTTP, for development: TLS 1.2 with the\n"
             "                    certificate in CERT (PEM; the chain may follow it) and its\n"
             "                    private key in KEY (mbedTLS). Handshakes run in the same\n"
@@ -123,14 +126,15 @@ int cmd_serve(int argc, char **argv)
 {
     const char *dir = NULL, *bind_addr = "0.0.0.0";
     const char *tls_cert = NULL, *tls_key = NULL;
-    unsigned port = 3344, idle_s = 60;
+    unsigned port = 3344, idle_s = 60, max_clients = 1024;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
         }
-        if ((!strcmp(a, "--bind") || !strcmp(a, "--port") || !strcmp(a, "--timeout")) &&
+        if ((!strcmp(a, "--bind") || !strcmp(a, "--port") || !strcmp(a, "--timeout") ||
+             !strcmp(a, "--max-clients")) &&
             i + 1 >= argc) {
             fprintf(stderr, "abota serve: %s needs a value\n", a);
             return 2;
@@ -152,6 +156,12 @@ int cmd_serve(int argc, char **argv)
         } else if (!strcmp(a, "--timeout")) {
             if (!parse_uint(argv[++i], 86400, &idle_s) || !idle_s) {
                 fprintf(stderr, "abota serve: bad timeout '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(a, "--max-clients")) {
+            if (!parse_uint(argv[++i], 1000000, &max_clients) || !max_clients) {
+                fprintf(stderr, "abota serve: --max-clients wants 1..1000000, not '%s'\n",
+                        argv[i]);
                 return 2;
             }
         } else if (a[0] == '-' && a[1]) {
@@ -191,7 +201,7 @@ int cmd_serve(int argc, char **argv)
         free(real);
         return 1;
     }
-    struct serve_opts o = {bind_addr, port, idle_s, root_fd, real, tls};
+    struct serve_opts o = {bind_addr, port, idle_s, root_fd, real, tls, max_clients};
     if (tls) { /* "https://...": the URL as devices write it */
         memmove(url + 5, url + 4, strlen(url + 4) + 1);
         url[4] = 's';

@@ -33,6 +33,7 @@ struct serve_opts {
     int root_fd;          /* O_PATH|O_DIRECTORY descriptor of DIR */
     const char *root;     /* DIR's real path, for the log */
     struct serve_tls *tls; /* --tls: every client speaks TLS; NULL: plain HTTP */
+    unsigned max_clients;  /* connections served at once; more wait in the backlog */
 };
 
 /* A span inside the request buffer (not NUL-terminated). */

@@ -136,6 +136,8 @@ static void log_request(struct conn *c)
     fflush(stdout);
 }
 
+static void pause_accept(struct loop *l, bool pause);
+
 static void conn_close(struct loop *l, struct conn *c)
 {
     if (c->st == C_WRITE)
@@ -154,6 +156,8 @@ static void conn_close(struct loop *l, struct conn *c)
         c->next->prev = c->prev;
     l->nconns--;
     free(c);
+    if (l->accept_paused && l->nconns < l->o->max_clients)
+        pause_accept(l, false);
 }
 
 /* Returns false when the connection was closed (c is freed). */
@@ -481,6 +485,12 @@ static void pause_accept(struct loop *l, bool pause)
 static void on_accept(struct loop *l)
 {
     for (int k = 0; k < ACCEPTS_PER_TURN; k++) {
+        if (l->nconns >= l->o->max_clients) {
+            /* At the cap: the rest wait in the listen queue (conn_close
+             * resumes), instead of each costing memory and descriptors. */
+            pause_accept(l, true);
+            return;
+        }
         struct sockaddr_storage ss;
         socklen_t sl = sizeof(ss);
         int fd = accept4(l->lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -555,7 +565,7 @@ static void sweep(struct loop *l)
             conn_close(l, c);
         c = next;
     }
-    if (l->accept_paused)
+    if (l->accept_paused && l->nconns < l->o->max_clients)
         pause_accept(l, false);
     l->last_sweep_ms = l->now_ms;
 }
