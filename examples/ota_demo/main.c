@@ -112,8 +112,10 @@ static void on_event(void *arg, const struct abota_update_event *ev)
         st->reboot_said = 1;
         break;
     case ABOTA_EV_RETRY:
-        printf("retry %lu in %lu ms: %s\n", (unsigned long)ev->done, (unsigned long)ev->total,
-               abota_strerror(ev->err));
+        /* ev->done is the attempt about to start: the first retry is the
+         * second attempt, and is called retry 1. */
+        printf("retry %lu in %lu ms: %s\n", (unsigned long)(ev->done - 1u),
+               (unsigned long)ev->total, abota_strerror(ev->err));
         break;
     case ABOTA_EV_RESUMED:
         printf("resuming at %lu of %lu bytes\n", (unsigned long)ev->done,

@@ -46,7 +46,7 @@ fresh_flash "$SIM_TMP/img/v1-user1.bin"
 start=$SECONDS
 ABOTA_SIM_IDLE_TIMEOUT_MS=2000 \
   run_sim "silent server, 2 s idle timeout, 12 s watchdog" "device running v1.0.0 from user1" \
-  "retry 2 in" "network timeout" \
+  "retry 1 in" "network timeout" \
   "last error before the deadline: network timeout (ABOTA_ERR_NET_TIMEOUT)" \
   -- --watchdog 12 --max-boots 3
 no_reset "silent server, 2 s idle timeout, 12 s watchdog" 12 "$start"
