@@ -27,6 +27,7 @@ struct demo_state {
     int bar_open;        /* a progress bar is drawn without its newline */
     int tls;             /* an https:// URL */
     int signed_images;   /* a key is built in: VERIFIED means signed by it */
+    int terminal;        /* draw a bar in place; else a line per 10 % */
 };
 
 #define BAR_WIDTH 40u
@@ -38,10 +39,25 @@ static void print_version(const char *prefix, uint32_t v, const char *suffix)
     printf("%sv%s%s", prefix, s, suffix);
 }
 
+/* Not a terminal (a log): one line per 10 %, nothing redrawn. */
+static void progress_line(struct demo_state *st, uint32_t done, uint32_t total)
+{
+    unsigned tenth = (unsigned)((uint64_t)done * 10u / total);
+    if (tenth == st->last_step)
+        return;
+    st->last_step = tenth;
+    printf("progress %3u%% %lu/%lu bytes\n", tenth * 10u, (unsigned long)done,
+           (unsigned long)total);
+}
+
 static void progress(struct demo_state *st, uint32_t done, uint32_t total)
 {
     if (total == 0)
         return;
+    if (!st->terminal) {
+        progress_line(st, done, total);
+        return;
+    }
     unsigned step = (unsigned)((uint64_t)done * BAR_WIDTH / total);
     if (step == st->last_step && done != total)
         return;
@@ -228,7 +244,8 @@ _Noreturn void ota_demo_main(void)
     static struct ota_platform p;
     static uint8_t buf[OTA_BUF_SIZE];
     static struct abota_update up;
-    struct demo_state st = {0, 0, 0, 0, 0, 0, 0};
+    struct demo_state st;
+    memset(&st, 0, sizeof st);
 
     int rc = platform_init(&p);
     if (rc < 0) {
@@ -281,6 +298,7 @@ _Noreturn void ota_demo_main(void)
         st.tls = server.tls;
     }
     st.signed_images = p.sign_key != NULL;
+    st.terminal = p.console_is_terminal;
     if (st.tls)
         printf("https: the server must prove itself with %s\n",
                p.tls_verify ? p.tls_verify : "(nothing configured: https will be refused)");

@@ -34,6 +34,9 @@ struct ota_platform {
      * 64 bytes); NULL: none, and any server on the path can install
      * firmware (the demo says so at every start). */
     const uint8_t *sign_key;
+    /* The console is a terminal: progress is a bar redrawn in place;
+     * else (a log file, a pipe) one line per 10 %. */
+    int console_is_terminal;
 };
 
 /* Brings up flash and the console, learns the running slot and the

@@ -135,6 +135,7 @@ int platform_init(struct ota_platform *p)
     memcpy(p->url, OTA_URL, sizeof OTA_URL);
     memcpy(p->ssid, OTA_SSID, sizeof OTA_SSID);
     p->watchdog_ms = OTA_WATCHDOG_MS;
+    p->console_is_terminal = 1; /* the UART goes to a serial terminal */
 #ifdef OTA_SIGN_KEY_HEADER
     p->sign_key = abota_sign_key;
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "abota/error.h"
 #include "abota/port_posix.h"
@@ -143,6 +144,7 @@ int platform_init(struct ota_platform *p)
     abota_posix_net_init(&net);
     abota_posix_clock_init(&clk);
     p->flash = &flash.port;
+    p->console_is_terminal = isatty(STDOUT_FILENO);
     p->clock = &clk.port;
     rc = tls_init(p);
     if (rc < 0)

@@ -141,6 +141,38 @@ if [[ $E2E_LOADER == full ]]; then
     "device running v2.0.0 from user2" "CRC check ok" "self-test ok"
 fi
 
+# Progress: into a log (run_sim's file) one line per 10 %, nothing redrawn;
+# on a terminal (script(1) gives the simulator a pty) a bar drawn in place.
+serve_none
+serve user2.bin "$SIM_TMP/img/v2-user2.bin"
+fresh_flash "$SIM_TMP/img/v1-user1.bin"
+CASES=$((CASES + 2))
+run_sim "progress into a log: a line per 10 %" "device running v2.0.0 from user2" \
+  "progress   0% " "progress  50% " "progress 100% "
+if grep -q '\[#' "$SIM_TMP/sim.out"; then
+  echo "FAIL progress into a log: a bar was drawn"
+  FAILS=$((FAILS + 1))
+fi
+fresh_flash "$SIM_TMP/img/v1-user1.bin"
+if ! command -v script >/dev/null; then
+  echo "FAIL: script(1) missing (bsdutils)"
+  FAILS=$((FAILS + 1))
+else
+  tty_layout=()
+  [[ -n $E2E_LAYOUT ]] && tty_layout=(--layout "$E2E_LAYOUT")
+  timeout 45 script -qec "$(printf '%q ' "$ABOTA" sim --flash "$FLASH" --url "$URL" \
+    --watchdog 20 ${tty_layout[@]+"${tty_layout[@]}"} ${LOADER_ARGS[@]+"${LOADER_ARGS[@]}"})" \
+    /dev/null >"$SIM_TMP/tty.out" 2>&1
+  if grep -qF '[########################################] 100%' "$SIM_TMP/tty.out" &&
+     ! grep -q '^progress ' "$SIM_TMP/tty.out"; then
+    echo "ok   progress on a terminal: a bar"
+  else
+    echo "FAIL progress on a terminal: no bar"
+    sed 's/^/  | /' "$SIM_TMP/tty.out" | tr '\r' '\n' | head -30
+    FAILS=$((FAILS + 1))
+  fi
+fi
+
 stop_server
 
 echo "$((CASES - FAILS)) passed, $FAILS failed"
