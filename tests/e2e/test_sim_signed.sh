@@ -105,8 +105,10 @@ if [[ $E2E_LOADER == full ]]; then
     "bootloader: secure boot" "signature ok" -- "${KEY[@]}" --loader signed
 
   fresh_flash "$SIM_TMP/img/v1-user1.bin"
+  layout=()
+  [[ -n $E2E_LAYOUT ]] && layout=(--layout "$E2E_LAYOUT")
   if timeout 45 "$ABOTA" sim --flash "$FLASH" --url "$URL" --watchdog 20 "${KEY[@]}" \
-      --loader signed >"$SIM_TMP/sim.out" 2>&1; then
+      ${layout[@]+"${layout[@]}"} --loader signed >"$SIM_TMP/sim.out" 2>&1; then
     echo "FAIL $SERVER_KIND: secure boot started an unsigned image"
     sed 's/^/  | /' "$SIM_TMP/sim.out"
     FAILS=$((FAILS + 1))
