@@ -41,6 +41,18 @@ expect_fail "sim: missing flash file" "$SIM_TMP/none.img" \
 expect_fail "sim: unknown loader" "--loader wants full, crc32 or signed" \
   "$ABOTA" sim --loader nosuch --flash "$SIM_TMP/none.img" --url "http://127.0.0.1:1/user%d.bin"
 
+# A URL the device could not use is refused before anything boots, exit 2.
+for bad in "ftp://127.0.0.1/user%d.bin|ABOTA_ERR_URL_SCHEME" \
+  "http://127.0.0.1:70000/user%d.bin|ABOTA_ERR_URL_PORT" \
+  "http://127.0.0.1/user%d-%d.bin|more than one %d" \
+  "http://127.0.0.1/user%s.bin|'%' must be followed by 'd'"; do
+  expect_fail "sim: --url ${bad%%|*} refused" "${bad#*|}" \
+    "$ABOTA" sim --flash "$SIM_TMP/none.img" --url "${bad%%|*}"
+  [[ ! -e $SIM_TMP/none.img ]] || { echo "FAIL sim: a bad --url still touched the flash file"; FAILS=$((FAILS + 1)); }
+done
+"$ABOTA" sim --flash "$SIM_TMP/none.img" --url "ftp://x/" >/dev/null 2>&1
+[[ $? -eq 2 ]] || { echo "FAIL sim: a bad --url is not exit 2"; FAILS=$((FAILS + 1)); }
+
 # The ESP8266 loader boots only what starts with an Espressif header: a bare
 # executable (not packed with --wrap-e9) is nothing to it.
 "$ABOTA" pack --version 1.0.0 --slot 1 -o "$SIM_TMP/img/bare-v1-user1.bin" "$DEMO" >/dev/null ||

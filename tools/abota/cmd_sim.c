@@ -15,6 +15,7 @@
 #include "abota/error.h"
 #include "abota/image.h"
 #include "abota/port_posix.h"
+#include "abota/url.h"
 #include "cli.h"
 #include "keys.h"
 #include "sim.h"
@@ -89,6 +90,50 @@ static int read_key(const char *path, uint8_t xy[KEYS_XY_SIZE], char hex[2 * KEY
     }
     for (unsigned i = 0; i < KEYS_XY_SIZE; i++)
         snprintf(hex + 2 * i, 3, "%02x", xy[i]);
+    return 0;
+}
+
+/* The URL the firmware will use, checked before anything boots: what
+ * follows every '%' ("%d" the target slot, "%%" a '%'; at most one "%d"),
+ * and the URL it expands to for slot 1, parsed as the device parses it
+ * (scheme, host, port range, length). 0, or the error printed. */
+static int check_url(const char *tmpl)
+{
+    char url[ABOTA_URL_MAX];
+    size_t n = 0;
+    unsigned slots = 0;
+    for (const char *p = tmpl; *p; p++) {
+        char c = *p;
+        if (c == '%') {
+            if (p[1] == 'd') {
+                c = '1';
+                slots++;
+            } else if (p[1] != '%') {
+                fprintf(stderr, "abota sim: --url: '%%' must be followed by 'd' (the slot) or "
+                                "'%%' (a percent sign): '%s'\n", tmpl);
+                return -1;
+            }
+            p++;
+        }
+        if (n + 1 >= sizeof url) {
+            fprintf(stderr, "abota sim: --url: longer than the device's %u bytes\n",
+                    (unsigned)sizeof url - 1u);
+            return -1;
+        }
+        url[n++] = c;
+    }
+    url[n] = '\0';
+    if (slots > 1) {
+        fprintf(stderr, "abota sim: --url: more than one %%d: '%s'\n", tmpl);
+        return -1;
+    }
+    struct abota_url u;
+    int rc = abota_url_parse(url, &u);
+    if (rc < 0) {
+        fprintf(stderr, "abota sim: --url '%s': %s (%s)\n", tmpl, abota_strerror(rc),
+                abota_strerror_name(rc));
+        return -1;
+    }
     return 0;
 }
 
@@ -273,6 +318,8 @@ static int sim_command(int argc, char **argv, char **ca_path)
         sim_usage(stderr);
         return 2;
     }
+    if (check_url(ctx.url) < 0)
+        return 2;
     const struct abota_layout *l = abota_posix_layout_find(ctx.layout_name);
     if (!l) {
         fprintf(stderr, "abota sim: %s: '%s'\n", abota_strerror(ABOTA_ERR_LAYOUT_UNKNOWN),
