@@ -38,6 +38,12 @@ expect_fail "flash: unknown layout" "unknown name" \
 expect_fail "sim: missing flash file" "$SIM_TMP/none.img" \
   "$ABOTA" sim ${LOADER_ARGS[@]+"${LOADER_ARGS[@]}"} --flash "$SIM_TMP/none.img" --url "http://127.0.0.1:1/user%d.bin"
 
+truncate -s 1048576 "$SIM_TMP/1m.img"
+expect_fail "sim: flash file of another size names both and the layout that fits" \
+  "is 1048576 bytes, the flash of layout esp8266-1024+1024 is 2097152 bytes: try --layout esp8266-512+512" \
+  "$ABOTA" sim --layout esp8266-2m --flash "$SIM_TMP/1m.img" --url "http://127.0.0.1:1/user%d.bin"
+[[ $(grep -c . "$SIM_TMP/cmd.out") -eq 1 ]] || { echo "FAIL sim: more than one message for one failure"; sed 's/^/  | /' "$SIM_TMP/cmd.out"; FAILS=$((FAILS + 1)); }
+
 expect_fail "sim: unknown loader" "--loader wants full, crc32 or signed" \
   "$ABOTA" sim --loader nosuch --flash "$SIM_TMP/none.img" --url "http://127.0.0.1:1/user%d.bin"
 

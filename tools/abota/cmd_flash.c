@@ -187,9 +187,8 @@ int cmd_flash(int argc, char **argv)
     }
 
     struct sim_flash sf;
-    rc = sim_flash_open(&sf, out, l, true);
+    rc = sim_flash_open(&sf, "abota flash", out, l, true);
     if (rc < 0) {
-        fprintf(stderr, "abota flash: %s: %s\n", out, abota_strerror(rc));
         free(buf);
         return 1;
     }

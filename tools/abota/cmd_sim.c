@@ -143,11 +143,9 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
                      unsigned n, uint32_t *version, int *slot)
 {
     struct sim_flash sf;
-    int rc = sim_flash_open(&sf, base->flash_path, l, false);
-    if (rc < 0) {
-        fprintf(stderr, "abota sim: %s: %s\n", base->flash_path, abota_strerror(rc));
+    int rc = sim_flash_open(&sf, "abota sim", base->flash_path, l, false);
+    if (rc < 0)
         return -1;
-    }
     struct abota_boot_decision d;
     int exe_fd = -1;
     rc = sim_boot(sim_flash_port(&sf), l, base->loader, base->sign_key, &d, &exe_fd);
