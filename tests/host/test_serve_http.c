@@ -815,8 +815,12 @@ static void test_path_normalise(void **state)
         {"/a?x=../..", 0, "a"},
         {"/a#/../..", 0, "a"},
         {"/?x", 0, ""},
-        {"/.../a", 0, ".../a"},
-        {"/..a/a..", 0, "..a/a.."},
+        {"/a../b.c", 0, "a../b.c"},  /* dots inside a name are plain bytes */
+        {"/.../a", 404, NULL},      /* a name starting with a dot is hidden */
+        {"/..a/b", 404, NULL},
+        {"/.env", 404, NULL},
+        {"/a/.git/config", 404, NULL},
+        {"/%2eenv", 404, NULL},
         {"/a%20b.bin", 0, "a b.bin"},
         {"/%41%62c", 0, "Abc"},
         {"/a%2fb", 0, "a/b"},       /* a decoded slash separates */
