@@ -60,6 +60,7 @@ readme_port() {
   if python3 -c 'import socket; socket.socket().bind(("127.0.0.1", 3344))' 2>/dev/null; then
     echo 3344
   else
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
   fi
 }

@@ -51,8 +51,8 @@ expect_out '^consumer_posix ok$' "consumer_posix"
 next=$(awk -F. '{ print $1 "." $2 + 1 }' <<<"$VERSION")
 for want in "$VERSION:0" "$next:1"; do
     mkdir -p "$TMP/ver"
-    printf 'cmake_minimum_required(VERSION 3.20)\nproject(v LANGUAGES C)\nfind_package(abota %s CONFIG REQUIRED)\n' \
-        "${want%%:*}" >"$TMP/ver/CMakeLists.txt"
+    printf '%s\n' 'cmake_minimum_required(VERSION 3.20)' 'project(v LANGUAGES C)' \
+        "find_package(abota ${want%%:*} CONFIG REQUIRED)" >"$TMP/ver/CMakeLists.txt"
     rm -rf "$TMP/ver/b"
     run cmake -S "$TMP/ver" -B "$TMP/ver/b" -DCMAKE_PREFIX_PATH="$P"
     expect_rc "${want##*:}" "find_package(abota ${want%%:*}) of $VERSION"
