@@ -12,7 +12,9 @@ include(CMakePackageConfigHelpers)
 
 set(ABOTA_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/abota CACHE STRING
     "Where the CMake package goes, relative to the prefix")
+# abota_NAME is exported as abota::NAME, the name of its alias in the build.
 set(_libs abota_core)
+set_target_properties(abota_core PROPERTIES EXPORT_NAME core)
 foreach(port posix esp8266)
   if(TARGET abota_${port})
     list(APPEND _libs abota_${port})
