@@ -8,7 +8,8 @@ set -euo pipefail
 need_build=(cmake:cmake gcc:gcc make:make /usr/include/mbedtls/sha256.h:libmbedtls-dev
             /usr/include/mbedtls/ssl.h:libmbedtls-dev /usr/include/zlib.h:zlib1g-dev
             /usr/include/cmocka.h:libcmocka-dev)
-need_test=(python3:python3 /usr/sbin/nginx:nginx-light curl:curl openssl:openssl)
+need_test=(python3:python3 /usr/sbin/nginx:nginx-light curl:curl openssl:openssl
+           pkg-config:pkgconf git:git)
 need_cross=(xtensa-lx106-elf-gcc:gcc-xtensa-lx106 xtensa-lx106-elf-as:binutils-xtensa-lx106
             /usr/lib/xtensa-lx106-elf/picolibc.specs:picolibc-xtensa-lx106-elf
             qemu-system-xtensa:qemu-system-misc arm-none-eabi-gcc:gcc-arm-none-eabi
