@@ -150,6 +150,15 @@ int cmd_pack(int argc, char **argv)
         free(fw);
         return 1;
     }
+    /* A packed image packed again would carry two footers, and devices
+     * would install the outer one's firmware: the inner image. */
+    struct abota_image_info packed;
+    if (abota_image_verify_buf(fw, len, &packed) == 0 && packed.kind == ABOTA_IMAGE_ABOTA) {
+        fprintf(stderr, "abota pack: %s is an abota image already (it ends in a footer): pack "
+                        "the firmware itself, or use it as it is\n", in);
+        free(fw);
+        return 1;
+    }
     if (wrap) {
         uint8_t *w;
         size_t wlen;
