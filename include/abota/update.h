@@ -76,8 +76,10 @@ struct abota_update_config {
      * the engine's waits block (docs/PORTING.md). */
     uint32_t watchdog_ms;
     /* Required Content-Type, compared case-insensitively without parameters
-     * (";charset=..."); NULL: "application/octet-stream"; "": any. Ignored
-     * (any type) without ABOTA_FEATURE_CONTENT_TYPE (config.h). */
+     * (";charset=..."); NULL: "application/octet-stream"; "": any. A
+     * response without Content-Type (HTTP allows it) is taken, and the
+     * image verification decides. Ignored (any type) without
+     * ABOTA_FEATURE_CONTENT_TYPE (config.h). */
     const char *content_type;
     /* The vendor's ECDSA P-256 public key (ABOTA_SIG_P256_KEY_SIZE bytes,
      * X || Y, as `abota pubkey --c` prints it; it must outlive u). Set, the

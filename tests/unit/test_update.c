@@ -384,13 +384,25 @@ static void test_content_type_rules(void **state)
     assert_untouched();
     assert_nothing_erased();
 
-    /* ...and "" takes anything, even no Content-Type at all. */
+    /* ...and "" takes anything. */
     setup(state);
     t.cfg.content_type = "";
-    len = response(resp, sizeof resp, "200 OK", "", img, n);
+    len = response(resp, sizeof resp, "200 OK", "Content-Type: text/plain\r\n", img, n);
     fakenet_add(&t.net, resp, len, 0);
     assert_int_equal(run(), 0);
     assert_installed(n, V_NEW, 3);
+
+    /* No Content-Type at all is no wrong one (HTTP allows a server to send
+     * none): taken whatever is configured, and the image verification
+     * decides. */
+    for (int i = 0; i < 2; i++) {
+        setup(state);
+        t.cfg.content_type = i ? "application/x-firmware" : NULL;
+        len = response(resp, sizeof resp, "200 OK", "", img, n);
+        fakenet_add(&t.net, resp, len, 0);
+        assert_int_equal(run(), 0);
+        assert_installed(n, V_NEW, 3);
+    }
 }
 
 static void test_wrong_content_type(void **state)

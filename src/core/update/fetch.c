@@ -73,6 +73,8 @@ static bool content_type_ok(const char *want, const char *got)
     if (wn == 0)
         return true; /* configured "": any type */
     got = media_type(got, &gn);
+    if (gn == 0)
+        return true; /* none sent: HTTP allows it, verification decides */
     if (wn != gn)
         return false;
     for (size_t i = 0; i < wn; i++)
@@ -81,7 +83,7 @@ static bool content_type_ok(const char *want, const char *got)
     return true;
 }
 
-/* The response's Content-Type is the one configured. */
+/* The response's Content-Type is the one configured, or there is none. */
 static bool content_type_accepted(const struct abota_update *u, const struct abota_http_resp *resp)
 {
     return content_type_ok(u->cfg.content_type, resp->content_type);
