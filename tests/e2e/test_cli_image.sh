@@ -150,6 +150,20 @@ expect_rc 0 "pack --help"
 expect_out '^usage: abota pack --version' "pack --help"
 run "$ABOTA" inspect --help
 expect_rc 0 "inspect --help"
+# abota help CMD is CMD --help, for every command.
+for cmd in pack inspect keygen pubkey flash sim serve; do
+  run "$ABOTA" "$cmd" --help
+  want=$out
+  run "$ABOTA" help "$cmd"
+  expect_rc 0 "help $cmd"
+  [[ $out == "$want" ]] || fail "abota help $cmd differs from abota $cmd --help"
+done
+run "$ABOTA" help nosuch
+expect_rc 2 "help of an unknown command"
+# --opt=value works in every command, serve included.
+mkdir -p "$TMP/www"
+run timeout 5 "$ABOTA" serve "$TMP/www" --bind=127.0.0.1 --port=0 --max-clients=8
+expect_out '^abota serve: serving .* on http://127.0.0.1:[0-9]+/' "serve --opt=value"
 run "$ABOTA" pack "$TMP/fw.bin" -o "$TMP/x.img"
 expect_rc 2 "pack without --version"
 run "$ABOTA" pack --version 1.2.3 --slot 3 "$TMP/fw.bin" -o "$TMP/x.img"

@@ -1,6 +1,7 @@
 /* abota serve DIR: a development HTTP server for firmware images (the role
  * `python -m SimpleHTTPServer 3344` plays in Espressif's OTA demo). */
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -127,53 +128,57 @@ int cmd_serve(int argc, char **argv)
     const char *dir = NULL, *bind_addr = "0.0.0.0";
     const char *tls_cert = NULL, *tls_key = NULL;
     unsigned port = 3344, idle_s = 60, max_clients = 1024;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        }
-        if ((!strcmp(a, "--bind") || !strcmp(a, "--port") || !strcmp(a, "--timeout") ||
-             !strcmp(a, "--max-clients")) &&
-            i + 1 >= argc) {
-            fprintf(stderr, "abota serve: %s needs a value\n", a);
-            return 2;
-        }
-        if (!strcmp(a, "--tls")) {
-            if (i + 2 >= argc) {
+    static const struct option opts[] = {
+        {"bind", required_argument, NULL, 'b'},
+        {"port", required_argument, NULL, 'p'},
+        {"timeout", required_argument, NULL, 't'},
+        {"max-clients", required_argument, NULL, 'm'},
+        {"tls", required_argument, NULL, 'T'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'T':
+            /* --tls CERT KEY: the key is the word after the certificate */
+            if (optind >= argc || argv[optind][0] == '-') {
                 fprintf(stderr, "abota serve: --tls needs CERT.pem and KEY.pem\n");
                 return 2;
             }
-            tls_cert = argv[++i];
-            tls_key = argv[++i];
-        } else if (!strcmp(a, "--bind")) {
-            bind_addr = argv[++i];
-        } else if (!strcmp(a, "--port")) {
-            if (!parse_uint(argv[++i], 65535, &port)) {
-                fprintf(stderr, "abota serve: bad port '%s'\n", argv[i]);
+            tls_cert = optarg;
+            tls_key = argv[optind++];
+            break;
+        case 'b': bind_addr = optarg; break;
+        case 'p':
+            if (!parse_uint(optarg, 65535, &port)) {
+                fprintf(stderr, "abota serve: bad port '%s'\n", optarg);
                 return 2;
             }
-        } else if (!strcmp(a, "--timeout")) {
-            if (!parse_uint(argv[++i], 86400, &idle_s) || !idle_s) {
-                fprintf(stderr, "abota serve: bad timeout '%s'\n", argv[i]);
+            break;
+        case 't':
+            if (!parse_uint(optarg, 86400, &idle_s) || !idle_s) {
+                fprintf(stderr, "abota serve: bad timeout '%s'\n", optarg);
                 return 2;
             }
-        } else if (!strcmp(a, "--max-clients")) {
-            if (!parse_uint(argv[++i], 1000000, &max_clients) || !max_clients) {
+            break;
+        case 'm':
+            if (!parse_uint(optarg, 1000000, &max_clients) || !max_clients) {
                 fprintf(stderr, "abota serve: --max-clients wants 1..1000000, not '%s'\n",
-                        argv[i]);
+                        optarg);
                 return 2;
             }
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "abota serve: unknown option '%s'\n", a);
-            usage(stderr);
-            return 2;
-        } else if (!dir) {
-            dir = a;
-        } else {
-            fprintf(stderr, "abota serve: more than one DIR ('%s')\n", a);
-            return 2;
+            break;
+        case 'h': usage(stdout); return 0;
+        default: return cli_option_error("abota serve", c, argv, usage);
         }
+    }
+    if (optind < argc)
+        dir = argv[optind++];
+    if (optind < argc) {
+        fprintf(stderr, "abota serve: more than one DIR ('%s')\n", argv[optind]);
+        return 2;
     }
     if (!dir) {
         usage(stderr);

@@ -1,4 +1,5 @@
 /* abota: the host CLI. One binary, one subcommand per file (cmd_*.c). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,7 +19,8 @@ static const struct cli_command commands[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: abota COMMAND [ARGS...]   (abota COMMAND --help for details)\n\ncommands:\n");
+    fprintf(out, "usage: abota COMMAND [ARGS...]   (abota help COMMAND, or abota COMMAND "
+                 "--help, for details)\n\ncommands:\n");
     for (size_t i = 0; commands[i].name; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nabota %s\n", ABOTA_VERSION_STRING);
@@ -30,7 +32,19 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    bool help = !strcmp(argv[1], "help");
+    if (help && argc > 2) {
+        /* abota help CMD: what abota CMD --help prints */
+        for (size_t i = 0; commands[i].name; i++)
+            if (!strcmp(argv[2], commands[i].name)) {
+                char *sub[] = {argv[2], "--help", NULL};
+                return commands[i].run(2, sub);
+            }
+        fprintf(stderr, "abota help: unknown command '%s'\n", argv[2]);
+        usage(stderr);
+        return 2;
+    }
+    if (help || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(stdout);
         return 0;
     }
