@@ -164,6 +164,12 @@ expect_rc 2 "help of an unknown command"
 mkdir -p "$TMP/www"
 run timeout 5 "$ABOTA" serve "$TMP/www" --bind=127.0.0.1 --port=0 --max-clients=8
 expect_out '^abota serve: serving .* on http://127.0.0.1:[0-9]+/' "serve --opt=value"
+# Bound to every interface, it names the addresses devices can use: those
+# hostname -I lists (no loopback, no link-local), no other.
+run timeout 5 "$ABOTA" serve "$TMP/www" --port=0
+got=$(sed -n 's|^abota serve:   reachable as https\{0,1\}://\[\{0,1\}\([^]/]*\)\]\{0,1\}:[0-9]*/ (.*)$|\1|p' <<<"$out" | sort -u)
+want=$(hostname -I 2>/dev/null | tr ' ' '\n' | sed '/^$/d' | sort -u)
+[[ $got == "$want" ]] || fail "serve on all interfaces: reachable as '$got', hostname -I '$want'"
 run "$ABOTA" pack "$TMP/fw.bin" -o "$TMP/x.img"
 expect_rc 2 "pack without --version"
 run "$ABOTA" pack --version 1.2.3 --slot 3 "$TMP/fw.bin" -o "$TMP/x.img"

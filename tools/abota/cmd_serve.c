@@ -2,6 +2,9 @@
  * `python -m SimpleHTTPServer 3344` plays in Espressif's OTA demo). */
 #include <errno.h>
 #include <getopt.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -123,6 +126,38 @@ static int listen_on(const char *host, unsigned port, char *url, size_t url_cap)
     return fd;
 }
 
+/* Bound to every interface: the addresses a device on the network can
+ * use, each as the URL it would write (the port from url, which ends in
+ * ":PORT/"). Loopback is left out; it only serves this machine. */
+static void print_reachable(bool tls, const char *url)
+{
+    const char *port = strrchr(url, ':');
+    struct ifaddrs *all;
+    if (!port || getifaddrs(&all) < 0)
+        return;
+    for (struct ifaddrs *i = all; i; i = i->ifa_next) {
+        if (!i->ifa_addr || !(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK))
+            continue;
+        char host[INET6_ADDRSTRLEN];
+        int fam = i->ifa_addr->sa_family;
+        if (fam == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr,
+                      host, sizeof host);
+        else if (fam == AF_INET6)
+            inet_ntop(AF_INET6,
+                      &((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr, host,
+                      sizeof host);
+        else
+            continue;
+        if (fam == AF_INET6 && !strncmp(host, "fe80", 4))
+            continue; /* link-local: needs a zone a URL cannot carry */
+        printf("abota serve:   reachable as %s://%s%s%s%s (%s)\n", tls ? "https" : "http",
+               fam == AF_INET6 ? "[" : "", host, fam == AF_INET6 ? "]" : "", port,
+               i->ifa_name);
+    }
+    freeifaddrs(all);
+}
+
 int cmd_serve(int argc, char **argv)
 {
     const char *dir = NULL, *bind_addr = "0.0.0.0";
@@ -212,6 +247,8 @@ int cmd_serve(int argc, char **argv)
         url[4] = 's';
     }
     printf("abota serve: serving %s on %s (abota %s)\n", real, url, ABOTA_VERSION_STRING);
+    if (!strcmp(bind_addr, "0.0.0.0") || !strcmp(bind_addr, "::"))
+        print_reachable(tls != NULL, url);
     fflush(stdout);
     int rc = serve_loop_run(lfd, &o);
     serve_tls_free(tls);
