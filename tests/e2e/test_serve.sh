@@ -403,6 +403,12 @@ took = time.monotonic() - t0
 assert closed and took < 6, (closed, took)
 PY
 
+# --- An HTTPS client at the plain server is refused at once (its
+# ClientHello is no request line), not left to the 60 s idle timeout.
+t0=$SECONDS
+curl -s --max-time 20 -o /dev/null "https://127.0.0.1:$PORT/fw.bin" && fail "https to plain serve succeeded"
+(( SECONDS - t0 <= 5 )) || fail "https to plain serve took $((SECONDS - t0)) s to fail"
+
 # --- A cap on connections: with two held open, a third waits unanswered in
 # the listen queue; it is served as soon as one of the two closes.
 kill -TERM "$SERVER_PID"

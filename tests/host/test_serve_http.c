@@ -106,6 +106,23 @@ static void test_frame_pipelined(void **state)
     assert_int_equal(off + 9, len);
 }
 
+/* What cannot start a request line is refused at its first byte, without
+ * waiting for a line end that may never come: a TLS ClientHello (0x16),
+ * other control bytes, a blank, non-ASCII. Empty lines before it are still
+ * skipped. */
+static void test_frame_not_http_at_once(void **state)
+{
+    (void)state;
+    static const char *const starts[] = {"\x16\x03\x01\x02", "\x01GET", " GET / HTTP/1.1",
+                                         "\tGET", "\x80GET", "\r\n\x16"};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        struct serve_scan s = {0};
+        assert_int_equal(serve_http_frame(starts[i], strlen(starts[i]), &s), -400);
+    }
+    struct serve_scan s = {0};
+    assert_int_equal(serve_http_frame("\r\nGE", 4, &s), 0);
+}
+
 /* "GET /aaa... HTTP/1.1": a request line of exactly n bytes. */
 static size_t request_line(char *out, size_t n)
 {
@@ -971,6 +988,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_frame_every_split),
         cmocka_unit_test(test_frame_pipelined),
+        cmocka_unit_test(test_frame_not_http_at_once),
         cmocka_unit_test(test_frame_414_boundary),
         cmocka_unit_test(test_frame_leading_empty_lines),
         cmocka_unit_test(test_frame_431_boundary),

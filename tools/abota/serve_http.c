@@ -40,7 +40,14 @@ static struct serve_str trim(struct serve_str s)
 long serve_http_frame(const char *buf, size_t len, struct serve_scan *s)
 {
     for (; s->pos < len; s->pos++) {
-        if (buf[s->pos] != '\n')
+        unsigned char b = (unsigned char)buf[s->pos];
+        /* A request line starts with a method, a visible token. Anything
+         * else at once is not HTTP (a TLS ClientHello starts with 0x16):
+         * refused now rather than after the idle timeout. */
+        if (!s->hdr_start && s->pos == s->line_start && b != '\r' && b != '\n' &&
+            (b < 0x21 || b > 0x7E))
+            return -400;
+        if (b != '\n')
             continue;
         size_t end = s->pos;
         if (end > s->line_start && buf[end - 1] == '\r')
