@@ -21,8 +21,10 @@
  *   only blank line ends it;
  * - a strong entity-tag match is also a weak one;
  * - a parsed date formats and parses back to the same second;
- * - a normalised path is relative, has no empty, "." or ".." segment (so
- *   it cannot leave DIR), and normalising it again gives it back. */
+ * - a path is normalised or refused with 400, 403, 404 or 414; a
+ *   normalised one is relative, has no empty, "." or ".." segment (so it
+ *   cannot leave DIR) and no hidden one (starting with a dot), and
+ *   normalising it again gives it back. */
 #include <stdbool.h>
 #include <string.h>
 #include <time.h>
@@ -134,13 +136,13 @@ static void check_path(struct serve_str target)
     static char rel[SERVE_PATH_MAX], again[SERVE_PATH_MAX];
     static char enc[3 * SERVE_PATH_MAX + 2];
     int st = serve_files_path(target, rel, sizeof(rel));
-    FUZZ_CHECK(st == 0 || st == 400 || st == 403 || st == 414);
+    FUZZ_CHECK(st == 0 || st == 400 || st == 403 || st == 404 || st == 414);
     if (st)
         return;
     size_t n = strnlen(rel, sizeof(rel));
     FUZZ_CHECK(n < sizeof(rel));
     /* Segments: none empty (so no leading, trailing or double slash),
-     * none "." or "..". */
+     * none "." or "..", none hidden (a name starting with a dot is 404). */
     size_t s = 0;
     for (size_t i = 0; i <= n; i++) {
         if (i < n && rel[i] != '/')
@@ -150,6 +152,7 @@ static void check_path(struct serve_str target)
             FUZZ_CHECK(len > 0);
             FUZZ_CHECK(!(len == 1 && rel[s] == '.'));
             FUZZ_CHECK(!(len == 2 && rel[s] == '.' && rel[s + 1] == '.'));
+            FUZZ_CHECK(rel[s] != '.');
         }
         s = i + 1;
     }
