@@ -163,11 +163,14 @@ static int confirm(const struct ota_platform *p, uint32_t length)
     int rc = self_test(p, length);
     if (rc < 0) {
         printf("self-test failed: %s; not confirming\n", abota_strerror(rc));
+        platform_report(OTA_FAILED, p->running_slot, rc);
         return rc;
     }
     rc = abota_boot_confirm(p->flash, p->layout, p->running_slot);
-    if (rc < 0)
+    if (rc < 0) {
         printf("confirm failed: %s\n", abota_strerror(rc));
+        platform_report(OTA_FAILED, p->running_slot, rc);
+    }
     return rc;
 }
 
@@ -206,6 +209,7 @@ static enum boot_verdict report_boot(const struct ota_platform *p)
         /* The bootloader started this slot but could not record it. */
         printf("firmware running from user%d, but the boot record names user%u: %s\n",
                p->running_slot, (unsigned)rec.active, abota_strerror(ABOTA_ERR_BOOT_NOT_ACTIVE));
+        platform_report(OTA_FAILED, p->running_slot, ABOTA_ERR_BOOT_NOT_ACTIVE);
         return BOOT_STAY;
     }
     const struct abota_slot_record *mine = &rec.slot[p->running_slot - 1];
@@ -216,6 +220,7 @@ static enum boot_verdict report_boot(const struct ota_platform *p)
     if ((rec.flags & ABOTA_BOOTREC_ROLLED_BACK) && rec.failed_slot >= 1 && rec.failed_slot <= 2) {
         print_version("update report: ", rec.slot[rec.failed_slot - 1].version, "");
         printf(" in user%u failed its trial and was rolled back\n", (unsigned)rec.failed_slot);
+        platform_report(OTA_ROLLED_BACK, rec.failed_slot, 0);
         /* Fetching the same image again would fail the same way; a newer
          * one is for the next update run. */
         v = BOOT_STAY;
@@ -250,6 +255,7 @@ _Noreturn void ota_demo_main(void)
     int rc = platform_init(&p);
     if (rc < 0) {
         printf("platform init failed: %s\n", abota_strerror(rc));
+        platform_report(OTA_FAILED, 0, rc);
         platform_idle();
     }
 #ifdef OTA_DEMO_CRASH
@@ -272,6 +278,7 @@ _Noreturn void ota_demo_main(void)
     rc = platform_wifi_connect(&p);
     if (rc < 0) {
         printf("cannot join AP %s: %s\n", p.ssid, abota_strerror(rc));
+        platform_report(OTA_FAILED, p.running_slot, rc);
         platform_idle();
     }
     printf("connected to AP %s\n", p.ssid);
@@ -290,6 +297,7 @@ _Noreturn void ota_demo_main(void)
     rc = abota_update_init(&up, &cfg, p.flash, p.layout, p.net, p.clock, buf, sizeof buf);
     if (rc < 0) {
         printf("update setup failed: %s\n", abota_strerror(rc));
+        platform_report(OTA_FAILED, p.running_slot, rc);
         platform_idle();
     }
     static struct abota_url server;
@@ -308,14 +316,18 @@ _Noreturn void ota_demo_main(void)
     if (rc == 0) {
         if (!st.reboot_said)
             printf("rebooting\n");
+        platform_report(OTA_INSTALLED, up.target_slot, 0);
         platform_flush();
         platform_reboot();
     }
-    if (rc == ABOTA_ERR_UP_TO_DATE)
+    if (rc == ABOTA_ERR_UP_TO_DATE) {
         printf("up to date: %s\n", abota_strerror(rc));
-    else
+        platform_report(OTA_UP_TO_DATE, p.running_slot, 0);
+    } else {
         printf("update failed: %s (%s); staying on the working image\n", abota_strerror(rc),
                abota_strerror_name(rc));
+        platform_report(OTA_FAILED, p.running_slot, rc);
+    }
     if (rc == ABOTA_ERR_DEADLINE && up.last_err < 0 && up.last_err != rc)
         printf("last error before the deadline: %s (%s)\n", abota_strerror(up.last_err),
                abota_strerror_name(up.last_err));

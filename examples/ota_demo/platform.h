@@ -54,6 +54,17 @@ void platform_flush(void);
 _Noreturn void platform_reboot(void);
 _Noreturn void platform_idle(void);
 
+/* What a run of the demo came to, told before it reboots or goes idle, for
+ * whoever watches the device: the simulator turns it into abota sim's exit
+ * status; the ESP8266 has no one to tell (its console has said it all). */
+enum ota_outcome {
+    OTA_INSTALLED,   /* slot holds the new image; the next boot tries it */
+    OTA_UP_TO_DATE,  /* nothing newer on the server */
+    OTA_ROLLED_BACK, /* the image in slot failed its trial */
+    OTA_FAILED,      /* err: why no update was made (a negative abota error) */
+};
+void platform_report(enum ota_outcome what, int slot, int err);
+
 /* For the rollback test build: die the way a broken firmware would. */
 _Noreturn void platform_crash(void);
 

@@ -210,6 +210,13 @@ _Noreturn void platform_idle(void)
         vTaskDelay(1000u / portTICK_RATE_MS);
 }
 
+void platform_report(enum ota_outcome what, int slot, int err)
+{
+    (void)what;
+    (void)slot;
+    (void)err;
+}
+
 _Noreturn void platform_crash(void)
 {
     /* An illegal instruction, as a firmware bug would hit: the SDK's

@@ -8,6 +8,8 @@
  * a pinned key: abota sim --ca, --pin). The net port is the TCP port with
  * the POSIX TLS on top (posix_tls.c): plain http:// goes straight through,
  * https:// needs a CA or a pin and is refused without one. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +195,26 @@ _Noreturn void platform_idle(void)
     abota_posix_tls_free(&tls);
     abota_posix_flash_close(&flash);
     exit(0);
+}
+
+void platform_report(enum ota_outcome what, int slot, int err)
+{
+    const char *fd_text = getenv(ABOTA_SIM_ENV_REPORT_FD);
+    char *end;
+    long fd = fd_text ? strtol(fd_text, &end, 10) : -1;
+    if (fd < 0 || fd > INT_MAX || *end)
+        return;
+    char line[32];
+    int n;
+    switch (what) {
+    case OTA_INSTALLED: n = snprintf(line, sizeof line, "installed %d\n", slot); break;
+    case OTA_UP_TO_DATE: n = snprintf(line, sizeof line, "up-to-date\n"); break;
+    case OTA_ROLLED_BACK: n = snprintf(line, sizeof line, "rolled-back %d\n", slot); break;
+    default: n = snprintf(line, sizeof line, "failed %d\n", err); break;
+    }
+    /* One short write to a pipe is atomic; the simulator reads it later. */
+    if (write((int)fd, line, (size_t)n) != n)
+        fprintf(stderr, "ota_demo: cannot report to the simulator: %s\n", strerror(errno));
 }
 
 _Noreturn void platform_crash(void)

@@ -192,6 +192,8 @@ PY
 
 # run_sim NAME EXPECTED_LAST_LINE [TEXT...] [-- SIM_ARGS...]: runs the device;
 # the last line must match exactly and the output must contain each TEXT.
+# abota sim must exit with SIM_RC (default 0: the update was made, or there
+# was none to make; SIM_RC=1 run_sim ... where the device must refuse it).
 run_sim() {
   local name=$1 want=$2 out=$SIM_TMP/sim.out
   shift 2
@@ -203,11 +205,15 @@ run_sim() {
   timeout 45 "$ABOTA" sim --flash "$FLASH" --url "$URL" --watchdog 20 --max-boots 10 \
     "${layout[@]}" ${LOADER_ARGS[@]+"${LOADER_ARGS[@]}"} "$@" \
     >"$out" 2>&1
-  local rc=$? ok=1 last
+  local rc=$? ok=1 last want_rc=${SIM_RC:-0}
   last=$(tr '\r' '\n' <"$out" | sed '/^$/d' | tail -n 1)
-  if [[ $rc -ne 0 || $last != "$want" ]]; then
+  if [[ $rc -ne $want_rc || $last != "$want" ]]; then
     ok=0
-    echo "  exit $rc, last line '$last', want '$want'"
+    echo "  exit $rc (want $want_rc), last line '$last', want '$want'"
+  fi
+  if [[ $want_rc -ne 0 ]] && ! grep -q '^abota sim: the update was not made: ' "$out"; then
+    ok=0
+    echo "  no reason given for the update not made"
   fi
   local t
   [[ -n $LOADER_MARK ]] && texts+=("$LOADER_MARK")
@@ -248,8 +254,8 @@ run_cases() {
   # Failures: each leaves the device on v1 in user1.
   serve_none
   fresh_flash "$SIM_TMP/img/v1-user1.bin"
-  run_sim "missing bin (404)" "device running v1.0.0 from user1" \
-    "HTTP 404: firmware not found on the server"
+  SIM_RC=1 run_sim "missing bin (404)" "device running v1.0.0 from user1" \
+    "abota sim: the update was not made: HTTP 404: firmware not found on the server"
 
   local size
   size=$(stat -c %s "$SIM_TMP/img/v2-user2.bin")
@@ -260,23 +266,24 @@ run_cases() {
   # the rest of the footer after its end.
   local trunc_err="update failed: no abota footer at the end of the image (truncated?)"
   [[ -n ${WRAP_ARGS[*]-} ]] && trunc_err="update failed: bytes after the end of the Espressif user bin"
-  run_sim "truncated bin" "device running v1.0.0 from user1" "$trunc_err"
+  SIM_RC=1 run_sim "truncated bin" "device running v1.0.0 from user1" "$trunc_err"
 
   cp "$SIM_TMP/img/v2-user2.bin" "$SIM_TMP/img/corrupt.bin"
   flip_byte "$SIM_TMP/img/corrupt.bin" $((size / 2))
   serve user2.bin "$SIM_TMP/img/corrupt.bin"
-  run_sim "one corrupted byte" "device running v1.0.0 from user1" "image CRC-32 mismatch"
+  SIM_RC=1 run_sim "one corrupted byte" "device running v1.0.0 from user1" "image CRC-32 mismatch"
 
   serve user2.bin "$SIM_TMP/img/v2-user1.bin"
-  run_sim "bin built for the other slot" "device running v1.0.0 from user1" \
+  SIM_RC=1 run_sim "bin built for the other slot" "device running v1.0.0 from user1" \
     "image built for the other slot"
 
   # A v3 that crashes at start: the trial fails and the device rolls back to v2.
   serve_none
   serve user2.bin "$SIM_TMP/img/crash-v3-user2.bin"
   fresh_flash "$SIM_TMP/img/v2-user1.bin"
-  run_sim "crashing v3 rolls back to v2" "device running v2.0.0 from user1" \
-    "crashed" "rollback" "v3.0.0 in user2 failed its trial and was rolled back"
+  SIM_RC=1 run_sim "crashing v3 rolls back to v2" "device running v2.0.0 from user1" \
+    "crashed" "rollback" "v3.0.0 in user2 failed its trial and was rolled back" \
+    "abota sim: the update was not made: the new image in user2 failed its trial"
 
   stop_server
 }

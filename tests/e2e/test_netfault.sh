@@ -409,7 +409,7 @@ last = lines[-1] if lines else ""
 bad = []
 if rc == 124:
     bad.append("hang: killed by timeout after %d ms" % ms)
-elif rc != 0:
+elif rc not in (0, 1):
     bad.append("abota sim exit %d" % rc)
 # Under ABOTA_E2E_LOADER=crc32 the ESP8266 loader's choice must have run.
 MARK = "$LOADER_MARK"
@@ -426,6 +426,11 @@ allowed = set("ABOTA_ERR_" + e for e in errs.split("/") if e)
 retried = re.search(r"^retry \d+ in \d+ ms: ", text, re.M) is not None
 outcome = "?"
 err = None
+# Exit 0 only when the update was made, 1 with the reason when not.
+if last == NEW and rc != 0:
+    bad.append("updated, yet abota sim exit %d" % rc)
+if last == OLD and (rc != 1 or "abota sim: the update was not made: " not in text):
+    bad.append("not updated, yet abota sim exit %d without its reason" % rc)
 if last == NEW:
     outcome = "new"
     for want in ("CRC check ok: v2.0.0 for user2", "self-test ok: image confirmed"):

@@ -21,14 +21,14 @@ run_sim "HTTP/1.0 without Content-Length: v1 -> v2" "device running v2.0.0 from 
 # went with the tail; one retry from scratch meets the same cut.
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 URL="http://127.0.0.1:$PORT/http10cut1000/user%d.bin"
-run_sim "HTTP/1.0 without Content-Length, cut short" "device running v1.0.0 from user1" \
+SIM_RC=1 run_sim "HTTP/1.0 without Content-Length, cut short" "device running v1.0.0 from user1" \
   "update failed: no abota footer at the end of the image (truncated?)" \
   "staying on the working image"
 
 # Cut inside the footer itself.
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 URL="http://127.0.0.1:$PORT/http10cut1/user%d.bin"
-run_sim "HTTP/1.0 without Content-Length, last byte missing" "device running v1.0.0 from user1" \
+SIM_RC=1 run_sim "HTTP/1.0 without Content-Length, last byte missing" "device running v1.0.0 from user1" \
   "staying on the working image"
 
 stop_server

@@ -124,7 +124,7 @@ serve user2.bin "$SIM_TMP/img/crash-v3-user2.bin"
 fresh_flash "$SIM_TMP/img/v2-user1.bin"
 erase_bootrec "$FLASH"
 CASES=$((CASES + 1))
-run_sim "flash without a boot record, crashing v3 rolls back" "device running v2.0.0 from user1" \
+SIM_RC=1 run_sim "flash without a boot record, crashing v3 rolls back" "device running v2.0.0 from user1" \
   "(no boot record)" "(rollback: user2 failed its trial)" \
   "v3.0.0 in user2 failed its trial and was rolled back"
 
@@ -137,11 +137,11 @@ CASES=$((CASES + 2))
 serve_none
 serve user2.bin "$SIM_TMP/img/false-v3-user2.bin"
 fresh_flash "$SIM_TMP/img/v2-user1.bin"
-run_sim "v3 exiting with status 1 rolls back" "device running v2.0.0 from user1" \
+SIM_RC=1 run_sim "v3 exiting with status 1 rolls back" "device running v2.0.0 from user1" \
   "firmware in user2 exited with status 1" "v3.0.0 in user2 failed its trial and was rolled back"
 serve user2.bin "$SIM_TMP/img/text-v3-user2.bin"
 fresh_flash "$SIM_TMP/img/v2-user1.bin"
-run_sim "v3 that cannot start rolls back" "device running v2.0.0 from user1" \
+SIM_RC=1 run_sim "v3 that cannot start rolls back" "device running v2.0.0 from user1" \
   "firmware in user2 could not start" "v3.0.0 in user2 failed its trial and was rolled back"
 
 # Under the core's choice a wrapped image (abota pack --wrap-e9, what

@@ -44,11 +44,11 @@ run_sim "key given as the private key file" "device running v2.0.0 from user2" \
 
 fresh_flash "$SIM_TMP/img/a-v1-user1.bin"
 serve user2.bin "$SIM_TMP/img/b-v2-user2.bin"
-run_sim "signed by another key: refused" "device running v1.0.0 from user1" \
+SIM_RC=1 run_sim "signed by another key: refused" "device running v1.0.0 from user1" \
   "signature does not verify" "ABOTA_ERR_SIG_INVALID" -- "${KEY[@]}"
 
 serve user2.bin "$SIM_TMP/img/v2-user2.bin"
-run_sim "unsigned: refused" "device running v1.0.0 from user1" \
+SIM_RC=1 run_sim "unsigned: refused" "device running v1.0.0 from user1" \
   "ABOTA_ERR_SIG_NONE" -- "${KEY[@]}"
 
 # Changed after signing: a newer version claimed, hashes and CRCs redone.
@@ -56,7 +56,7 @@ cp "$SIM_TMP/img/a-v2-user2.bin" "$SIM_TMP/img/forged.bin"
 python3 "$FOOTER_PY" refoot "$SIM_TMP/img/forged.bin" --set fw_version=$(((9 << 24))) ||
   { echo "FAIL: footer.py refoot"; exit 1; }
 serve user2.bin "$SIM_TMP/img/forged.bin"
-run_sim "version changed after signing: refused" "device running v1.0.0 from user1" \
+SIM_RC=1 run_sim "version changed after signing: refused" "device running v1.0.0 from user1" \
   "ABOTA_ERR_SIG_INVALID" -- "${KEY[@]}"
 
 # One payload byte flipped, the footer's CRC-32 and SHA-256 made to agree:
@@ -65,7 +65,7 @@ cp "$SIM_TMP/img/a-v2-user2.bin" "$SIM_TMP/img/flipped.bin"
 python3 "$FOOTER_PY" refoot "$SIM_TMP/img/flipped.bin" --flip-payload 1000 ||
   { echo "FAIL: footer.py refoot"; exit 1; }
 serve user2.bin "$SIM_TMP/img/flipped.bin"
-run_sim "payload byte flipped, hashes redone: refused" "device running v1.0.0 from user1" \
+SIM_RC=1 run_sim "payload byte flipped, hashes redone: refused" "device running v1.0.0 from user1" \
   "ABOTA_ERR_SIG_INVALID" -- "${KEY[@]}"
 
 # A signature cut to 32 bytes.
@@ -73,7 +73,7 @@ cp "$SIM_TMP/img/a-v2-user2.bin" "$SIM_TMP/img/short-sig.bin"
 python3 "$FOOTER_PY" refoot "$SIM_TMP/img/short-sig.bin" --set sig_len=32 ||
   { echo "FAIL: footer.py refoot"; exit 1; }
 serve user2.bin "$SIM_TMP/img/short-sig.bin"
-run_sim "truncated signature: refused" "device running v1.0.0 from user1" \
+SIM_RC=1 run_sim "truncated signature: refused" "device running v1.0.0 from user1" \
   "ABOTA_ERR_SIG_LENGTH" -- "${KEY[@]}"
 
 # Anti-rollback: a device whose confirmed image has security version 2
@@ -82,7 +82,7 @@ spack "$DEMO" 1.0.0 1 "$SIM_TMP/img/a-v1-sec2-user1.bin" "$KEYS/test-a.pem" --se
 spack "$DEMO" 2.0.0 2 "$SIM_TMP/img/a-v2-sec1-user2.bin" "$KEYS/test-a.pem" --security-version 1
 fresh_flash "$SIM_TMP/img/a-v1-sec2-user1.bin"
 serve user2.bin "$SIM_TMP/img/a-v2-sec1-user2.bin"
-run_sim "signed, security version below the device's: refused" \
+SIM_RC=1 run_sim "signed, security version below the device's: refused" \
   "device running v1.0.0 from user1" "ABOTA_ERR_SECURITY_VERSION" -- "${KEY[@]}"
 
 # Without a key the device installs the unsigned image, and says at every

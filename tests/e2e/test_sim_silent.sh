@@ -35,7 +35,7 @@ no_reset() {
 # under an 8 s watchdog: the first wait is cut at 6 s.
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 start=$SECONDS
-run_sim "silent server, defaults, 8 s watchdog" "device running v1.0.0 from user1" \
+SIM_RC=1 run_sim "silent server, defaults, 8 s watchdog" "device running v1.0.0 from user1" \
   "update failed: update deadline passed (ABOTA_ERR_DEADLINE)" "staying on the working image" \
   -- --watchdog 8 --max-boots 3
 no_reset "silent server, defaults, 8 s watchdog" 8 "$start"
@@ -45,7 +45,7 @@ no_reset "silent server, defaults, 8 s watchdog" 8 "$start"
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 start=$SECONDS
 ABOTA_SIM_IDLE_TIMEOUT_MS=2000 \
-  run_sim "silent server, 2 s idle timeout, 12 s watchdog" "device running v1.0.0 from user1" \
+  SIM_RC=1 run_sim "silent server, 2 s idle timeout, 12 s watchdog" "device running v1.0.0 from user1" \
   "retry 1 in" "network timeout" \
   "last error before the deadline: network timeout (ABOTA_ERR_NET_TIMEOUT)" \
   -- --watchdog 12 --max-boots 3

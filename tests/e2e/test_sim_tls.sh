@@ -23,11 +23,14 @@ V1="device running v1.0.0 from user1"
 V2="device running v2.0.0 from user2"
 VERIFIED="connected to server (TLS, server verified)"
 
-# case NAME WANT_LAST_LINE [TEXT...] [-- SIM_ARGS...]: one run from a fresh v1.
+# case NAME WANT_LAST_LINE [TEXT...] [-- SIM_ARGS...]: one run from a fresh v1;
+# a device left on v1 refused the update, and abota sim must exit 1.
 case_() {
   CASES=$((CASES + 1))
   fresh_flash "$SIM_TMP/img/v1-user1.bin"
-  run_sim "$@"
+  local rc=0
+  [[ $2 == "$V1" ]] && rc=1
+  SIM_RC=$rc run_sim "$@"
 }
 
 # Polls until an HTTPS server answers on PORT, at most 10 s.

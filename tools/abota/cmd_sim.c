@@ -32,6 +32,10 @@ static void sim_usage(FILE *out)
             "  bootloader picks a slot, the slot's firmware runs, and runs again after\n"
             "  each reboot it asks for or each crash. Ends when the firmware goes idle:\n"
             "  the last line is then 'device running vX.Y.Z from userN'.\n"
+            "  Exit status: 0 when the device runs the update it fetched (or the server\n"
+            "  had nothing newer); 1 when it made none (an error, a refusal, a failed\n"
+            "  trial rolled back, a device that never goes idle), the reason on stderr;\n"
+            "  2 on a usage error\n"
             "  --url URL        update URL for the firmware (\"%%d\": the target slot)\n"
             "  --layout NAME    flash layout (default esp8266-2m)\n"
             "  --ssid NAME      access point the firmware joins (default: its own)\n"
@@ -137,10 +141,57 @@ static int check_url(const char *tmpl)
     return 0;
 }
 
+/* What the firmware's runs came to (sim_abi.h), boot after boot. */
+struct sim_tally {
+    int installed_slot;   /* the last image installed and not rolled back; 0: none */
+    int rolled_back_slot; /* the last trial that failed; 0: none */
+    int failed_err;       /* the last run's error when it made no update; 0: none */
+};
+
+static void tally_report(struct sim_tally *t, const char *report)
+{
+    int v;
+    char extra;
+    if (sscanf(report, "installed %d %c", &v, &extra) == 1) {
+        t->installed_slot = v;
+        t->failed_err = 0;
+    } else if (sscanf(report, "rolled-back %d %c", &v, &extra) == 1) {
+        t->rolled_back_slot = v;
+        if (t->installed_slot == v)
+            t->installed_slot = 0;
+    } else if (sscanf(report, "failed %d %c", &v, &extra) == 1 && v < 0) {
+        t->failed_err = v;
+    } else if (strcmp(report, "up-to-date\n") == 0) {
+        t->failed_err = 0;
+    }
+}
+
+/* The device went idle in slot: 0 when the update asked for was made (or
+ * there was none to make), else 1 with the reason on stderr. */
+static int tally_verdict(const struct sim_tally *t, int slot)
+{
+    if (t->installed_slot && t->installed_slot == slot)
+        return 0;
+    fflush(stdout);
+    if (t->installed_slot)
+        fprintf(stderr, "abota sim: the update was not made: the image installed in user%d "
+                        "does not run (the bootloader started user%d)\n",
+                t->installed_slot, slot);
+    else if (t->failed_err)
+        fprintf(stderr, "abota sim: the update was not made: %s (%s)\n",
+                abota_strerror(t->failed_err), abota_strerror_name(t->failed_err));
+    else if (t->rolled_back_slot)
+        fprintf(stderr, "abota sim: the update was not made: the new image in user%d failed "
+                        "its trial and was rolled back\n", t->rolled_back_slot);
+    else
+        return 0; /* up to date, or a firmware that reports nothing */
+    return 1;
+}
+
 /* One boot up to the moment the firmware ends. Returns 1 to boot again, 0
  * when the device went idle, -1 on a bootloader error. */
 static int boot_once(const struct sim_context *base, const struct abota_layout *l,
-                     unsigned n, uint32_t *version, int *slot)
+                     unsigned n, uint32_t *version, int *slot, struct sim_tally *tally)
 {
     struct sim_flash sf;
     int rc = sim_flash_open(&sf, "abota sim", base->flash_path, l, false);
@@ -191,8 +242,10 @@ static int boot_once(const struct sim_context *base, const struct abota_layout *
     struct sim_context ctx = *base;
     ctx.slot = d.slot;
     int detail = 0;
-    enum sim_outcome out = sim_run(exe_fd, &ctx, &detail);
+    char report[64];
+    enum sim_outcome out = sim_run(exe_fd, &ctx, &detail, report, sizeof report);
     close(exe_fd);
+    tally_report(tally, report);
     *version = d.image.footer.version;
     *slot = d.slot;
     switch (out) {
@@ -332,17 +385,20 @@ static int sim_command(int argc, char **argv, char **ca_path)
         printf("bootloader: the ESP8266 loader's choice (CRC-32 against the boot record)\n");
     if (ctx.loader == SIM_LOADER_SIGNED)
         printf("bootloader: secure boot (only images signed with --key)\n");
+    struct sim_tally tally = {0};
     for (unsigned n = 1; n <= max_boots; n++) {
         uint32_t version = 0;
         int slot = 0;
-        int rc = boot_once(&ctx, l, n, &version, &slot);
+        int rc = boot_once(&ctx, l, n, &version, &slot, &tally);
         if (rc < 0)
             return 1;
         if (rc == 0) {
+            /* The reason first: the device's state stays the last line. */
+            rc = tally_verdict(&tally, slot);
             char ver[16];
             abota_version_format(version, ver, sizeof ver);
             printf("device running v%s from user%d\n", ver, slot);
-            return 0;
+            return rc;
         }
     }
     fflush(stdout);

@@ -67,7 +67,9 @@ struct sim_context {
 
 /* Starts the executable in exe_fd with the context in its environment and
  * waits for it, at most ctx->watchdog_s seconds. Returns the outcome; *detail
- * gets the exit status or signal number. */
-enum sim_outcome sim_run(int exe_fd, const struct sim_context *ctx, int *detail);
+ * gets the exit status or signal number, report what the firmware reported
+ * of its run (ABOTA_SIM_ENV_REPORT_FD; "" when nothing), cut to report_cap. */
+enum sim_outcome sim_run(int exe_fd, const struct sim_context *ctx, int *detail, char *report,
+                         size_t report_cap);
 
 #endif

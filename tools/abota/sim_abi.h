@@ -35,6 +35,16 @@
  * (cfg.watchdog_ms), whose deadline then ends well inside it. */
 #define ABOTA_SIM_ENV_WATCHDOG_MS "ABOTA_SIM_WATCHDOG_MS"
 
+/* What each run of the firmware came to, for abota sim's exit status: the
+ * number of a descriptor open for writing, to which the firmware writes one
+ * line before it reboots or goes idle:
+ *   "installed N"    the new image is in userN; the next boot tries it
+ *   "up-to-date"     the server has nothing newer
+ *   "rolled-back N"  the image in userN failed its trial
+ *   "failed E"       the run made no update; E is why (a negative abota error)
+ * Unset: nobody listens. */
+#define ABOTA_SIM_ENV_REPORT_FD "ABOTA_SIM_REPORT_FD"
+
 /* How the firmware verifies an https:// server (abota sim --ca, --pin,
  * --tls-max-fragment; docs/TLS.md): the path of a PEM file of trusted CA
  * certificates, the SHA-256 of the server's public key (64 hex digits),
