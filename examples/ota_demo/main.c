@@ -142,6 +142,13 @@ static void on_event(void *arg, const struct abota_update_event *ev)
     case ABOTA_EV_WARNING:
         printf("warning: %s\n", abota_strerror(ev->err));
         break;
+    case ABOTA_EV_RESPONSE_REFUSED:
+        if (ev->detail)
+            printf("server answered HTTP %lu with Content-Type %s\n", (unsigned long)ev->done,
+                   ev->detail);
+        else
+            printf("server answered HTTP %lu\n", (unsigned long)ev->done);
+        break;
     }
     platform_flush();
 }

@@ -42,6 +42,9 @@ enum abota_update_step {
     ABOTA_EV_RETRY,         /* err: why; done: attempt number; total: delay ms */
     ABOTA_EV_WARNING,       /* err: something odd that did not stop the update */
     ABOTA_EV_RESUMED,       /* done: offset the download continues at; total: image size */
+    ABOTA_EV_RESPONSE_REFUSED, /* the server's answer is not taken: done: its HTTP status;
+                                * err: why; detail: its Content-Type as sent (NULL: none,
+                                * or not kept: ABOTA_FEATURE_CONTENT_TYPE 0) */
 };
 
 struct abota_update_event {

@@ -277,6 +277,15 @@ run_cases() {
   SIM_RC=1 run_sim "bin built for the other slot" "device running v1.0.0 from user1" \
     "image built for the other slot"
 
+  # The image labelled as a web page (the server's type for .html): refused
+  # before anything is erased, and the log names what the server sent.
+  serve_none
+  serve user2.html "$SIM_TMP/img/v2-user2.bin"
+  SIM_RC=1 run_sim "image served as text/html" "device running v1.0.0 from user1" \
+    "with Content-Type text/html" \
+    "the update was not made: unexpected Content-Type" \
+    -- --url "http://127.0.0.1:$PORT/user%d.html"
+
   # A v3 that crashes at start: the trial fails and the device rolls back to v2.
   serve_none
   serve user2.bin "$SIM_TMP/img/crash-v3-user2.bin"

@@ -8,5 +8,5 @@ BUILD=${1:?usage: $0 BUILD_DIR}
 . "$(dirname "$0")/sim_lib.sh"
 sim_setup
 run_cases abota
-echo "$((7 - FAILS)) passed, $FAILS failed"
+echo "$((8 - FAILS)) passed, $FAILS failed"
 [[ $FAILS -eq 0 ]]

@@ -31,7 +31,7 @@ http {
   fastcgi_temp_path $dir/fastcgi;
   uwsgi_temp_path $dir/uwsgi;
   scgi_temp_path $dir/scgi;
-  types { application/octet-stream bin; }
+  types { application/octet-stream bin; text/html html; }
   default_type application/octet-stream;
 CONF
     local d

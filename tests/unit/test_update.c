@@ -414,8 +414,12 @@ static void test_wrong_content_type(void **state)
     assert_int_equal(run(), ABOTA_ERR_HTTP_CONTENT_TYPE);
     assert_untouched();
     assert_nothing_erased();
-    /* No HEADERS, no PROGRESS. */
-    assert_int_equal(t.nev, 3);
+    /* No HEADERS, no PROGRESS: what the server sent, named for the log. */
+    assert_int_equal(t.nev, 4);
+    assert_int_equal(t.ev[3].step, ABOTA_EV_RESPONSE_REFUSED);
+    assert_int_equal(t.ev[3].done, 200);
+    assert_int_equal(t.ev[3].err, ABOTA_ERR_HTTP_CONTENT_TYPE);
+    assert_string_equal(t.ev[3].detail, "text/html");
 }
 #else
 /* The check compiled out: any Content-Type (and cfg.content_type) is

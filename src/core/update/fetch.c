@@ -88,12 +88,23 @@ static bool content_type_accepted(const struct abota_update *u, const struct abo
 {
     return content_type_ok(u->cfg.content_type, resp->content_type);
 }
+
+static const char *content_type_of(const struct abota_http_resp *resp)
+{
+    return resp->content_type[0] ? resp->content_type : NULL;
+}
 #else
 static bool content_type_accepted(const struct abota_update *u, const struct abota_http_resp *resp)
 {
     (void)u;
     (void)resp;
     return true; /* any type (config.h) */
+}
+
+static const char *content_type_of(const struct abota_http_resp *resp)
+{
+    (void)resp;
+    return NULL; /* not kept (config.h) */
 }
 #endif
 
@@ -339,13 +350,15 @@ static void take_retry_after(struct abota_update *u, const struct abota_http_res
 }
 #endif
 
-/* The response headers decide: redirect, error, probe answer or image. */
-static int on_headers(struct abota_update *u, enum upd_ask ask)
+/* What the status and media type say of the response: 0 when it is taken
+ * (an image, a probe's answer, a redirect, the end of a resumed download),
+ * else why not. */
+static int response_refusal(struct abota_update *u, enum upd_ask ask,
+                            const struct abota_http_resp *resp)
 {
-    const struct abota_http_resp *resp = &upd_state(u)->http.resp;
     int st = resp->status;
     if (st == 301 || st == 302 || st == 303 || st == 307 || st == 308)
-        return ABOTA_FEATURE_REDIRECT ? REDIRECTED : ABOTA_ERR_UNSUPPORTED;
+        return ABOTA_FEATURE_REDIRECT ? 0 : ABOTA_ERR_UNSUPPORTED;
     if (st == 404)
         return ABOTA_ERR_HTTP_NOT_FOUND;
     if ((st >= 500 && st <= 599) || st == 429) {
@@ -353,12 +366,32 @@ static int on_headers(struct abota_update *u, enum upd_ask ask)
         return st == 429 ? ABOTA_ERR_UP_RATE_LIMITED : ABOTA_ERR_HTTP_SERVER_ERROR;
     }
     if (ABOTA_FEATURE_RESUME && st == 416 && ask == UPD_ASK_RESUME)
-        return resume_complete(u, resp);
+        return 0;
     /* 206 answers only a Range request (probe or resume) */
     if (st != 200 && !(ABOTA_FEATURE_RESUME && st == 206 && ask != UPD_ASK_IMAGE))
         return ABOTA_ERR_HTTP_STATUS;
     if (!content_type_accepted(u, resp))
         return ABOTA_ERR_HTTP_CONTENT_TYPE;
+    return 0;
+}
+
+/* The response headers decide: redirect, error, probe answer or image. A
+ * refusal is told with what the server sent (status, media type), which the
+ * error alone cannot say. */
+static int on_headers(struct abota_update *u, enum upd_ask ask)
+{
+    const struct abota_http_resp *resp = &upd_state(u)->http.resp;
+    int err = response_refusal(u, ask, resp);
+    if (err) {
+        upd_emit(u, ABOTA_EV_RESPONSE_REFUSED, (uint32_t)resp->status, 0, err,
+                 content_type_of(resp));
+        return err;
+    }
+    int st = resp->status;
+    if (st >= 300 && st <= 399)
+        return REDIRECTED;
+    if (st == 416)
+        return resume_complete(u, resp);
     if (st == 206)
         return partial_content(u, ask, resp);
     return whole_image(u, ask, resp);
