@@ -122,6 +122,15 @@ int abota_esp_verify_flash(const struct abota_flash *f, uint32_t addr, uint32_t 
 /* The same over a buffer in RAM (host tools and tests). */
 int abota_esp_verify_buf(const uint8_t *buf, size_t len, struct abota_esp_info *info);
 
+/* Whether a v2 user bin can run from flash at slot_offset. Its irom0 code
+ * runs in place where the SDK's boot loader maps it: 0x1000 into a 1 MB
+ * window for 1024+1024 maps (one link serves both slots), and for smaller
+ * partitions (256+256, 512+512) user2 one partition further, linked there
+ * alone. The size map in the inner header tells which. 0, or
+ * ABOTA_ERR_ESP_FLASH_MAP; 0 also for 0xE9 images and maps without two
+ * slots (1, 7, 10..15), which say nothing of a link address. */
+int abota_esp_map_fits(const struct abota_esp_info *info, uint32_t slot_offset);
+
 /* --- whole-image checks --- */
 
 enum abota_image_kind {

@@ -106,6 +106,32 @@ expect_out '^  target slot: +2$' "slot taken from the user2 bin"
 expect_out '^  flags: +0x01' "Espressif flag set"
 expect_out '^  CRC trailer: .*: good$' "packed user2 bin CRC"
 
+# 3a. --layout: a user bin linked for another flash map is refused where its
+# code could not run; an image larger than the slot is refused
+bin512u2=$(echo "$FIX"/*512+512/user2.*.bin)
+run "$ABOTA" pack --version 3.0.6 --layout esp8266-2m "$bin512u2" -o "$TMP/x.img"
+expect_rc 1 "pack a 512+512 user2 for a 1024+1024 device"
+expect_out "linked for another flash map.*size map 2; user2 of the esp8266-1024\+1024 layout is at 0x101000" \
+    "pack --layout names the map and the slot"
+[[ ! -e $TMP/x.img ]] || fail "pack --layout refused but wrote the image"
+run "$ABOTA" pack --version 3.0.6 --layout esp8266-1m "$bin2" -o "$TMP/x.img"
+expect_rc 1 "pack a 1024+1024 user2 for a 512+512 device"
+expect_out "size map 5; user2 of the esp8266-512\+512 layout is at 0x81000" "the other way"
+run "$ABOTA" pack --version 3.0.6 --layout esp8266-1m "$bin512u2" -o "$TMP/x.img"
+expect_rc 0 "pack a 512+512 user2 for its own map"
+run "$ABOTA" pack --version 3.0.6 --layout=esp8266-2m "$bin2" -o "$TMP/x.img"
+expect_rc 0 "pack a 1024+1024 user2 for its own map"
+head -c 1 /dev/zero >"$TMP/big.bin"
+head -c $((0x7C000)) /dev/urandom >>"$TMP/big.bin"
+run "$ABOTA" pack --version 1.0.0 --layout esp8266-1m "$TMP/big.bin" -o "$TMP/x.img"
+expect_rc 1 "pack firmware larger than a 512+512 slot"
+expect_out "image larger than the slot: the image is [0-9]+ bytes, user1 of the esp8266-512\+512 layout holds [0-9]+" \
+    "pack --layout names both sizes"
+run "$ABOTA" pack --version 1.0.0 --layout esp8266-2m "$TMP/big.bin" -o "$TMP/x.img"
+expect_rc 0 "the same firmware fits a 1024+1024 slot"
+run "$ABOTA" pack --version 1.0.0 --layout nosuch "$TMP/big.bin" -o "$TMP/x.img"
+expect_rc 2 "pack --layout unknown"
+
 # 3b. --wrap-e9: the firmware, unchanged, as the one segment of a 0xE9 image
 # (8-byte header, 8-byte segment header, zeros and the XOR checksum to the
 # end of a 16-byte line), which the fixtures' own parser accepts

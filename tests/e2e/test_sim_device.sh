@@ -171,6 +171,20 @@ if grep -q '\[#' "$SIM_TMP/sim.out"; then
   echo "FAIL progress into a log: a bar was drawn"
   FAILS=$((FAILS + 1))
 fi
+# An Espressif user2 bin linked for a 512+512 map, served to a device whose
+# user2 sits at 0x101000 (or 0x401000): its code could not run there, so it
+# is refused before the boot record changes, not tried and rolled back.
+serve_none
+serve user2.bin "$BUILD/tests/espbins/gen-512+512/user2.1024.new.2.bin"
+fresh_flash "$SIM_TMP/img/v1-user1.bin"
+CASES=$((CASES + 1))
+SIM_RC=1 run_sim "Espressif bin for another flash map refused" "device running v1.0.0 from user1" \
+  "the update was not made: Espressif user bin linked for another flash map"
+if grep -q "trial" "$SIM_TMP/sim.out"; then
+  echo "FAIL Espressif bin for another flash map: a trial boot was tried"
+  FAILS=$((FAILS + 1))
+fi
+
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 if ! command -v script >/dev/null; then
   echo "FAIL: script(1) missing (bsdutils)"

@@ -33,7 +33,8 @@ static int setup(void **state)
 {
     (void)state;
     lay = abota_layout_find("esp8266-512+512");
-    mem = malloc(lay->flash_size);
+    /* Room for the 2 MiB layout too (test_other_flash_map). */
+    mem = malloc(abota_layout_find("esp8266-1024+1024")->flash_size);
     return mem ? 0 : -1;
 }
 
@@ -157,6 +158,57 @@ static void test_userbin_refusals(void **state)
     assert_true(abota_slot_finish(&w, &info) < 0);
 }
 
+/* A bin linked for another flash map is refused where its code could not
+ * run, and taken where it could (the size map tells the link address). */
+static void test_other_flash_map(void **state)
+{
+    (void)state;
+    struct abota_image_info info;
+    const struct espbins_userbin *u1_1024 = &bins->user[ESPBINS_1024_USER1];
+    const struct espbins_userbin *u2_1024 = &bins->user[ESPBINS_1024_USER2];
+
+    /* 512+512 device: a 1024+1024 user2 expects 0x1000 into its 1 MB
+     * window, not 0x81000; its user1 runs where a 512+512 user1 does. */
+    ramflash_init_layout(&rf, mem, lay);
+    assert_int_equal(write_bin(u2_1024, 2, u2_1024->size, u2_1024->size, &info),
+                     ABOTA_ERR_ESP_FLASH_MAP);
+    assert_int_equal(info.esp.size_map, 5);
+    assert_int_equal(write_bin(u1_1024, 1, u1_1024->size, u1_1024->size, &info), 0);
+
+    /* 1024+1024 device: the 512+512 user2 is linked for 0x81000. */
+    const struct abota_layout *saved = lay;
+    lay = abota_layout_find("esp8266-1024+1024");
+    ramflash_init_layout(&rf, mem, lay);
+    assert_int_equal(write_bin(USER2, 2, BIN_LEN, BIN_LEN, &info), ABOTA_ERR_ESP_FLASH_MAP);
+    assert_int_equal(write_bin(u2_1024, 2, u2_1024->size, u2_1024->size, &info), 0);
+    /* Written by other means, it does not verify either (what the boot
+     * choice runs on a slot). */
+    struct abota_slot_writer w;
+    assert_int_equal(abota_slot_begin(&w, &rf.port, lay, 2, 1, BIN_LEN), 0);
+    struct feed f = {.w = &w, .limit = BIN_LEN};
+    stream(USER2, to_writer, &f);
+    assert_int_equal(f.rc, 0);
+    assert_int_equal(abota_slot_verify(&rf.port, lay, 2, BIN_LEN, &info, NULL),
+                     ABOTA_ERR_ESP_FLASH_MAP);
+    lay = saved;
+
+    /* The rule itself, map by map. */
+    struct abota_esp_info e = {.v2 = true, .userbin = 2};
+    e.size_map = 0; /* 256+256 */
+    assert_int_equal(abota_esp_map_fits(&e, 0x41000), 0);
+    assert_int_equal(abota_esp_map_fits(&e, 0x81000), ABOTA_ERR_ESP_FLASH_MAP);
+    e.size_map = 4; /* 512+512 on 4 MB */
+    assert_int_equal(abota_esp_map_fits(&e, 0x81000), 0);
+    e.size_map = 9; /* 1024+1024 on 16 MB */
+    assert_int_equal(abota_esp_map_fits(&e, 0x101000), 0);
+    assert_int_equal(abota_esp_map_fits(&e, 0x81000), ABOTA_ERR_ESP_FLASH_MAP);
+    e.size_map = 7; /* no such map: nothing to say */
+    assert_int_equal(abota_esp_map_fits(&e, 0x81000), 0);
+    e.v2 = false; /* a 0xE9 image loads into RAM */
+    e.size_map = 5;
+    assert_int_equal(abota_esp_map_fits(&e, 0x81000), 0);
+}
+
 /* user1 wrapped as an abota image (payload, pad, footer). */
 static void test_abota_wrapped_userbin(void **state)
 {
@@ -208,6 +260,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_userbin),
         cmocka_unit_test(test_userbin_refusals),
+        cmocka_unit_test(test_other_flash_map),
         cmocka_unit_test(test_abota_wrapped_userbin),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -7,6 +7,7 @@
 #include "abota/error.h"
 #include "abota/image.h"
 #include "abota/layout.h"
+#include "abota/port_posix.h"
 #include "abota/sha256.h"
 #include "cli.h"
 #include "keys.h"
@@ -15,7 +16,7 @@ static void pack_usage(FILE *out)
 {
     fprintf(out,
             "usage: abota pack --version X.Y.Z [--slot 1|2] [--wrap-e9] [--key KEY.pem]\n"
-            "                  [--security-version N] FIRMWARE -o IMAGE\n"
+            "                  [--security-version N] [--layout NAME] FIRMWARE -o IMAGE\n"
             "\n"
             "Wraps FIRMWARE (unchanged) into an abota image: 0xFF padding to a multiple\n"
             "of 16 bytes, then a 256-byte footer with the version, target slot, CRC-32\n"
@@ -35,6 +36,10 @@ static void pack_usage(FILE *out)
             "                   refuse images below the highest one they confirmed. Signed\n"
             "                   with the rest of the footer; without --key anyone can\n"
             "                   raise it\n"
+            "  --layout NAME    the devices' flash layout (esp8266-2m, esp8266-1m, ...):\n"
+            "                   refuses an image larger than its slot, and an Espressif\n"
+            "                   user bin linked for another flash map (its code could\n"
+            "                   not run there; the devices would refuse it too)\n"
             "  -o IMAGE         output file, written atomically (temporary file + rename)\n"
             "\n"
             "An Espressif user bin is recognised and checked (XOR checksum, CRC trailer);\n"
@@ -74,6 +79,33 @@ static int sign(const char *path, struct abota_footer *f, char fp[KEYS_FINGERPRI
     return ret;
 }
 
+/* The image must fit the slot(s) it is for in layout l, and an Espressif
+ * user bin must be linked for where that slot is. 0, or -1 with the reason
+ * printed. */
+static int check_layout(const char *in, const struct abota_layout *l, int slot,
+                        const struct abota_esp_info *esp, uint32_t total)
+{
+    for (int s = ABOTA_SLOT_1; s <= ABOTA_SLOT_2; s++) {
+        if (slot > 0 && s != slot)
+            continue;
+        const struct abota_region *r = abota_layout_slot(l, s);
+        if (total > r->size) {
+            fprintf(stderr, "abota pack: %s: %s: the image is %u bytes, user%d of the %s layout "
+                            "holds %u\n", in, abota_strerror(ABOTA_ERR_SLOT_TOO_BIG),
+                    (unsigned)total, s, l->name, (unsigned)r->size);
+            return -1;
+        }
+        if (esp && abota_esp_map_fits(esp, r->offset) < 0) {
+            fprintf(stderr, "abota pack: %s: %s (size map %u; user%d of the %s layout is at "
+                            "0x%x): build it for this map, or pack it with the --layout it "
+                            "was built for\n", in, abota_strerror(ABOTA_ERR_ESP_FLASH_MAP),
+                    (unsigned)esp->size_map, s, l->name, (unsigned)r->offset);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cmd_pack(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -83,10 +115,12 @@ int cmd_pack(int argc, char **argv)
         {"wrap-e9", no_argument, NULL, 'E'},
         {"key", required_argument, NULL, 'k'},
         {"security-version", required_argument, NULL, 'S'},
+        {"layout", required_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *version = NULL, *out = NULL, *slot_arg = NULL, *key_path = NULL, *secv = NULL;
+    const struct abota_layout *layout = NULL;
     int c, wrap = 0;
     char fp[KEYS_FINGERPRINT_HEX] = "";
     optind = 1;
@@ -99,6 +133,14 @@ int cmd_pack(int argc, char **argv)
         case 'E': wrap = 1; break;
         case 'k': key_path = optarg; break;
         case 'S': secv = optarg; break;
+        case 'l':
+            layout = abota_posix_layout_find(optarg);
+            if (!layout) {
+                fprintf(stderr, "abota pack: %s: '%s'\n",
+                        abota_strerror(ABOTA_ERR_LAYOUT_UNKNOWN), optarg);
+                return 2;
+            }
+            break;
         case 'h': pack_usage(stdout); return 0;
         default: return cli_option_error("abota pack", c, argv, pack_usage);
         }
@@ -200,6 +242,11 @@ int cmd_pack(int argc, char **argv)
     }
     f.target_slot = (uint8_t)(slot < 0 ? ABOTA_SLOT_ANY : slot);
     f.payload_len = (uint32_t)len;
+    if (layout && check_layout(in, layout, slot, (f.flags & ABOTA_FLAG_ESP_USERBIN) ? &esp : NULL,
+                               abota_image_total_len(f.payload_len)) < 0) {
+        free(fw);
+        return 1;
+    }
     f.crc32 = abota_crc32_update(0, fw, len);
     abota_sha256(fw, len, f.sha256);
     if (key_path && sign(key_path, &f, fp) < 0) {

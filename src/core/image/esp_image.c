@@ -43,6 +43,27 @@ uint32_t abota_esp_crc_fixup(uint32_t crc)
     return crc < 0x80000000u ? crc + 1u : ~crc;
 }
 
+/* The size of one OTA partition in a size map (fixtures README, "Flash
+ * layout per size map"); 0 for maps without two. */
+static uint32_t esp_partition_size(uint8_t size_map)
+{
+    switch (size_map) {
+    case 0: return 0x40000u;                                  /* 256+256 */
+    case 2: case 3: case 4: return 0x80000u;                  /* 512+512 */
+    case 5: case 6: case 8: case 9: return 0x100000u;         /* 1024+1024 */
+    default: return 0;
+    }
+}
+
+int abota_esp_map_fits(const struct abota_esp_info *info, uint32_t slot_offset)
+{
+    uint32_t part = info->v2 ? esp_partition_size(info->size_map) : 0;
+    if (part == 0)
+        return 0;
+    uint32_t want = 0x1000u + (part < 0x100000u && info->userbin == 2 ? part : 0);
+    return slot_offset % 0x100000u == want ? 0 : ABOTA_ERR_ESP_FLASH_MAP;
+}
+
 /* A forward-only reader over [base, base+len) of a flash. */
 struct esp_reader {
     const struct abota_flash *f;

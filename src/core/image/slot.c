@@ -289,6 +289,13 @@ static int check_found(const struct abota_flash *f, const struct abota_region *r
     } else if (info->esp.v2 && info->esp.userbin != slot) {
         return ABOTA_ERR_IMG_SLOT;
     }
+    /* Linked for this flash map? (A 512+512 user2 cannot run in a
+     * 1024+1024 device's user2: it would fail every trial boot.) */
+    if (info->has_esp) {
+        rc = abota_esp_map_fits(&info->esp, r->offset);
+        if (rc < 0)
+            return rc;
+    }
 
     /* CRC-32 of all total_len bytes: an abota image's payload CRC (read
      * from flash by the verification) continued over padding and footer;
