@@ -106,6 +106,26 @@ expect_out '^  target slot: +2$' "slot taken from the user2 bin"
 expect_out '^  flags: +0x01' "Espressif flag set"
 expect_out '^  CRC trailer: .*: good$' "packed user2 bin CRC"
 
+# 3-. '-' for standard input and output: pack in a pipe, inspect from one;
+# what pack says goes to stderr then, and an unreadable file says why
+head -c 1 /dev/zero >"$TMP/pipe.bin"
+head -c 7000 /dev/urandom >>"$TMP/pipe.bin"
+set +e
+"$ABOTA" pack --version 4.5.6 - -o - <"$TMP/pipe.bin" 2>"$TMP/pipe.err" >"$TMP/pipe.img"
+rc=$?
+set -e
+[[ $rc -eq 0 ]] || fail "pack - -o -: exit $rc"
+grep -q '^standard output: firmware, 7001 bytes, version 4.5.6' "$TMP/pipe.err" ||
+    fail "pack -o -: its summary is not on stderr: $(cat "$TMP/pipe.err")"
+run "$ABOTA" pack --version 4.5.6 "$TMP/pipe.bin" -o "$TMP/pipe2.img"
+cmp -s "$TMP/pipe.img" "$TMP/pipe2.img" || fail "pack - -o - differs from pack FILE -o FILE"
+run bash -c "cat '$TMP/pipe.img' | '$ABOTA' inspect -"
+expect_rc 0 "inspect - (a pipe)"
+expect_out '^  version: +4\.5\.6 ' "inspect - reads the image"
+run "$ABOTA" inspect "$TMP"
+expect_rc 1 "inspect a directory"
+expect_out "cannot read $TMP: Is a directory" "cannot read says why"
+
 # 3a. --layout: a user bin linked for another flash map is refused where its
 # code could not run; an image larger than the slot is refused
 bin512u2=$(echo "$FIX"/*512+512/user2.*.bin)

@@ -3,6 +3,7 @@
 #ifndef ABOTA_CLI_H
 #define ABOTA_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,13 +23,17 @@ int cmd_pubkey(int argc, char **argv);
  * ':' (an option without its value) or anything else (an unknown option).
  * Says which on stderr, then the usage; returns 2, the usage exit status. */
 int cli_option_error(const char *who, int c, char *const *argv, void (*usage)(FILE *));
-/* Reads a whole file into a malloc'd buffer (free it). Refuses files over
- * max bytes. Returns 0, or -1 after printing why (prefixed with who). */
+/* "-" where a file is expected: standard input or output. */
+bool cli_is_stdio(const char *path);
+/* Reads a whole file ("-": standard input) into a malloc'd buffer (free
+ * it). Refuses files over max bytes. Returns 0, or -1 after printing why
+ * (prefixed with who). */
 int cli_read_file(const char *who, const char *path, size_t max, uint8_t **buf, size_t *len);
 /* Writes a[alen] then b[blen] (b may be NULL with blen 0) to path through a
  * temporary file in the same directory, so a reader never sees a half-written
  * file, with permissions mode. CLI_OVERWRITE replaces an existing path;
- * CLI_NO_OVERWRITE refuses it. Returns 0, or -1 after printing why. */
+ * CLI_NO_OVERWRITE refuses it. "-" writes to standard output instead.
+ * Returns 0, or -1 after printing why. */
 enum { CLI_NO_OVERWRITE = 0, CLI_OVERWRITE = 1 };
 int cli_write_file(const char *who, const char *path, const void *a, size_t alen,
                    const void *b, size_t blen, unsigned mode, int overwrite);

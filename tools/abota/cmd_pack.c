@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "abota/crc32.h"
 #include "abota/error.h"
@@ -18,7 +19,7 @@ static void pack_usage(FILE *out)
             "usage: abota pack --version X.Y.Z [--slot 1|2] [--wrap-e9] [--key KEY.pem]\n"
             "                  [--security-version N] [--layout NAME] FIRMWARE -o IMAGE\n"
             "\n"
-            "Wraps FIRMWARE (unchanged) into an abota image: 0xFF padding to a multiple\n"
+            "Wraps FIRMWARE ('-': standard input, unchanged) into an abota image: 0xFF padding to a multiple\n"
             "of 16 bytes, then a 256-byte footer with the version, target slot, CRC-32\n"
             "and SHA-256 of the firmware (docs/IMAGE_FORMAT.md).\n"
             "\n"
@@ -40,7 +41,8 @@ static void pack_usage(FILE *out)
             "                   refuses an image larger than its slot, and an Espressif\n"
             "                   user bin linked for another flash map (its code could\n"
             "                   not run there; the devices would refuse it too)\n"
-            "  -o IMAGE         output file, written atomically (temporary file + rename)\n"
+            "  -o IMAGE         output file, written atomically (temporary file + rename);\n"
+            "                   '-' writes the image to standard output (never a terminal)\n"
             "\n"
             "An Espressif user bin is recognised and checked (XOR checksum, CRC trailer);\n"
             "the footer then flags it so the device re-checks it after download.\n");
@@ -154,6 +156,14 @@ int cmd_pack(int argc, char **argv)
         return 2;
     }
     const char *in = argv[optind];
+    /* With -o - the image is the output: what pack says goes to stderr. */
+    FILE *info = cli_is_stdio(out) ? stderr : stdout;
+    const char *out_name = cli_is_stdio(out) ? "standard output" : out;
+    if (cli_is_stdio(out) && isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "abota pack: not writing an image to a terminal: redirect -o - to a "
+                        "file or a pipe\n");
+        return 2;
+    }
 
     struct abota_footer f;
     memset(&f, 0, sizeof f);
@@ -268,13 +278,13 @@ int cmd_pack(int argc, char **argv)
 
     char vbuf[16];
     abota_version_format(f.version, vbuf, sizeof vbuf);
-    printf("%s: %s, %zu bytes, version %s, slot %s, %u bytes\n", out, what, len, vbuf,
+    fprintf(info, "%s: %s, %zu bytes, version %s, slot %s, %u bytes\n", out_name, what, len, vbuf,
            f.target_slot == 1 ? "1" : f.target_slot == 2 ? "2" : "any",
            abota_image_total_len(f.payload_len));
     if (key_path)
-        printf("%s: signed, ECDSA P-256, key SHA256:%s, security version %u\n", out, fp,
-               f.security_version);
+        fprintf(info, "%s: signed, ECDSA P-256, key SHA256:%s, security version %u\n", out_name, fp,
+                f.security_version);
     else
-        printf("%s: unsigned, security version %u\n", out, f.security_version);
+        fprintf(info, "%s: unsigned, security version %u\n", out_name, f.security_version);
     return 0;
 }

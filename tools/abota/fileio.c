@@ -1,5 +1,6 @@
 /* File helpers shared by the CLI commands. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -7,9 +8,17 @@
 
 #include "cli.h"
 
+bool cli_is_stdio(const char *path)
+{
+    return strcmp(path, "-") == 0;
+}
+
 int cli_read_file(const char *who, const char *path, size_t max, uint8_t **buf, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
+    bool std = cli_is_stdio(path);
+    FILE *fp = std ? stdin : fopen(path, "rb");
+    if (std)
+        path = "standard input";
     if (!fp) {
         fprintf(stderr, "%s: cannot open %s: %s\n", who, path, strerror(errno));
         return -1;
@@ -26,10 +35,11 @@ int cli_read_file(const char *who, const char *path, size_t max, uint8_t **buf, 
     size_t k;
     while (n < cap && (k = fread(p + n, 1, cap - n, fp)) > 0)
         n += k;
-    int failed = ferror(fp);
-    fclose(fp);
+    int failed = ferror(fp) ? errno : 0;
+    if (!std)
+        fclose(fp);
     if (failed) {
-        fprintf(stderr, "%s: cannot read %s\n", who, path);
+        fprintf(stderr, "%s: cannot read %s: %s\n", who, path, strerror(failed));
         free(p);
         return -1;
     }
@@ -43,9 +53,21 @@ int cli_read_file(const char *who, const char *path, size_t max, uint8_t **buf, 
     return 0;
 }
 
+/* "-": the bytes go to standard output as they are. */
+static int write_stdout(const char *who, const void *a, size_t alen, const void *b, size_t blen)
+{
+    if (fwrite(a, 1, alen, stdout) == alen && (blen == 0 || fwrite(b, 1, blen, stdout) == blen) &&
+        fflush(stdout) == 0)
+        return 0;
+    fprintf(stderr, "%s: cannot write to standard output: %s\n", who, strerror(errno));
+    return -1;
+}
+
 int cli_write_file(const char *who, const char *path, const void *a, size_t alen,
                    const void *b, size_t blen, unsigned mode, int overwrite)
 {
+    if (cli_is_stdio(path))
+        return write_stdout(who, a, alen, b, blen);
     size_t plen = strlen(path);
     char *tmp = malloc(plen + sizeof ".tmp.XXXXXX");
     if (!tmp) {
