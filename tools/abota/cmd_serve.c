@@ -57,9 +57,10 @@ static void usage(FILE *out)
             "\n"
             "The startup lines and 'abota serve: stopped' go to stdout, errors to stderr.\n"
             "The access log has one line per request in the combined format:\n"
-            "  ADDR - - [DD/Mon/YYYY:HH:MM:SS +ZZZZ] \"REQUEST\" STATUS BYTES \"REFERER\" \"AGENT\"\n"
-            "BYTES counts the body bytes sent, also for a response cut short. Serving\n"
-            "never waits for the log: lines it cannot take are dropped and counted, and\n"
+            "  ADDR - - [TIME] \"REQUEST\" STATUS BYTES \"REFERER\" \"USER-AGENT\"\n"
+            "TIME is local time with its offset (06/Dec/2026:04:20:01 +0000), BYTES the\n"
+            "body bytes sent, also for a response cut short. Serving never waits for\n"
+            "the log: lines it cannot take are dropped and counted, and the line\n"
             "'abota serve: N log lines dropped' follows once it takes lines again.\n"
             "SIGINT/SIGTERM stop it with exit status 0.\n");
 }
