@@ -302,6 +302,25 @@ static void test_writer_full_pipe(void **state)
     close(p[1]);
 }
 
+/* Lines put just before the close reach the log: the close does not
+ * leave them to a batch that never comes. */
+static void test_writer_close_flushes(void **state)
+{
+    (void)state;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    struct serve_log *l = serve_log_open(p[1]);
+    assert_non_null(l);
+    serve_log_put(l, "one\n", 4);
+    serve_log_put(l, "two\n", 4);
+    serve_log_close(l, 1000);
+    char got[64];
+    read_all(p[0], got, sizeof(got), 100);
+    assert_string_equal(got, "one\ntwo\n");
+    close(p[0]);
+    close(p[1]);
+}
+
 /* Closing gives up on a log nobody reads after wait_ms. */
 static void test_writer_close_unread(void **state)
 {
@@ -343,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_access_line),
         cmocka_unit_test(test_writer_full_pipe),
+        cmocka_unit_test(test_writer_close_flushes),
         cmocka_unit_test(test_writer_close_unread),
         cmocka_unit_test(test_writer_broken_pipe),
     };

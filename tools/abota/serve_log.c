@@ -132,6 +132,10 @@ size_t serve_log_access(char *out, size_t cap, const struct serve_log_entry *e)
 
 /* --- the writer --- */
 
+/* How long the writer lets lines gather after the first one, so a busy
+ * server costs one write and one wake-up per batch, not per request. */
+#define GATHER_MS 50
+
 struct serve_log {
     int fd;
     pthread_t thread;
@@ -154,9 +158,31 @@ static ssize_t write_cancellable(int fd, const void *p, size_t n, int *err)
     return w;
 }
 
+/* The ring is half full: write it out now rather than at the end of the
+ * gathering time, so a burst is not dropped for want of room. */
+static bool ring_pressed(const struct serve_ring *r)
+{
+    return r->len >= r->cap / 2;
+}
+
+/* now + ms on the wake condition's clock (CLOCK_MONOTONIC). */
+static struct timespec deadline_in(unsigned ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
 static void *writer(void *arg)
 {
     struct serve_log *l = arg;
+    bool gathered = false; /* the waiting lines had their time to gather */
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
     pthread_mutex_lock(&l->mu);
     for (;;) {
@@ -165,7 +191,16 @@ static void *writer(void *arg)
         if (!n) {
             if (l->stopping)
                 break;
+            gathered = false;
             pthread_cond_wait(&l->wake, &l->mu);
+            continue;
+        }
+        if (!gathered && !l->stopping && !ring_pressed(&l->ring)) {
+            /* Woken early by pressure or the stop; a spurious wake-up
+             * only makes this batch smaller. */
+            struct timespec until = deadline_in(GATHER_MS);
+            pthread_cond_timedwait(&l->wake, &l->mu, &until);
+            gathered = true;
             continue;
         }
         /* The loop only appends past these bytes, so they stay put. */
@@ -194,6 +229,18 @@ static void *writer(void *arg)
     return NULL;
 }
 
+/* The wake condition, timed on CLOCK_MONOTONIC like deadline_in(): a
+ * clock set back must not stretch a wait. */
+static bool wake_init(pthread_cond_t *c)
+{
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca))
+        return false;
+    bool ok = !pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) && !pthread_cond_init(c, &ca);
+    pthread_condattr_destroy(&ca);
+    return ok;
+}
+
 struct serve_log *serve_log_open(int fd)
 {
     struct serve_log *l = calloc(1, sizeof(*l));
@@ -205,7 +252,7 @@ struct serve_log *serve_log_open(int fd)
         free(l);
         return NULL;
     }
-    if (pthread_cond_init(&l->wake, NULL)) {
+    if (!wake_init(&l->wake)) {
         pthread_mutex_destroy(&l->mu);
         free(l);
         return NULL;
@@ -228,10 +275,12 @@ struct serve_log *serve_log_open(int fd)
 void serve_log_put(struct serve_log *l, const char *line, size_t n)
 {
     pthread_mutex_lock(&l->mu);
-    /* The writer waits only on an empty ring; otherwise it comes back for
-     * these bytes by itself, and a wake-up would be a wasted syscall. */
-    bool idle = l->ring.len == 0;
-    if (!l->failed && serve_ring_put(&l->ring, line, n) && idle)
+    /* The writer needs waking only for a first line (it waits on an empty
+     * ring) and under pressure (it may be gathering); otherwise it comes
+     * back for these bytes by itself, and a wake-up is a wasted syscall. */
+    bool idle = l->ring.len == 0, pressed = ring_pressed(&l->ring);
+    if (!l->failed && serve_ring_put(&l->ring, line, n) &&
+        (idle || (!pressed && ring_pressed(&l->ring))))
         pthread_cond_signal(&l->wake);
     pthread_mutex_unlock(&l->mu);
 }
@@ -247,15 +296,8 @@ void serve_log_close(struct serve_log *l, unsigned wait_ms)
     pthread_cond_signal(&l->wake);
     pthread_mutex_unlock(&l->mu);
 
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += wait_ms / 1000;
-    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
-    if (pthread_timedjoin_np(l->thread, NULL, &until)) {
+    struct timespec until = deadline_in(wait_ms);
+    if (pthread_clockjoin_np(l->thread, NULL, CLOCK_MONOTONIC, &until)) {
         /* Still blocked on a log nobody reads: what it holds is lost. */
         pthread_cancel(l->thread);
         pthread_join(l->thread, NULL);

@@ -4,7 +4,7 @@
  *
  * The loop puts whole lines into a bounded ring and goes on; the writer
  * thread empties the ring into the log's descriptor with plain blocking
- * writes. A line that does not fit is dropped and counted, and once the
+ * writes, in batches: lines gather for a moment after the first one. A line that does not fit is dropped and counted, and once the
  * ring has room again the count goes into the log as a line of its own:
  *   abota serve: N log lines dropped
  * Memory is bounded by the ring, whatever the log's reader does. */
