@@ -58,7 +58,7 @@ rc=$?
 set -e
 GROUP=
 # The last line of the device's, not of the server's log beside it.
-last=$(tr '\r' '\n' <"$TMP/out" | grep -vE '^$|^abota serve: |^[0-9a-f.:]+ "[A-Z]+ ' | tail -n 1)
+last=$(tr '\r' '\n' <"$TMP/out" | grep -vE '^$|^abota serve: |^[0-9a-f.:]+ - - \[' | tail -n 1)
 if [[ $rc -ne 0 || $last != "device running v2.0.0 from user2" ]]; then
   fail "the README's lines: exit $rc, last line '$last', want 'device running v2.0.0 from user2'"
   sed 's/^/    /' "$TMP/out" >&2

@@ -318,11 +318,13 @@ alive()
 print("raw socket checks passed")
 PY
 
-# --- The access log
-grep -q '^127.0.0.1 "GET /fw.bin HTTP/1.1" 200 65536$' "$SERVER_LOG" || fail "access log: GET line"
-grep -q '^127.0.0.1 "HEAD /fw.bin HTTP/1.1" 200 0$' "$SERVER_LOG" || fail "access log: HEAD line"
-grep -q '^127.0.0.1 "GET /fw.bin HTTP/1.1" 206 10$' "$SERVER_LOG" || fail "access log: 206 line"
-grep -q '^127.0.0.1 "GET /../x HTTP/1.1" 403 ' "$SERVER_LOG" || fail "access log: refused line"
+# --- The access log (combined format; test_serve_log.sh checks it closely)
+A='^127\.0\.0\.1 - - \[[^]]*\] '
+CURL_UA='"-" "curl/[^"]*"$'
+grep -Eq "$A\"GET /fw\.bin HTTP/1\.1\" 200 65536 $CURL_UA" "$SERVER_LOG" || fail "access log: GET line"
+grep -Eq "$A\"HEAD /fw\.bin HTTP/1\.1\" 200 0 $CURL_UA" "$SERVER_LOG" || fail "access log: HEAD line"
+grep -Eq "$A\"GET /fw\.bin HTTP/1\.1\" 206 10 $CURL_UA" "$SERVER_LOG" || fail "access log: 206 line"
+grep -Eq "$A\"GET /\.\./x HTTP/1\.1\" 403 " "$SERVER_LOG" || fail "access log: refused line"
 grep -q '" 414 ' "$SERVER_LOG" || fail "access log: 414 line"
 
 # --- --help and bad arguments

@@ -17,7 +17,7 @@ curl -sf -o "$WORK/got" "$URL/fw.bin" && cmp "$WORK/got" "$ROOT/fw.bin" || fail 
 # One log line per request: a quarter of the clients sent two.
 want=$((CLIENTS + CLIENTS / 4 + 1))
 for _ in $(seq 50); do
-  got=$(grep -c '^127.0.0.1 "GET /fw.bin HTTP/1.1" 20[06] ' "$SERVER_LOG" || true)
+  got=$(grep -Ec '^127\.0\.0\.1 - - \[[^]]*\] "GET /fw\.bin HTTP/1\.1" 20[06] ' "$SERVER_LOG" || true)
   [[ $got -ge $want ]] && break
   sleep 0.1
 done

@@ -361,6 +361,14 @@ static void test_parse_headers(void **state)
     assert_true(span_is(r.if_range, "\"r\""));
     assert_true(span_is(r.if_modified_since, "d1"));
     assert_true(span_is(r.if_unmodified_since, "d2"));
+    /* What the access log shows; absent ones are empty. */
+    assert_true(r.user_agent.n == 0 && r.referer.n == 0);
+    assert_int_equal(parse("GET / HTTP/1.1\r\nHost: h\r\nuser-AGENT:  esp8266 \"x\"/1 \r\n"
+                           "Referer: http://a/b\r\n\r\n",
+                           &r),
+                     0);
+    assert_true(span_is(r.user_agent, "esp8266 \"x\"/1"));
+    assert_true(span_is(r.referer, "http://a/b"));
 
     /* Host: exactly one on 1.1, at most one on 1.0; may be empty. */
     assert_int_equal(parse("GET / HTTP/1.1\r\n\r\n", &r), 400);

@@ -19,12 +19,18 @@
 #include "abota/version.h"
 #include "cli.h"
 #include "serve.h"
+#include "serve_log.h"
+
+/* How long the last log lines may take at exit: a log nobody reads must
+ * not hold up SIGINT/SIGTERM, and a live one is emptied long before. */
+#define STOP_WAIT_MS 500u
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: abota serve DIR [--bind ADDR] [--port PORT] [--timeout SECONDS]\n"
             "                       [--max-clients N] [--tls CERT.pem KEY.pem]\n"
+            "                       [--log FILE | --quiet]\n"
             "\n"
             "Serves the files under DIR over HTTP/1.1 and 1.0 (GET, HEAD, single byte\n"
             "ranges, ETag/Last-Modified validators, keep-alive) for devices to download.\n"
@@ -45,8 +51,18 @@ static void usage(FILE *out)
             "                    encrypted through a 16 KiB buffer instead of sendfile, and\n"
             "                    each client holds about 50 KiB of TLS state: for production\n"
             "                    use nginx (docs/TLS.md)\n"
+            "  --log FILE        append the access log to FILE instead of stdout ('-':\n"
+            "                    stdout)\n"
+            "  --quiet           no access log\n"
             "\n"
-            "One access log line per request goes to stdout. SIGINT/SIGTERM stop it.\n");
+            "The startup lines and 'abota serve: stopped' go to stdout, errors to stderr.\n"
+            "The access log has one line per request in the combined format:\n"
+            "  ADDR - - [TIME] \"REQUEST\" STATUS BYTES \"REFERER\" \"USER-AGENT\"\n"
+            "TIME is local time with its offset (06/Dec/2026:04:20:01 +0000), BYTES the\n"
+            "body bytes sent, also for a response cut short. Serving never waits for\n"
+            "the log: lines it cannot take are dropped and counted, and the line\n"
+            "'abota serve: N log lines dropped' follows once it takes lines again.\n"
+            "SIGINT/SIGTERM stop it with exit status 0.\n");
 }
 
 static bool parse_uint(const char *s, unsigned max, unsigned *out)
@@ -158,17 +174,87 @@ static void print_reachable(bool tls, const char *url)
     freeifaddrs(all);
 }
 
+/* Serves DIR with o's settings until SIGINT/SIGTERM; the access log goes
+ * to log_fd, or nowhere with quiet. Returns the exit status. */
+static int serve_dir(const char *dir, struct serve_opts *o, const char *tls_cert,
+                     const char *tls_key, int log_fd, bool quiet)
+{
+    char *real = realpath(dir, NULL);
+    int root_fd = real ? open(real, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (root_fd < 0) {
+        fprintf(stderr, "abota serve: %s: %s\n", dir, strerror(errno));
+        free(real);
+        return 1;
+    }
+    struct serve_tls *tls = NULL;
+    if (tls_cert && serve_tls_init(&tls, tls_cert, tls_key) < 0) {
+        close(root_fd);
+        free(real);
+        return 1;
+    }
+    raise_nofile();
+    char url[96];
+    int lfd = listen_on(o->bind, o->port, url, sizeof(url));
+    if (lfd < 0) {
+        serve_tls_free(tls);
+        close(root_fd);
+        free(real);
+        return 1;
+    }
+    o->root_fd = root_fd;
+    o->root = real;
+    o->tls = tls;
+    if (tls) { /* "https://...": the URL as devices write it */
+        memmove(url + 5, url + 4, strlen(url + 4) + 1);
+        url[4] = 's';
+    }
+    /* Written before anything is served, so stdio may block here. */
+    printf("abota serve: serving %s on %s (abota %s)\n", real, url, ABOTA_VERSION_STRING);
+    if (!strcmp(o->bind, "0.0.0.0") || !strcmp(o->bind, "::"))
+        print_reachable(tls != NULL, url);
+    fflush(stdout);
+    int rc = 1;
+    o->log = quiet ? NULL : serve_log_open(log_fd);
+    if (!quiet && !o->log)
+        fprintf(stderr, "abota serve: cannot start the log writer\n");
+    else
+        rc = serve_loop_run(lfd, o);
+    /* The access log's last lines, then the stop line on stdout: after
+     * them in the same stream when the log is stdout, else through a
+     * writer of its own, so a stdout nobody reads cannot hold up the exit
+     * for longer than STOP_WAIT_MS either. */
+    if (log_fd != 1) {
+        serve_log_close(o->log, STOP_WAIT_MS);
+        o->log = NULL;
+    }
+    if (!rc) {
+        static const char stopped[] = "abota serve: stopped\n";
+        if (!o->log)
+            o->log = serve_log_open(1);
+        if (o->log)
+            serve_log_put(o->log, stopped, sizeof(stopped) - 1);
+    }
+    serve_log_close(o->log, STOP_WAIT_MS);
+    serve_tls_free(tls);
+    close(lfd);
+    close(root_fd);
+    free(real);
+    return rc;
+}
+
 int cmd_serve(int argc, char **argv)
 {
-    const char *dir = NULL, *bind_addr = "0.0.0.0";
-    const char *tls_cert = NULL, *tls_key = NULL;
-    unsigned port = 3344, idle_s = 60, max_clients = 1024;
+    const char *dir = NULL, *tls_cert = NULL, *tls_key = NULL, *log_path = NULL;
+    struct serve_opts o = {.bind = "0.0.0.0", .port = 3344, .idle_s = 60, .max_clients = 1024};
+    bool quiet = false;
     static const struct option opts[] = {
         {"bind", required_argument, NULL, 'b'},
         {"port", required_argument, NULL, 'p'},
         {"timeout", required_argument, NULL, 't'},
         {"max-clients", required_argument, NULL, 'm'},
         {"tls", required_argument, NULL, 'T'},
+        {"log", required_argument, NULL, 'l'},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -185,26 +271,28 @@ int cmd_serve(int argc, char **argv)
             tls_cert = optarg;
             tls_key = argv[optind++];
             break;
-        case 'b': bind_addr = optarg; break;
+        case 'b': o.bind = optarg; break;
         case 'p':
-            if (!parse_uint(optarg, 65535, &port)) {
+            if (!parse_uint(optarg, 65535, &o.port)) {
                 fprintf(stderr, "abota serve: bad port '%s'\n", optarg);
                 return 2;
             }
             break;
         case 't':
-            if (!parse_uint(optarg, 86400, &idle_s) || !idle_s) {
+            if (!parse_uint(optarg, 86400, &o.idle_s) || !o.idle_s) {
                 fprintf(stderr, "abota serve: bad timeout '%s'\n", optarg);
                 return 2;
             }
             break;
         case 'm':
-            if (!parse_uint(optarg, 1000000, &max_clients) || !max_clients) {
+            if (!parse_uint(optarg, 1000000, &o.max_clients) || !o.max_clients) {
                 fprintf(stderr, "abota serve: --max-clients wants 1..1000000, not '%s'\n",
                         optarg);
                 return 2;
             }
             break;
+        case 'l': log_path = optarg; break;
+        case 'q': quiet = true; break;
         case 'h': usage(stdout); return 0;
         default: return cli_option_error("abota serve", c, argv, usage);
         }
@@ -215,45 +303,24 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "abota serve: more than one DIR ('%s')\n", argv[optind]);
         return 2;
     }
+    if (quiet && log_path) {
+        fprintf(stderr, "abota serve: --quiet and --log exclude each other\n");
+        return 2;
+    }
     if (!dir) {
         usage(stderr);
         return 2;
     }
-    char *real = realpath(dir, NULL);
-    int root_fd = real ? open(real, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (root_fd < 0) {
-        fprintf(stderr, "abota serve: %s: %s\n", dir, strerror(errno));
-        free(real);
-        return 1;
+    int log_fd = 1;
+    if (log_path && strcmp(log_path, "-")) {
+        log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (log_fd < 0) {
+            fprintf(stderr, "abota serve: %s: %s\n", log_path, strerror(errno));
+            return 1;
+        }
     }
-    struct serve_tls *tls = NULL;
-    if (tls_cert && serve_tls_init(&tls, tls_cert, tls_key) < 0) {
-        close(root_fd);
-        free(real);
-        return 1;
-    }
-    raise_nofile();
-    char url[96];
-    int lfd = listen_on(bind_addr, port, url, sizeof(url));
-    if (lfd < 0) {
-        serve_tls_free(tls);
-        close(root_fd);
-        free(real);
-        return 1;
-    }
-    struct serve_opts o = {bind_addr, port, idle_s, root_fd, real, tls, max_clients};
-    if (tls) { /* "https://...": the URL as devices write it */
-        memmove(url + 5, url + 4, strlen(url + 4) + 1);
-        url[4] = 's';
-    }
-    printf("abota serve: serving %s on %s (abota %s)\n", real, url, ABOTA_VERSION_STRING);
-    if (!strcmp(bind_addr, "0.0.0.0") || !strcmp(bind_addr, "::"))
-        print_reachable(tls != NULL, url);
-    fflush(stdout);
-    int rc = serve_loop_run(lfd, &o);
-    serve_tls_free(tls);
-    close(lfd);
-    close(root_fd);
-    free(real);
+    int rc = serve_dir(dir, &o, tls_cert, tls_key, log_fd, quiet);
+    if (log_fd != 1)
+        close(log_fd);
     return rc;
 }

@@ -5,6 +5,7 @@
  * serve_http.c  request head parsing, Range and conditional headers, dates
  * serve_files.c request path decoding and checking, opening files under DIR
  * serve_tls.c   --tls: mbedTLS on the loop's non-blocking sockets
+ * serve_log.c   the access log, written by its own thread (serve_log.h)
  *
  * Everything here is private to the CLI. */
 #ifndef ABOTA_SERVE_H
@@ -25,6 +26,7 @@
 #define SERVE_IN_MAX (2 * SERVE_LINE_MAX + SERVE_HEADERS_MAX + 8192u)
 
 struct serve_tls;
+struct serve_log;
 
 struct serve_opts {
     const char *bind;     /* address or host name to listen on */
@@ -34,6 +36,7 @@ struct serve_opts {
     const char *root;     /* DIR's real path, for the log */
     struct serve_tls *tls; /* --tls: every client speaks TLS; NULL: plain HTTP */
     unsigned max_clients;  /* connections served at once; more wait in the backlog */
+    struct serve_log *log; /* the access log; NULL: --quiet */
 };
 
 /* A span inside the request buffer (not NUL-terminated). */
@@ -54,6 +57,7 @@ struct serve_req {
     struct serve_str host;
     struct serve_str range, if_range, if_none_match, if_modified_since;
     struct serve_str if_match, if_unmodified_since;
+    struct serve_str referer, user_agent; /* for the access log */
     unsigned n_range;       /* how many Range headers were sent */
 };
 

@@ -213,6 +213,10 @@ int serve_http_parse(const char *buf, size_t len, struct serve_req *r)
             r->if_match = v;
         } else if (serve_str_eq(name, "if-unmodified-since")) {
             r->if_unmodified_since = v;
+        } else if (serve_str_eq(name, "user-agent")) {
+            r->user_agent = v;
+        } else if (serve_str_eq(name, "referer")) {
+            r->referer = v;
         }
     }
     /* RFC 9112 3.2: a 1.1 request without exactly one Host is a 400. */

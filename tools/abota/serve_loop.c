@@ -19,7 +19,10 @@
  * With --tls the bytes go through mbedTLS (serve_tls.c): file bodies are
  * read into a buffer and written as records instead of sendfile, and
  * requests mbedTLS decrypted ahead (which epoll cannot see) are read before
- * the client is left waiting. */
+ * the client is left waiting.
+ *
+ * The access log goes through serve_log.c, whose own thread writes it:
+ * nothing here ever waits for the log's reader. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -36,13 +39,13 @@
 #include <unistd.h>
 
 #include "serve.h"
+#include "serve_log.h"
 
 #define IN_START 2048u
 #define SENDFILE_CHUNK (1u << 20) /* per turn, so one big download cannot starve others */
 #define LINGER_MS 2000
 #define LINGER_BYTES (1u << 20)
 #define ACCEPTS_PER_TURN 256
-#define LOG_REQ_MAX 256
 #define TLS_FILE_BUF 16384u /* file bytes per TLS write: one full record */
 
 enum cstate { C_HANDSHAKE, C_READ, C_WRITE, C_LINGER };
@@ -68,7 +71,11 @@ struct conn {
     off_t file_pos;
     uint64_t file_left;
     uint64_t body_sent;
-    char req_log[LOG_REQ_MAX + 8];
+    /* the request as the log shows it, escaped when it was parsed (the
+     * input buffer moves on before the response ends) */
+    char req_log[SERVE_LOG_FIELD_SIZE];
+    char ref_log[SERVE_LOG_FIELD_SIZE];
+    char ua_log[SERVE_LOG_FIELD_SIZE];
     /* --tls: the session, and file bytes read for it but not yet written */
     struct serve_tls_conn *tls;
     char *tls_out;
@@ -101,39 +108,17 @@ static void set_events(struct loop *l, struct conn *c, uint32_t ev)
         c->events = ev;
 }
 
-/* Quotes and control bytes are escaped so a log line stays one line. */
-static void log_text(char *dst, const char *src, size_t n)
+/* One line per request, written when it ends or is cut short: the log
+ * shows how many body bytes actually went out. */
+static void log_request(struct loop *l, struct conn *c)
 {
-    size_t o = 0;
-    bool cut = false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)src[i];
-        if (o + 4 > LOG_REQ_MAX) {
-            cut = true;
-            break;
-        }
-        if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\') {
-            static const char hex[] = "0123456789abcdef";
-            dst[o++] = '\\';
-            dst[o++] = 'x';
-            dst[o++] = hex[ch >> 4];
-            dst[o++] = hex[ch & 15];
-        } else {
-            dst[o++] = (char)ch;
-        }
-    }
-    if (cut) {
-        memcpy(dst + o, "...", 3);
-        o += 3;
-    }
-    dst[o] = '\0';
-}
-
-static void log_request(struct conn *c)
-{
-    printf("%s \"%s\" %d %llu\n", c->addr, c->req_log, c->resp.status,
-           (unsigned long long)c->body_sent);
-    fflush(stdout);
+    if (!l->o->log)
+        return;
+    struct serve_log_entry e = {c->addr, time(NULL), c->req_log, c->resp.status,
+                                c->body_sent, c->ref_log, c->ua_log};
+    char line[SERVE_LOG_LINE_MAX];
+    size_t n = serve_log_access(line, sizeof(line), &e);
+    serve_log_put(l->o->log, line, n);
 }
 
 static void pause_accept(struct loop *l, bool pause);
@@ -141,7 +126,7 @@ static void pause_accept(struct loop *l, bool pause);
 static void conn_close(struct loop *l, struct conn *c)
 {
     if (c->st == C_WRITE)
-        log_request(c); /* cut short: the log shows how much went out */
+        log_request(l, c); /* cut short */
     if (c->file_fd >= 0)
         close(c->file_fd);
     serve_tls_conn_free(c->tls);
@@ -178,10 +163,19 @@ static bool begin_linger(struct loop *l, struct conn *c)
     return true;
 }
 
-/* The request line as the log shows it: parsed parts, or the raw first line. */
+/* A header for the log: escaped, "-" when absent. */
+static void log_field(char *dst, struct serve_str v)
+{
+    if (v.n)
+        serve_log_escape(dst, SERVE_LOG_FIELD_SIZE, v.p, v.n);
+    else
+        strcpy(dst, "-");
+}
+
+/* The request as the log shows it: parsed parts, or the raw first line. */
 static void set_req_log(struct conn *c, const struct serve_req *r, size_t head_len)
 {
-    char tmp[LOG_REQ_MAX];
+    char tmp[SERVE_LOG_FIELD_MAX] = ""; /* gcc cannot tell only n bytes are read */
     size_t n = 0;
     if (r && r->version.n) {
         const struct serve_str *parts[3] = {&r->method, &r->target, &r->version};
@@ -199,7 +193,9 @@ static void set_req_log(struct conn *c, const struct serve_req *r, size_t head_l
         while (i < head_len && c->in[i] != '\r' && c->in[i] != '\n' && n < sizeof(tmp))
             tmp[n++] = c->in[i++];
     }
-    log_text(c->req_log, tmp, n);
+    serve_log_escape(c->req_log, sizeof(c->req_log), tmp, n);
+    log_field(c->ref_log, r ? r->referer : (struct serve_str){NULL, 0});
+    log_field(c->ua_log, r ? r->user_agent : (struct serve_str){NULL, 0});
 }
 
 static void start_response(struct conn *c, size_t consumed)
@@ -343,7 +339,7 @@ static int write_some(struct loop *l, struct conn *c)
  * must not touch c again. */
 static bool finish_response(struct loop *l, struct conn *c)
 {
-    log_request(c);
+    log_request(l, c);
     if (c->file_fd >= 0) {
         close(c->file_fd);
         c->file_fd = -1;
@@ -453,8 +449,12 @@ static void on_handshake(struct loop *l, struct conn *c)
         return;
     }
     if (r < 0) {
-        printf("%s TLS handshake failed\n", c->addr);
-        fflush(stdout);
+        if (l->o->log) {
+            char line[INET6_ADDRSTRLEN + 32];
+            int n = snprintf(line, sizeof(line), "%s TLS handshake failed\n", c->addr);
+            if (n > 0 && (size_t)n < sizeof(line))
+                serve_log_put(l->o->log, line, (size_t)n);
+        }
         conn_close(l, c);
         return;
     }
@@ -631,7 +631,5 @@ int serve_loop_run(int listen_fd, const struct serve_opts *o)
         conn_close(&l, l.conns);
     close(l.ep);
     close(l.sigfd);
-    printf("abota serve: stopped\n");
-    fflush(stdout);
     return 0;
 }
