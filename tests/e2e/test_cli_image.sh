@@ -126,6 +126,26 @@ run "$ABOTA" inspect "$TMP"
 expect_rc 1 "inspect a directory"
 expect_out "cannot read $TMP: Is a directory" "cannot read says why"
 
+# 3+. -q / -v, alike in every command and before it
+run "$ABOTA" pack -q --version 4.5.6 "$TMP/pipe.bin" -o "$TMP/q.img"
+expect_rc 0 "pack -q"
+[[ -z $out ]] || fail "pack -q printed: $out"
+run "$ABOTA" -v pack --version 4.5.6 "$TMP/pipe.bin" -o "$TMP/q.img"
+expect_out "payload CRC-32 0x[0-9a-f]{8}, SHA-256 $(sha256sum "$TMP/pipe.bin" | cut -d' ' -f1)" \
+    "abota -v pack adds the payload's CRC-32 and SHA-256"
+run "$ABOTA" inspect --quiet "$TMP/q.img"
+expect_rc 0 "inspect --quiet of a good image"
+[[ -z $out ]] || fail "inspect --quiet printed: $out"
+run "$ABOTA" -q inspect "$TMP/pipe.bin"
+expect_rc 1 "abota -q inspect of no image"
+run "$ABOTA" -q keygen -o "$TMP/q.pem"
+expect_rc 0 "keygen -q"
+[[ -z $out ]] || fail "keygen -q printed: $out"
+for cmd in pack inspect keygen pubkey flash sim serve; do
+    run "$ABOTA" help "$cmd"
+    expect_out '^  -q, --quiet ' "abota help $cmd lists -q"
+done
+
 # 3a. --layout: a user bin linked for another flash map is refused where its
 # code could not run; an image larger than the slot is refused
 bin512u2=$(echo "$FIX"/*512+512/user2.*.bin)

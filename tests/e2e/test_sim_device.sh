@@ -185,6 +185,24 @@ if grep -q "trial" "$SIM_TMP/sim.out"; then
   FAILS=$((FAILS + 1))
 fi
 
+# -q: the device's state is all that is printed; a refusal's reason still
+# goes to stderr.
+serve_none
+serve user2.bin "$SIM_TMP/img/v2-user2.bin"
+serve user1.bin "$SIM_TMP/img/v2-user1.bin"
+fresh_flash "$SIM_TMP/img/v1-user1.bin"
+CASES=$((CASES + 1))
+q_out=$(timeout 45 "$ABOTA" -q sim --flash "$FLASH" --url "$URL" --watchdog 20 \
+  ${E2E_LAYOUT:+--layout "$E2E_LAYOUT"} ${LOADER_ARGS[@]+"${LOADER_ARGS[@]}"} 2>&1)
+q_rc=$?
+if [[ $q_rc -eq 0 && $q_out == "device running v2.0.0 from user2" ]]; then
+  echo "ok   sim -q: the last line only"
+else
+  echo "FAIL sim -q: exit $q_rc, output:"
+  sed 's/^/  | /' <<<"$q_out"
+  FAILS=$((FAILS + 1))
+fi
+
 fresh_flash "$SIM_TMP/img/v1-user1.bin"
 if ! command -v script >/dev/null; then
   echo "FAIL: script(1) missing (bsdutils)"

@@ -19,6 +19,25 @@ int cmd_inspect(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_pubkey(int argc, char **argv);
 
+/* -q / -v (verbosity.c): CLI_QUIET, CLI_NORMAL or CLI_VERBOSE, set by
+ * `abota -q CMD` or `CMD -q`. Every command's option table ends with
+ * CLI_VERBOSITY_OPTIONS and passes 'q' and 'v' to cli_verbosity_option. */
+enum { CLI_QUIET = -1, CLI_NORMAL = 0, CLI_VERBOSE = 1 };
+extern int cli_verbosity;
+#define CLI_VERBOSITY_OPTIONS                                                          \
+    {"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}
+#define CLI_VERBOSITY_HELP                                                             \
+    "  -q, --quiet      errors only (and the result line, where there is one)\n"        \
+    "  -v, --verbose    more detail, where there is more to say\n"
+/* true when c was 'q' or 'v' (and is now in force). */
+bool cli_verbosity_option(int c);
+/* Under -q, sends what the command (and any program it starts) prints on
+ * stdout to /dev/null, keeping the real stdout for cli_result(). 0, or -1
+ * after printing why. */
+int cli_quiet_stdout(const char *who);
+/* Where a command's result line goes: stdout, even under -q. */
+FILE *cli_result(void);
+
 /* For getopt_long run with opterr = 0 and ':' first in its optstring: c is
  * ':' (an option without its value) or anything else (an unknown option).
  * Says which on stderr, then the usage; returns 2, the usage exit status. */

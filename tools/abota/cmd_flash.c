@@ -36,7 +36,8 @@ static void flash_usage(FILE *out)
             "                     size map in its header as esptool --flash_size writes it\n"
             "  --init-data FILE   ESP8266 layouts: PHY init data (esp_init_data_default)\n"
             "                     0x4000 below the end; RF calibration and the SDK's\n"
-            "                     parameter sectors stay erased (blank.bin)\n");
+            "                     parameter sectors stay erased (blank.bin)\n"
+            CLI_VERBOSITY_HELP);
 }
 
 /* Writes the verified image buf into slot 1 and points a confirmed boot
@@ -119,6 +120,7 @@ int cmd_flash(int argc, char **argv)
         {"layout", required_argument, NULL, 'l'},
         {"boot", required_argument, NULL, 'b'},
         {"init-data", required_argument, NULL, 'i'},
+        CLI_VERBOSITY_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -127,12 +129,13 @@ int cmd_flash(int argc, char **argv)
     const char *boot_path = NULL, *init_path = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:l:b:i:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:l:b:i:hqv", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'l': layout_name = optarg; break;
         case 'b': boot_path = optarg; break;
         case 'i': init_path = optarg; break;
+        case 'q': case 'v': cli_verbosity_option(c); break;
         case 'h': flash_usage(stdout); return 0;
         default: flash_usage(stderr); return 2;
         }
@@ -142,6 +145,8 @@ int cmd_flash(int argc, char **argv)
         return 2;
     }
     const char *image_path = argv[optind];
+    if (cli_quiet_stdout("abota flash") < 0)
+        return 1;
     const struct abota_layout *l = abota_posix_layout_find(layout_name);
     if (!l) {
         fprintf(stderr, "abota flash: %s: '%s'\n", abota_strerror(ABOTA_ERR_LAYOUT_UNKNOWN),

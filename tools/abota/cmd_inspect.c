@@ -24,7 +24,9 @@ static void inspect_usage(FILE *out)
             "                 key (public or private PEM): an unsigned image, an unknown\n"
             "                 signature type or length, or a signature that does not\n"
             "                 verify with KEY fails. Without --key the signature is shown,\n"
-            "                 not checked.\n");
+            "                 not checked.\n"
+            CLI_VERBOSITY_HELP
+            "  (-q prints nothing: the exit status is the answer)\n");
 }
 
 static const char *good(int ok)
@@ -173,6 +175,7 @@ int cmd_inspect(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"key", required_argument, NULL, 'k'},
+        CLI_VERBOSITY_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -180,9 +183,10 @@ int cmd_inspect(int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hqv", opts, NULL)) != -1) {
         switch (c) {
         case 'k': key_path = optarg; break;
+        case 'q': case 'v': cli_verbosity_option(c); break;
         case 'h': inspect_usage(stdout); return 0;
         default: return cli_option_error("abota inspect", c, argv, inspect_usage);
         }
@@ -193,6 +197,8 @@ int cmd_inspect(int argc, char **argv)
         return 2;
     }
     const char *path = argv[optind];
+    if (cli_quiet_stdout("abota inspect") < 0)
+        return 1;
     struct cli_key *key = NULL;
     char fp[KEYS_FINGERPRINT_HEX];
     if (key_path && (keys_load("abota inspect", key_path, &key) < 0 ||

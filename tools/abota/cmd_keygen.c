@@ -19,7 +19,8 @@ static void keygen_usage(FILE *out)
             "\n"
             "  -o FILE   where to write; an existing FILE is kept unless --force\n"
             "  --force   replace FILE if it exists\n"
-            "  --public  write the public key of KEY.pem (private key PEM)\n");
+            "  --public  write the public key of KEY.pem (private key PEM)\n"
+            CLI_VERBOSITY_HELP);
 }
 
 int cmd_keygen(int argc, char **argv)
@@ -28,6 +29,7 @@ int cmd_keygen(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'},
         {"public", no_argument, NULL, 'p'},
+        CLI_VERBOSITY_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -35,11 +37,12 @@ int cmd_keygen(int argc, char **argv)
     int c, force = 0, pub = 0;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:hqv", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'f': force = 1; break;
         case 'p': pub = 1; break;
+        case 'q': case 'v': cli_verbosity_option(c); break;
         case 'h': keygen_usage(stdout); return 0;
         default: return cli_option_error("abota keygen", c, argv, keygen_usage);
         }
@@ -64,7 +67,8 @@ int cmd_keygen(int argc, char **argv)
     keys_free(k);
     if (!ok)
         return 1;
-    printf("%s: %s key, ECDSA P-256, fingerprint SHA256:%s\n", out, pub ? "public" : "private",
-           fp);
+    if (cli_verbosity != CLI_QUIET)
+        printf("%s: %s key, ECDSA P-256, fingerprint SHA256:%s\n", out,
+               pub ? "public" : "private", fp);
     return 0;
 }

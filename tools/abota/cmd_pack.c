@@ -43,6 +43,8 @@ static void pack_usage(FILE *out)
             "                   not run there; the devices would refuse it too)\n"
             "  -o IMAGE         output file, written atomically (temporary file + rename);\n"
             "                   '-' writes the image to standard output (never a terminal)\n"
+            CLI_VERBOSITY_HELP
+            "                   (-v adds the payload's CRC-32 and SHA-256)\n"
             "\n"
             "An Espressif user bin is recognised and checked (XOR checksum, CRC trailer);\n"
             "the footer then flags it so the device re-checks it after download.\n");
@@ -118,6 +120,7 @@ int cmd_pack(int argc, char **argv)
         {"key", required_argument, NULL, 'k'},
         {"security-version", required_argument, NULL, 'S'},
         {"layout", required_argument, NULL, 'l'},
+        CLI_VERBOSITY_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -127,7 +130,7 @@ int cmd_pack(int argc, char **argv)
     char fp[KEYS_FINGERPRINT_HEX] = "";
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:hqv", opts, NULL)) != -1) {
         switch (c) {
         case 'V': version = optarg; break;
         case 's': slot_arg = optarg; break;
@@ -143,6 +146,7 @@ int cmd_pack(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'q': case 'v': cli_verbosity_option(c); break;
         case 'h': pack_usage(stdout); return 0;
         default: return cli_option_error("abota pack", c, argv, pack_usage);
         }
@@ -276,6 +280,8 @@ int cmd_pack(int argc, char **argv)
     }
     free(fw);
 
+    if (cli_verbosity == CLI_QUIET)
+        return 0;
     char vbuf[16];
     abota_version_format(f.version, vbuf, sizeof vbuf);
     fprintf(info, "%s: %s, %zu bytes, version %s, slot %s, %u bytes\n", out_name, what, len, vbuf,
@@ -286,5 +292,11 @@ int cmd_pack(int argc, char **argv)
                 f.security_version);
     else
         fprintf(info, "%s: unsigned, security version %u\n", out_name, f.security_version);
+    if (cli_verbosity == CLI_VERBOSE) {
+        fprintf(info, "%s: payload CRC-32 0x%08x, SHA-256 ", out_name, (unsigned)f.crc32);
+        for (unsigned i = 0; i < ABOTA_SHA256_SIZE; i++)
+            fprintf(info, "%02x", f.sha256[i]);
+        fprintf(info, "\n");
+    }
     return 0;
 }

@@ -20,7 +20,8 @@ static void pubkey_usage(FILE *out)
             "0x04 byte), with the key's SHA-256 fingerprint in a comment.\n"
             "\n"
             "  --c      the C header instead of PEM\n"
-            "  -o FILE  write FILE (replaced if it exists) instead of standard output\n");
+            "  -o FILE  write FILE (replaced if it exists) instead of standard output\n"
+            CLI_VERBOSITY_HELP);
 }
 
 /* The C header into buf. Returns its length, or -1 if buf is too small. */
@@ -51,6 +52,7 @@ int cmd_pubkey(int argc, char **argv)
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
         {"c", no_argument, NULL, 'c'},
+        CLI_VERBOSITY_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -58,10 +60,11 @@ int cmd_pubkey(int argc, char **argv)
     int c, as_c = 0;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:hqv", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'c': as_c = 1; break;
+        case 'q': case 'v': cli_verbosity_option(c); break;
         case 'h': pubkey_usage(stdout); return 0;
         default: return cli_option_error("abota pubkey", c, argv, pubkey_usage);
         }

@@ -53,7 +53,8 @@ static void usage(FILE *out)
             "                    use nginx (docs/TLS.md)\n"
             "  --log FILE        append the access log to FILE instead of stdout ('-':\n"
             "                    stdout)\n"
-            "  --quiet           no access log\n"
+            CLI_VERBOSITY_HELP
+            "                   (-q: no access log)\n"
             "\n"
             "The startup lines and 'abota serve: stopped' go to stdout, errors to stderr.\n"
             "The access log has one line per request in the combined format:\n"
@@ -254,13 +255,13 @@ int cmd_serve(int argc, char **argv)
         {"max-clients", required_argument, NULL, 'm'},
         {"tls", required_argument, NULL, 'T'},
         {"log", required_argument, NULL, 'l'},
-        {"quiet", no_argument, NULL, 'q'},
+        CLI_VERBOSITY_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hqv", opts, NULL)) != -1) {
         switch (c) {
         case 'T':
             /* --tls CERT KEY: the key is the word after the certificate */
@@ -292,7 +293,7 @@ int cmd_serve(int argc, char **argv)
             }
             break;
         case 'l': log_path = optarg; break;
-        case 'q': quiet = true; break;
+        case 'q': case 'v': cli_verbosity_option(c); break;
         case 'h': usage(stdout); return 0;
         default: return cli_option_error("abota serve", c, argv, usage);
         }
@@ -303,6 +304,7 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "abota serve: more than one DIR ('%s')\n", argv[optind]);
         return 2;
     }
+    quiet = cli_verbosity == CLI_QUIET; /* CMD -q, or abota -q CMD */
     if (quiet && log_path) {
         fprintf(stderr, "abota serve: --quiet and --log exclude each other\n");
         return 2;

@@ -66,7 +66,9 @@ static void sim_usage(FILE *out)
             "                   with --ca too, both must hold. Without --ca or --pin the\n"
             "                   firmware refuses https:// (it never skips verification)\n"
             "  --tls-max-fragment N  ask the server for TLS records of at most N bytes\n"
-            "                   (512, 1024, 2048 or 4096; docs/TLS.md)\n");
+            "                   (512, 1024, 2048 or 4096; docs/TLS.md)\n"
+            CLI_VERBOSITY_HELP
+            "                   (-q: only the last line, and the reason on stderr)\n");
 }
 
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -288,6 +290,7 @@ static int sim_command(int argc, char **argv, char **ca_path)
         {"pin", required_argument, NULL, 'P'},
         {"tls-max-fragment", required_argument, NULL, 'F'},
         {"key", required_argument, NULL, 'k'},
+        CLI_VERBOSITY_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -297,7 +300,7 @@ static int sim_command(int argc, char **argv, char **ca_path)
     static uint8_t key_xy[KEYS_XY_SIZE];
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:u:l:s:m:w:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:u:l:s:m:w:hqv", opts, NULL)) != -1) {
         switch (c) {
         case 'f': ctx.flash_path = optarg; break;
         case 'u': ctx.url = optarg; break;
@@ -361,6 +364,7 @@ static int sim_command(int argc, char **argv, char **ca_path)
             ctx.sign_key_hex = key_hex;
             ctx.sign_key = key_xy;
             break;
+        case 'q': case 'v': cli_verbosity_option(c); break;
         case 'h': sim_usage(stdout); return 0;
         default: sim_usage(stderr); return 2;
         }
@@ -381,6 +385,8 @@ static int sim_command(int argc, char **argv, char **ca_path)
         fprintf(stderr, "abota sim: --loader signed needs --key\n");
         return 2;
     }
+    if (cli_quiet_stdout("abota sim") < 0)
+        return 1;
     if (ctx.loader == SIM_LOADER_CRC32)
         printf("bootloader: the ESP8266 loader's choice (CRC-32 against the boot record)\n");
     if (ctx.loader == SIM_LOADER_SIGNED)
@@ -397,7 +403,8 @@ static int sim_command(int argc, char **argv, char **ca_path)
             rc = tally_verdict(&tally, slot);
             char ver[16];
             abota_version_format(version, ver, sizeof ver);
-            printf("device running v%s from user%d\n", ver, slot);
+            fprintf(cli_result(), "device running v%s from user%d\n", ver, slot);
+            fflush(cli_result());
             return rc;
         }
     }

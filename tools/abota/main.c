@@ -19,8 +19,8 @@ static const struct cli_command commands[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: abota COMMAND [ARGS...]   (abota help COMMAND, or abota COMMAND "
-                 "--help, for details)\n\ncommands:\n");
+    fprintf(out, "usage: abota [-q|-v] COMMAND [ARGS...]   (abota help COMMAND, or abota "
+                 "COMMAND --help, for details)\n\ncommands:\n");
     for (size_t i = 0; commands[i].name; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nabota %s\n", ABOTA_VERSION_STRING);
@@ -28,6 +28,14 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    /* abota -q CMD / abota -v CMD: the same as CMD -q / CMD -v */
+    while (argc >= 2 && (!strcmp(argv[1], "-q") || !strcmp(argv[1], "--quiet") ||
+                         !strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose"))) {
+        cli_verbosity_option(argv[1][1] == '-' ? argv[1][2] : argv[1][1]);
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
     if (argc < 2) {
         usage(stderr);
         return 2;
