@@ -16,8 +16,11 @@ static void inspect_usage(FILE *out)
             "usage: abota inspect FILE [--key KEY.pem]\n"
             "\n"
             "Says whether FILE is an abota image, an Espressif user bin (with CRC\n"
-            "trailer), an Espressif image without trailer, or unknown; prints every\n"
-            "field and verifies it. Exit status: 0 verified, 1 not, 2 usage error.\n"
+            "trailer), an Espressif image without trailer, a release manifest (abota\n"
+            "publish), or unknown; prints every field and verifies it. A manifest is\n"
+            "read by the device's reader, and the images it names that lie beside it\n"
+            "are checked against their length and SHA-256. Exit status: 0 verified,\n"
+            "1 not, 2 usage error.\n"
             "\n"
             "  --key KEY.pem  also requires a signature and verifies it with this P-256\n"
             "                 key (public or private PEM): an unsigned image, an unknown\n"
@@ -206,6 +209,18 @@ int cmd_inspect(int argc, char **argv)
                                                  ABOTA_FOOTER_SIZE, &buf, &len) < 0) {
         keys_free(key);
         return 1;
+    }
+
+    /* A release manifest is JSON: an object first. */
+    size_t lead = 0;
+    while (lead < len && (buf[lead] == ' ' || buf[lead] == '\t' || buf[lead] == '\n' ||
+                          buf[lead] == '\r'))
+        lead++;
+    if (lead < len && buf[lead] == '{') {
+        int rc = cli_inspect_manifest(path, buf, len, key, key_path);
+        keys_free(key);
+        free(buf);
+        return rc;
     }
 
     const char *kind;
