@@ -141,7 +141,7 @@
  * verifier of the signed JSON document that names a release and its images.
  * Needs ABOTA_FEATURE_SIGNATURE: an unsigned manifest would let whoever
  * answers the request choose what the device fetches. Costs the reader
- * (about 2 KiB of code on the lx106, jsmn included) and, while it runs,
+ * (about 5.7 KiB of code on the lx106, jsmn included) and, while it runs,
  * ABOTA_MANIFEST_TOKENS_MAX * 16 bytes of stack for the JSON tokens.
  * 0: abota/manifest.h declares nothing. */
 #ifndef ABOTA_FEATURE_MANIFEST
