@@ -123,6 +123,25 @@ expect_out '^  signature: +ECDSA P-256 \(not checked: no --key\)$' "inspect with
 run "$ABOTA" inspect www/manifest.json --key other.pub.pem
 expect_rc 1 "inspect with another key"
 expect_out 'FAILED: signature does not verify with other\.pub\.pem' "inspect with another key"
+# the rollout decision as docs/MANIFEST.md defines it, computed by python3 for
+# 40 ids, against the device's function (abota inspect --device-id)
+python3 - >want.txt <<'EOF'
+import hashlib
+v = bytes([1, 2, 0, 0])  # 1.2.0 packed: major << 24 | minor << 16 | patch
+for i in range(40):
+    h = hashlib.sha256(v + f"dev-{i}".encode()).digest()
+    print(f"dev-{i}", "in" if (h[0] << 8 | h[1]) * 10000 < 1250 * 65536 else "out")
+EOF
+: >got.txt
+for i in $(seq 0 39); do
+    "$ABOTA" inspect www/manifest.json --device-id "dev-$i" |
+        sed -n 's/^  device \(dev-[0-9]*\): in the rollout$/\1 in/p; s/^  device \(dev-[0-9]*\): not in the rollout$/\1 out/p' >>got.txt
+done
+cmp -s want.txt got.txt || fail "rollout decisions differ from docs/MANIFEST.md's: $(diff want.txt got.txt | head -5)"
+grep -q ' in$' want.txt && grep -q ' out$' want.txt || fail "40 ids gave one answer only"
+run "$ABOTA" inspect user1.bin --device-id x
+expect_rc 2 "--device-id on an image"
+
 # RFC 6979: the same release and key give the same manifest
 cp www/manifest.json first.json
 "$ABOTA" publish www --version 1.2.0 --key k.pem --rollout 12.5 --min-version 1.0.0 \

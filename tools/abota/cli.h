@@ -41,11 +41,11 @@ int cmd_serve(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 
 /* abota inspect of a release manifest (inspect_manifest.c): doc[len] read
- * from path; key NULL, or the key (read from key_path) to verify it with.
- * Exit status. */
+ * from path; key NULL, or the key (read from key_path) to verify it with;
+ * device_id NULL, or an id whose rollout decision to print. Exit status. */
 struct cli_key;
 int cli_inspect_manifest(const char *path, const uint8_t *doc, size_t len, struct cli_key *key,
-                         const char *key_path);
+                         const char *key_path, const char *device_id);
 
 /* --- packing (pack_image.c), shared by abota pack and abota publish --- */
 

@@ -26,7 +26,9 @@ static void inspect_usage(FILE *out)
             "                 key (public or private PEM): an unsigned image, an unknown\n"
             "                 signature type or length, or a signature that does not\n"
             "                 verify with KEY fails. Without --key the signature is shown,\n"
-            "                 not checked.\n");
+            "                 not checked.\n"
+            "  --device-id ID a manifest: says whether the device with this id (its bytes\n"
+            "                 as given) takes part in the rollout (docs/MANIFEST.md)\n");
 }
 
 static const char *good(int ok)
@@ -175,16 +177,18 @@ int cmd_inspect(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"key", required_argument, NULL, 'k'},
+        {"device-id", required_argument, NULL, 'd'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *key_path = NULL;
+    const char *key_path = NULL, *device_id = NULL;
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'k': key_path = optarg; break;
+        case 'd': device_id = optarg; break;
         case 'h': inspect_usage(stdout); return 0;
         default: return cli_option_error("abota inspect", c, argv, inspect_usage);
         }
@@ -217,10 +221,18 @@ int cmd_inspect(int argc, char **argv)
                           buf[lead] == '\r'))
         lead++;
     if (lead < len && buf[lead] == '{') {
-        int rc = cli_inspect_manifest(path, buf, len, key, key_path);
+        int rc = cli_inspect_manifest(path, buf, len, key, key_path, device_id);
         keys_free(key);
         free(buf);
         return rc;
+    }
+
+    if (device_id) {
+        fprintf(stderr, "abota inspect: --device-id is for release manifests; %s is not one\n",
+                path);
+        keys_free(key);
+        free(buf);
+        return 2;
     }
 
     const char *kind;

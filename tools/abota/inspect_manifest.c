@@ -54,7 +54,7 @@ static int check_image_file(const char *dir, const char *url,
 }
 
 int cli_inspect_manifest(const char *path, const uint8_t *doc, size_t len, struct cli_key *key,
-                         const char *key_path)
+                         const char *key_path, const char *device_id)
 {
     const char *text = (const char *)doc;
     struct abota_manifest m;
@@ -84,6 +84,11 @@ int cli_inspect_manifest(const char *path, const uint8_t *doc, size_t len, struc
         printf("  poll interval:   not set\n");
     abota_manifest_copy(text, m.report, s, sizeof s);
     printf("  report:          %s\n", m.report.len ? s : "none");
+    if (device_id)
+        printf("  device %s: %s\n", device_id,
+               abota_manifest_in_rollout(&m, (const uint8_t *)device_id, strlen(device_id))
+                   ? "in the rollout"
+                   : "not in the rollout");
 
     char *dup = strdup(path);
     if (!dup) {
