@@ -124,7 +124,7 @@ valgrind: deps-test
 # libFuzzer targets (tests/fuzz), each run for FUZZ_SECONDS; nonzero exit on a finding.
 BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= fuzz_http fuzz_url fuzz_footer fuzz_esp fuzz_bootrec fuzz_serve fuzz_loader fuzz_journal fuzz_sig
+FUZZ_TARGETS ?= fuzz_http fuzz_url fuzz_footer fuzz_esp fuzz_bootrec fuzz_serve fuzz_loader fuzz_journal fuzz_sig fuzz_manifest
 
 $(BUILD_FUZZ)/CMakeCache.txt:
 	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DABOTA_FUZZ=ON \

@@ -7,7 +7,7 @@ set -euo pipefail
 # Each entry is "what to look for:package": a command on PATH or an absolute path.
 need_build=(cmake:cmake gcc:gcc make:make /usr/include/mbedtls/sha256.h:libmbedtls-dev
             /usr/include/mbedtls/ssl.h:libmbedtls-dev /usr/include/zlib.h:zlib1g-dev
-            /usr/include/cmocka.h:libcmocka-dev)
+            /usr/include/cmocka.h:libcmocka-dev /usr/include/jsmn.h:libjsmn-dev)
 need_test=(python3:python3 /usr/sbin/nginx:nginx-light curl:curl openssl:openssl
            pkg-config:pkgconf git:git)
 need_cross=(xtensa-lx106-elf-gcc:gcc-xtensa-lx106 xtensa-lx106-elf-as:binutils-xtensa-lx106

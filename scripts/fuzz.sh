@@ -17,7 +17,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${ABOTA_SHARED_DIR:-$SRC/../shared}
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_http fuzz_url fuzz_footer fuzz_esp fuzz_bootrec fuzz_serve fuzz_loader fuzz_journal
-                                  fuzz_sig)
+                                  fuzz_sig fuzz_manifest)
 
 # Longest input per target: enough for every structure it parses, small
 # enough to keep executions fast.
@@ -30,6 +30,7 @@ max_len() {
     fuzz_footer) echo 4096 ;;
     fuzz_serve) echo 20480 ;; # past the 8 KiB request line and 16 KiB header limits
     fuzz_sig) echo 163 ;;     # flags, key, digest, signature, a bit to flip
+    fuzz_manifest) echo 2100 ;; # past the 2 KiB ABOTA_MANIFEST_MAX
     *) echo 4096 ;;
   esac
 }

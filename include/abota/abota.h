@@ -13,6 +13,7 @@
 #include "abota/image.h"
 #include "abota/journal.h"
 #include "abota/layout.h"
+#include "abota/manifest.h"
 #include "abota/net.h"
 #include "abota/sha256.h"
 #include "abota/slot.h"

@@ -137,6 +137,29 @@
 #define ABOTA_FEATURE_SIGNATURE ABOTA_FEATURE_SHA256
 #endif
 
+/* Release manifests (abota/manifest.h, docs/MANIFEST.md): the reader and
+ * verifier of the signed JSON document that names a release and its images.
+ * Needs ABOTA_FEATURE_SIGNATURE: an unsigned manifest would let whoever
+ * answers the request choose what the device fetches. Costs the reader
+ * (about 5.7 KiB of code on the lx106, jsmn included) and, while it runs,
+ * ABOTA_MANIFEST_TOKENS_MAX * 16 bytes of stack for the JSON tokens.
+ * 0: abota/manifest.h declares nothing. */
+#ifndef ABOTA_FEATURE_MANIFEST
+#define ABOTA_FEATURE_MANIFEST ABOTA_FEATURE_SIGNATURE
+#endif
+
+/* Largest manifest accepted, in bytes (ABOTA_ERR_MAN_TOO_LARGE above). */
+#ifndef ABOTA_MANIFEST_MAX
+#define ABOTA_MANIFEST_MAX 2048
+#endif
+
+/* Most JSON tokens (objects, arrays, keys, values) in one manifest
+ * (ABOTA_ERR_MAN_TOKENS above). Format 1 with all its fields and three
+ * images takes 48; each token costs 16 bytes of stack while parsing. */
+#ifndef ABOTA_MANIFEST_TOKENS_MAX
+#define ABOTA_MANIFEST_TOKENS_MAX 64
+#endif
+
 /* ABOTA_CRC32_TABLE256==1: CRC-32 with a 256-entry byte table, one lookup
  * per byte, about twice as fast as the 16-entry nibble table (an update
  * computes the CRC-32 of the image two to three times; docs/BENCHMARKS.md),
@@ -217,6 +240,9 @@
 #if ABOTA_FEATURE_SIGNATURE && !ABOTA_FEATURE_SHA256
 #error "ABOTA_FEATURE_SIGNATURE needs ABOTA_FEATURE_SHA256 (a signature covers the SHA-256)"
 #endif
+#if ABOTA_FEATURE_MANIFEST && !ABOTA_FEATURE_SIGNATURE
+#error "ABOTA_FEATURE_MANIFEST needs ABOTA_FEATURE_SIGNATURE (a manifest is trusted for its signature)"
+#endif
 #if (ABOTA_FEATURE_REDIRECT != 0 && ABOTA_FEATURE_REDIRECT != 1) || \
     (ABOTA_FEATURE_CHUNKED != 0 && ABOTA_FEATURE_CHUNKED != 1) || \
     (ABOTA_FEATURE_RESUME != 0 && ABOTA_FEATURE_RESUME != 1) || \
@@ -226,7 +252,8 @@
     (ABOTA_FEATURE_HTTPS != 0 && ABOTA_FEATURE_HTTPS != 1) || \
     (ABOTA_FEATURE_SIGNATURE != 0 && ABOTA_FEATURE_SIGNATURE != 1) || \
     (ABOTA_FEATURE_RETRY != 0 && ABOTA_FEATURE_RETRY != 1) || \
-    (ABOTA_FEATURE_CONTENT_TYPE != 0 && ABOTA_FEATURE_CONTENT_TYPE != 1)
+    (ABOTA_FEATURE_CONTENT_TYPE != 0 && ABOTA_FEATURE_CONTENT_TYPE != 1) || \
+    (ABOTA_FEATURE_MANIFEST != 0 && ABOTA_FEATURE_MANIFEST != 1)
 #error "ABOTA_FEATURE_* switches must be 0 or 1"
 #endif
 #if ABOTA_CRC32_TABLE256 != 0 && ABOTA_CRC32_TABLE256 != 1
@@ -243,6 +270,12 @@
 #endif
 #if (ABOTA_WRITE_ALIGN_MAX & (ABOTA_WRITE_ALIGN_MAX - 1)) != 0
 #error "ABOTA_WRITE_ALIGN_MAX must be a power of two"
+#endif
+#if ABOTA_MANIFEST_MAX < 256 || ABOTA_MANIFEST_MAX > 65535
+#error "ABOTA_MANIFEST_MAX must be 256..65535 (spans are 16-bit)"
+#endif
+#if ABOTA_MANIFEST_TOKENS_MAX < 16 || ABOTA_MANIFEST_TOKENS_MAX > 1024
+#error "ABOTA_MANIFEST_TOKENS_MAX must be 16..1024"
 #endif
 #if ABOTA_VERIFY_CHUNK < 64 || (ABOTA_VERIFY_CHUNK % 16) != 0
 #error "ABOTA_VERIFY_CHUNK must be a multiple of 16, at least 64"

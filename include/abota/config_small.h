@@ -14,6 +14,7 @@
  *   - IPv6 literals in the URL;
  *   - https:// URLs (TLS needs far more RAM than this profile's budget);
  *   - SHA-256 in the client: CRC-32 only (a security trade);
+ *   - with it signatures and release manifests (both need SHA-256);
  *   - shorter limits: header and status lines of 128 bytes, URLs of 128
  *     bytes with hosts of 48.
  * Every default here can still be overridden with -D. */

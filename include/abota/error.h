@@ -154,7 +154,26 @@
     X(ABOTA_ERR_SIG_NONE,         -193, "image is not signed, and this device requires a signature") \
     X(ABOTA_ERR_SIG_LENGTH,       -194, "signature length is not the 64 bytes of ECDSA P-256") \
     X(ABOTA_ERR_SIG_TYPE,         -195, "signature type not supported") \
-    X(ABOTA_ERR_SECURITY_VERSION, -196, "image security version below the device's (anti-rollback)")
+    X(ABOTA_ERR_SECURITY_VERSION, -196, "image security version below the device's (anti-rollback)") \
+    /* release manifests: 200..229 (abota/manifest.h, docs/MANIFEST.md) */ \
+    X(ABOTA_ERR_MAN_TOO_LARGE,    -200, "manifest larger than ABOTA_MANIFEST_MAX bytes") \
+    X(ABOTA_ERR_MAN_JSON,         -201, "manifest is not well-formed JSON") \
+    X(ABOTA_ERR_MAN_TRUNCATED,    -202, "manifest ends inside its JSON (truncated)") \
+    X(ABOTA_ERR_MAN_TOKENS,       -203, "manifest has more JSON tokens than ABOTA_MANIFEST_TOKENS_MAX") \
+    X(ABOTA_ERR_MAN_DEPTH,        -204, "manifest nests objects or arrays too deeply") \
+    X(ABOTA_ERR_MAN_DUPLICATE,    -205, "manifest has the same key twice in one object") \
+    X(ABOTA_ERR_MAN_STRING,       -206, "manifest key or field with an escape sequence (\\) or a control byte") \
+    X(ABOTA_ERR_MAN_MISSING,      -207, "manifest lacks a required field") \
+    X(ABOTA_ERR_MAN_TYPE,         -208, "manifest field has the wrong JSON type") \
+    X(ABOTA_ERR_MAN_RANGE,        -209, "manifest field value out of range") \
+    X(ABOTA_ERR_MAN_FORMAT,       -210, "manifest format not supported (this reader knows format 1)") \
+    X(ABOTA_ERR_MAN_VERSION,      -211, "manifest version or min_version is not MAJOR.MINOR.PATCH (0-255.0-255.0-65535)") \
+    X(ABOTA_ERR_MAN_HEX,          -212, "manifest sha256 (64) or signature (128) is not that many hex digits") \
+    X(ABOTA_ERR_MAN_URL,          -213, "manifest URL is empty or longer than ABOTA_URL_MAX") \
+    X(ABOTA_ERR_MAN_SLOT,         -214, "manifest image slot is not 0, 1 or 2, or is named twice") \
+    X(ABOTA_ERR_MAN_IMAGES,       -215, "manifest images is empty or has more than 3 entries") \
+    X(ABOTA_ERR_MAN_NO_IMAGE,     -216, "manifest has no image for this slot") \
+    X(ABOTA_ERR_MAN_SIGNATURE,    -217, "manifest signature does not verify: not signed by the built-in key, or changed")
 
 enum abota_err {
     ABOTA_OK = 0,

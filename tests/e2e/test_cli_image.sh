@@ -141,7 +141,7 @@ expect_rc 1 "abota -q inspect of no image"
 run "$ABOTA" -q keygen -o "$TMP/q.pem"
 expect_rc 0 "keygen -q"
 [[ -z $out ]] || fail "keygen -q printed: $out"
-for cmd in pack inspect keygen pubkey flash sim serve; do
+for cmd in pack inspect keygen pubkey publish flash sim serve; do
     run "$ABOTA" help "$cmd"
     expect_out '^  -q, --quiet ' "abota help $cmd lists -q"
 done

@@ -62,5 +62,31 @@ int cli_wrap_e9(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len);
 int cmd_flash(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+
+/* abota inspect of a release manifest (inspect_manifest.c): doc[len] read
+ * from path; key NULL, or the key (read from key_path) to verify it with;
+ * device_id NULL, or an id whose rollout decision to print. Exit status. */
+struct cli_key;
+int cli_inspect_manifest(const char *path, const uint8_t *doc, size_t len, struct cli_key *key,
+                         const char *key_path, const char *device_id);
+
+/* --- packing (pack_image.c), shared by abota pack and abota publish --- */
+
+struct abota_footer;
+struct cli_key;
+/* The padding and footer that follow a payload: at most this many bytes. */
+#define CLI_PACK_TAIL_MAX (16u + 256u)
+/* Completes f (its version and security version set by the caller) for
+ * firmware fw[len] named name: an Espressif user bin is checked and gives
+ * the target slot (slot: 1 or 2 from --slot, or -1), the payload's length,
+ * CRC-32 and SHA-256, then the signature when key is not NULL. *what says
+ * what fw is. Returns 0, or -1 after printing why (prefixed with who). */
+int cli_pack_footer(const char *who, const char *name, const uint8_t *fw, size_t len, int slot,
+                    struct cli_key *key, struct abota_footer *f, const char **what);
+/* The 0xFF padding and the encoded footer of f into tail; their length. */
+size_t cli_pack_tail(const struct abota_footer *f, uint8_t tail[CLI_PACK_TAIL_MAX]);
+/* Strict decimal 0..UINT32_MAX: no sign, no spaces, nothing trailing. */
+int cli_parse_u32(const char *s, uint32_t *out);
 
 #endif

@@ -16,15 +16,19 @@ static void inspect_usage(FILE *out)
             "usage: abota inspect FILE [--key KEY.pem]\n"
             "\n"
             "Says whether FILE is an abota image, an Espressif user bin (with CRC\n"
-            "trailer), an Espressif image without trailer, or unknown; prints every\n"
-            "field and verifies it ('-' reads it from standard input).\n"
-            "Exit status: 0 verified, 1 not, 2 usage error.\n"
+            "trailer), an Espressif image without trailer, a release manifest (abota\n"
+            "publish), or unknown; prints every field and verifies it ('-' reads it\n"
+            "from standard input). A manifest is read by the device's reader, and the\n"
+            "images it names that lie beside it are checked against their length and\n"
+            "SHA-256. Exit status: 0 verified, 1 not, 2 usage error.\n"
             "\n"
             "  --key KEY.pem  also requires a signature and verifies it with this P-256\n"
             "                 key (public or private PEM): an unsigned image, an unknown\n"
             "                 signature type or length, or a signature that does not\n"
             "                 verify with KEY fails. Without --key the signature is shown,\n"
             "                 not checked.\n"
+            "  --device-id ID a manifest: says whether the device with this id (its bytes\n"
+            "                 as given) takes part in the rollout (docs/MANIFEST.md)\n"
             CLI_VERBOSITY_HELP
             "  (-q prints nothing: the exit status is the answer)\n");
 }
@@ -175,17 +179,19 @@ int cmd_inspect(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"key", required_argument, NULL, 'k'},
+        {"device-id", required_argument, NULL, 'd'},
         CLI_VERBOSITY_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *key_path = NULL;
+    const char *key_path = NULL, *device_id = NULL;
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":hqv", opts, NULL)) != -1) {
         switch (c) {
         case 'k': key_path = optarg; break;
+        case 'd': device_id = optarg; break;
         case 'q': case 'v': cli_verbosity_option(c); break;
         case 'h': inspect_usage(stdout); return 0;
         default: return cli_option_error("abota inspect", c, argv, inspect_usage);
@@ -213,6 +219,26 @@ int cmd_inspect(int argc, char **argv)
                                                  ABOTA_FOOTER_SIZE, &buf, &len) < 0) {
         keys_free(key);
         return 1;
+    }
+
+    /* A release manifest is JSON: an object first. */
+    size_t lead = 0;
+    while (lead < len && (buf[lead] == ' ' || buf[lead] == '\t' || buf[lead] == '\n' ||
+                          buf[lead] == '\r'))
+        lead++;
+    if (lead < len && buf[lead] == '{') {
+        int rc = cli_inspect_manifest(path, buf, len, key, key_path, device_id);
+        keys_free(key);
+        free(buf);
+        return rc;
+    }
+
+    if (device_id) {
+        fprintf(stderr, "abota inspect: --device-id is for release manifests; %s is not one\n",
+                path);
+        keys_free(key);
+        free(buf);
+        return 2;
     }
 
     const char *kind;

@@ -50,37 +50,19 @@ static void pack_usage(FILE *out)
             "the footer then flags it so the device re-checks it after download.\n");
 }
 
-/* Strict decimal 0..UINT32_MAX: no sign, no spaces, nothing trailing. */
-static int parse_u32(const char *s, uint32_t *out)
-{
-    uint64_t v = 0;
-    if (!*s || strlen(s) > 10)
-        return -1;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return -1;
-        v = v * 10 + (uint64_t)(*s - '0');
-    }
-    if (v > UINT32_MAX)
-        return -1;
-    *out = (uint32_t)v;
-    return 0;
-}
-
-/* Signs f (its other fields final) with the private key at path. */
-static int sign(const char *path, struct abota_footer *f, char fp[KEYS_FINGERPRINT_HEX])
+/* Loads the private key at path for signing; NULL after printing why. */
+static struct cli_key *signing_key(const char *path, char fp[KEYS_FINGERPRINT_HEX])
 {
     struct cli_key *k;
     if (keys_load("abota pack", path, &k) < 0)
-        return -1;
-    int ret = -1;
+        return NULL;
     if (!keys_is_private(k))
         fprintf(stderr, "abota pack: %s is a public key; signing needs the private key it "
                         "was made from (abota keygen -o KEY.pem)\n", path);
     else if (keys_fingerprint(k, fp) == 0)
-        ret = keys_sign_footer("abota pack", k, f);
+        return k;
     keys_free(k);
-    return ret;
+    return NULL;
 }
 
 /* The image must fit the slot(s) it is for in layout l, and an Espressif
@@ -187,7 +169,7 @@ int cmd_pack(int argc, char **argv)
             return 2;
         }
     }
-    if (secv && parse_u32(secv, &f.security_version) < 0) {
+    if (secv && cli_parse_u32(secv, &f.security_version) < 0) {
         fprintf(stderr, "abota pack: --security-version must be a whole number from 0 to "
                         "4294967295, not '%s'\n", secv);
         return 2;
@@ -229,51 +211,26 @@ int cmd_pack(int argc, char **argv)
         len = wlen;
     }
 
-    /* An Espressif user bin: check it now rather than ship one that the
-     * device would refuse, and take the target slot from its header. */
+    struct cli_key *key = NULL;
+    const char *what;
+    if (key_path && !(key = signing_key(key_path, fp))) {
+        free(fw);
+        return 1;
+    }
+    err = cli_pack_footer("abota pack", in, fw, len, slot, key, &f, &what);
+    keys_free(key);
     struct abota_esp_info esp;
-    const char *what = "firmware";
-    err = abota_esp_verify_buf(fw, len, &esp);
-    if (err == 0 && esp.end == len) {
-        f.flags |= ABOTA_FLAG_ESP_USERBIN;
-        what = esp.v2 ? "Espressif v2 user bin" : "Espressif image (no CRC trailer)";
-        if (esp.v2 && esp.userbin) {
-            if (slot >= 0 && slot != esp.userbin) {
-                fprintf(stderr,
-                        "abota pack: %s is a user%u bin (byte 3 of its header) but --slot says "
-                        "%d; its code is linked for slot %u, so refusing\n",
-                        in, esp.userbin, slot, esp.userbin);
-                free(fw);
-                return 1;
-            }
-            slot = esp.userbin;
-        }
-    } else if (len >= 2 && fw[0] == 0xEA && fw[1] == 0x04) {
-        fprintf(stderr, "abota pack: %s looks like an Espressif v2 user bin but %s\n", in,
-                err < 0 ? abota_strerror(err) : "has bytes after its CRC trailer");
-        free(fw);
-        return 1;
-    }
-    f.target_slot = (uint8_t)(slot < 0 ? ABOTA_SLOT_ANY : slot);
-    f.payload_len = (uint32_t)len;
-    if (layout && check_layout(in, layout, slot, (f.flags & ABOTA_FLAG_ESP_USERBIN) ? &esp : NULL,
-                               abota_image_total_len(f.payload_len)) < 0) {
-        free(fw);
-        return 1;
-    }
-    f.crc32 = abota_crc32_update(0, fw, len);
-    abota_sha256(fw, len, f.sha256);
-    if (key_path && sign(key_path, &f, fp) < 0) {
+    bool is_esp = (f.flags & ABOTA_FLAG_ESP_USERBIN) && abota_esp_verify_buf(fw, len, &esp) == 0;
+    if (err < 0 || (layout && check_layout(in, layout, f.target_slot, is_esp ? &esp : NULL,
+                                           abota_image_total_len(f.payload_len)) < 0)) {
         free(fw);
         return 1;
     }
 
     /* padding and footer go after the payload in one tail buffer */
-    uint8_t tail[ABOTA_FOOTER_ALIGN + ABOTA_FOOTER_SIZE];
-    size_t pad = abota_image_footer_offset(f.payload_len) - len;
-    memset(tail, 0xFF, pad);
-    abota_footer_encode(&f, tail + pad);
-    if (cli_write_file("abota pack", out, fw, len, tail, pad + ABOTA_FOOTER_SIZE, 0644,
+    uint8_t tail[CLI_PACK_TAIL_MAX];
+    size_t tail_len = cli_pack_tail(&f, tail);
+    if (cli_write_file("abota pack", out, fw, len, tail, tail_len, 0644,
                        CLI_OVERWRITE) < 0) {
         free(fw);
         return 1;

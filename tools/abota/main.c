@@ -14,6 +14,7 @@ static const struct cli_command commands[] = {
     {"flash", "write an image into a fresh simulated flash file (user1)", cmd_flash},
     {"sim", "boot a simulated device from a flash file", cmd_sim},
     {"serve", "serve firmware files over HTTP for devices (development)", cmd_serve},
+    {"publish", "sign a release into a directory: its images and manifest.json", cmd_publish},
     {NULL, NULL, NULL}, /* keep last */
 };
 
