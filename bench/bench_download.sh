@@ -33,8 +33,8 @@ kv() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 # Clients, each run once per round, rounds interleaved so a burst of load
 # from elsewhere hits every client alike; medians over the rounds.
 # NAME|PROGRAM|ARGS ("-" is curl). nibble: the same client built with the
-# 16-entry CRC-32 table of the targets (the host build has the 256-entry one,
-# ABOTA_CRC32_TABLE256).
+# 16-entry CRC-32 table of the targets (the host build has zlib's CRC-32,
+# ABOTA_CRC32_ZLIB).
 CLIENTS=(
   "curl|-|"
   "abota fetch-only buf=1460|$UPDATE|--fetch-only --buf 1460"
@@ -92,12 +92,13 @@ echo "(fetch-only = one GET through the POSIX net port and the HTTP parser, body
 echo " update = the whole abota_update_run: download, verification from flash, boot record;"
 echo " download = its part until the last byte is in the slot;"
 echo " nibble = the same client built with the targets' 16-entry CRC-32 table instead of the"
-echo "          host's 256-entry one (ABOTA_CRC32_TABLE256);"
+echo "          host's CRC-32 (zlib's, ABOTA_CRC32_ZLIB);"
 echo " x curl speed = curl time / abota time; wire/image = bytes received / image size)"
 
 # Where the client's instructions go in one update (callgrind, repeatable):
 # per image byte, the whole run and the two hashes inside it; the host build
-# (256-entry CRC-32 table) and the nibble-table build the targets have.
+# (its CRC-32: zlib's, ABOTA_CRC32_ZLIB, or the byte table) and the
+# nibble-table build the targets have.
 if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
   start_server abota
   for prog in "$UPDATE" "$UPDATE_NIBBLE"; do
@@ -107,7 +108,7 @@ if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; t
   done
   stop_server
   for prog in "$UPDATE" "$UPDATE_NIBBLE"; do
-    table="256-entry CRC table"; [[ $prog == "$UPDATE_NIBBLE" ]] && table="nibble CRC table"
+    table="host CRC-32"; [[ $prog == "$UPDATE_NIBBLE" ]] && table="nibble CRC table"
     echo
     echo "bench_download: instructions per image byte in one update" \
          "(callgrind, buf=1460, probe, $table)"
