@@ -2,7 +2,9 @@
 # End-to-end download of a 1000 KiB image: the device client (bench_update:
 # abota_update_run with the POSIX port into a file flash on /dev/shm, timed
 # in-process) against curl (its own %{time_total}, so neither side pays for
-# process startup), same server, same file, same run; nginx and abota serve.
+# process startup), same server, same file, same run; nginx and abota serve,
+# both running, each round going through every client on one server and then
+# the other (the order alternating); clients pinned off the servers' CPU.
 # Usage: bench/bench_download.sh BUILD_DIR   (BENCH_QUICK=1: a few runs)
 set -euo pipefail
 BUILD=$(cd "${1:?usage: bench_download.sh BUILD_DIR}" && pwd)
@@ -24,7 +26,8 @@ head -c $((1000 * 1024 - 256)) /dev/urandom >"$BENCH_TMP/fw.raw"
 chmod 644 "$BENCH_TMP/www/user2.bin"
 IMAGE=$(stat -c %s "$BENCH_TMP/www/user2.bin")
 
-echo "bench_download: $IMAGE-byte image, medians of $RUNS interleaved rounds, loopback"
+echo "bench_download: $IMAGE-byte image, medians of $RUNS interleaved rounds, loopback;" \
+     "$(bench_pinning)"
 W=37
 printf "%-6s %-${W}s %9s %9s %13s %11s\n" server client "time ms" "MB/s" "x curl speed" "wire/image"
 
@@ -45,33 +48,40 @@ CLIENTS=(
   "abota update buf=1460 probe nibble|$UPDATE_NIBBLE|--buf 1460"
 )
 
-for server in nginx abota; do
-  start_server "$server"
-  url="http://127.0.0.1:$PORT/user2.bin"
-  curl -s -o /dev/null "$url"   # warm the page cache and the server
-  rm -f "$BENCH_TMP"/times.*
-  for ((round = 0; round < RUNS; round++)); do
+start_server nginx
+start_server abota
+for server in nginx abota; do   # warm the page cache and the servers
+  curl -s -o /dev/null "http://127.0.0.1:${SERVER_PORTS[$server]}/user2.bin"
+done
+rm -f "$BENCH_TMP"/times.*
+for ((round = 0; round < RUNS; round++)); do
+  order=(nginx abota); ((round % 2)) && order=(abota nginx)
+  for server in "${order[@]}"; do
+    url="http://127.0.0.1:${SERVER_PORTS[$server]}/user2.bin"
     for ((c = 0; c < ${#CLIENTS[@]}; c++)); do
       IFS='|' read -r name prog args <<<"${CLIENTS[c]}"
       if [[ $prog == - ]]; then
-        curl -s -o /dev/null -w '%{time_total} %{size_header} %{size_download}\n' "$url" |
+        "${PIN_CLIENT[@]}" curl -s -o /dev/null \
+          -w '%{time_total} %{size_header} %{size_download}\n' "$url" |
           awk -v n="$IMAGE" '{ printf "fetch_ms=%.4f image=%d wire=%d\n", $1 * 1000, $3, $2 + $3 }' \
-          >>"$BENCH_TMP/times.$c"
+          >>"$BENCH_TMP/times.$server.$c"
         continue
       fi
       case $args in
         --fetch-only*) target=$url ;;
-        *) target="http://127.0.0.1:$PORT/user%d.bin" ;;
+        *) target="http://127.0.0.1:${SERVER_PORTS[$server]}/user%d.bin" ;;
       esac
       # shellcheck disable=SC2086
-      "$prog" --url "$target" --flash "$BENCH_TMP/flash.img" --runs 1 $args >>"$BENCH_TMP/times.$c" ||
-        { echo "FAIL: $name against $server" >&2; exit 1; }
+      "${PIN_CLIENT[@]}" "$prog" --url "$target" --flash "$BENCH_TMP/flash.img" --runs 1 $args \
+        >>"$BENCH_TMP/times.$server.$c" || { echo "FAIL: $name against $server" >&2; exit 1; }
     done
   done
+done
+for server in nginx abota; do
   curl_ms=
   for ((c = 0; c < ${#CLIENTS[@]}; c++)); do
     IFS='|' read -r name prog args <<<"${CLIENTS[c]}"
-    f=$BENCH_TMP/times.$c
+    f=$BENCH_TMP/times.$server.$c
     img=$(kv image "$(tail -n 1 "$f")"); wire=$(kv wire "$(tail -n 1 "$f")")
     [[ $img == "$IMAGE" ]] || { echo "FAIL: $name got $img bytes, not $IMAGE" >&2; exit 1; }
     phases="fetch"; [[ $name == *update* ]] && phases="update download"
@@ -86,8 +96,8 @@ for server in nginx abota; do
         printf "%-6s %-*s %9.3f %9.1f %13.3f %11.4f\n", s, W, c, ms, n / ms / 1000, cms / ms, w / n }'
     done
   done
-  stop_server
 done
+stop_server
 echo "(fetch-only = one GET through the POSIX net port and the HTTP parser, body dropped;"
 echo " update = the whole abota_update_run: download, verification from flash, boot record;"
 echo " download = its part until the last byte is in the slot;"
