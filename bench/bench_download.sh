@@ -97,6 +97,17 @@ for server in nginx abota; do
     done
   done
 done
+# Wear and flash passes of one update (the same each run): client 3 is
+# "abota update buf=1460 probe"; the spare slot held an older image.
+last=$(tail -n 1 "$BENCH_TMP/times.abota.3")
+echo "flash per update ($IMAGE-byte image, buf=1460, probe): $(kv erases "$last") sector erases," \
+     "$(kv programs "$last") program calls, $(kv read_per_byte "$last") bytes read back per image byte"
+"${PIN_CLIENT[@]}" "$UPDATE" --url "http://127.0.0.1:${SERVER_PORTS[abota]}/user%d.bin" \
+  --flash "$BENCH_TMP/flash.img" --runs 1 --blank-spare >"$BENCH_TMP/blank" ||
+  { echo "FAIL: bench_update --blank-spare" >&2; exit 1; }
+last=$(cat "$BENCH_TMP/blank")
+echo "the same into a blank spare slot (a first update): $(kv erases "$last") sector erases," \
+     "$(kv read_per_byte "$last") bytes read per image byte (blank sectors are read, not erased)"
 stop_server
 echo "(fetch-only = one GET through the POSIX net port and the HTTP parser, body dropped;"
 echo " update = the whole abota_update_run: download, verification from flash, boot record;"

@@ -55,6 +55,25 @@ static int install_running(const struct abota_flash *f, const struct abota_layou
     return rc < 0 ? rc : abota_boot_confirm(f, l, ABOTA_SLOT_1);
 }
 
+/* The spare slot as most updates find it: an older image in every sector
+ * (unless --blank-spare: a device's first update), so each sector the new
+ * image reaches must be erased. Not timed. */
+static int fill_spare(const struct abota_flash *f, const struct abota_layout *l)
+{
+    static uint8_t old[4096];
+    memset(old, 0x5A, sizeof old);
+    const struct abota_region *r = abota_layout_slot(l, ABOTA_SLOT_2);
+    for (uint32_t a = 0; a < r->size; a += f->sector_size) {
+        uint32_t n = f->sector_size < sizeof old ? f->sector_size : (uint32_t)sizeof old;
+        int rc = abota_flash_erase(f, r->offset + a);
+        if (rc >= 0)
+            rc = abota_flash_write(f, r->offset + a, old, n);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 struct probe {
     double t0, downloaded;
     uint32_t image;
@@ -129,6 +148,7 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: bench_update --url URL --flash FILE [--runs N] [--buf BYTES] [--no-probe]\n"
+            "                    [--blank-spare]\n"
             "       bench_update --fetch-only --url URL [--runs N] [--buf BYTES]\n");
     exit(2);
 }
@@ -138,7 +158,7 @@ int main(int argc, char **argv)
     const char *url = NULL, *path = NULL;
     int runs = 5;
     size_t buf_size = 1460;
-    int no_probe = 0, fetch_only = 0;
+    int no_probe = 0, fetch_only = 0, blank_spare = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--url") == 0 && i + 1 < argc)
             url = argv[++i];
@@ -152,6 +172,8 @@ int main(int argc, char **argv)
             no_probe = 1;
         else if (strcmp(argv[i], "--fetch-only") == 0)
             fetch_only = 1;
+        else if (strcmp(argv[i], "--blank-spare") == 0)
+            blank_spare = 1;
         else
             usage();
     }
@@ -184,6 +206,7 @@ int main(int argc, char **argv)
                image / t / 1e6);
         return 0;
     }
+    uint64_t erases = 0, programs = 0, bytes_read = 0;
     for (int r = 0; r < runs; r++) {
         static struct abota_posix_flash flash;
         static struct abota_posix_net net;
@@ -196,6 +219,8 @@ int main(int argc, char **argv)
             return 1;
         }
         rc = install_running(&flash.port, layout);
+        if (rc >= 0 && !blank_spare)
+            rc = fill_spare(&flash.port, layout);
         if (rc < 0) {
             fprintf(stderr, "bench_update: installing the running image: %s\n",
                     abota_strerror(rc));
@@ -214,12 +239,17 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_update: init: %s\n", abota_strerror(rc));
             return 1;
         }
+        /* Flash operations of the update alone. */
+        uint64_t erases0 = flash.erases, writes0 = flash.writes, read0 = flash.bytes_read;
         struct probe pr = {0, 0, 0};
         abota_update_set_callback(&up, on_event, &pr);
         pr.t0 = bench_now();
         rc = abota_update_run(&up, ABOTA_SLOT_1);
         total[r] = bench_now() - pr.t0;
         download[r] = pr.downloaded;
+        erases = flash.erases - erases0;
+        programs = flash.writes - writes0;
+        bytes_read = flash.bytes_read - read0;
         abota_posix_flash_close(&flash);
         if (rc < 0) {
             fprintf(stderr, "bench_update: run %d: %s (%s)\n", r + 1, abota_strerror(rc),
@@ -234,9 +264,11 @@ int main(int argc, char **argv)
     free(buf);
     double t = bench_median(total, runs), d = bench_median(download, runs);
     printf("runs=%d buf=%lu probe=%s image=%lu wire=%lu requests=%lu total_ms=%.3f "
-           "download_ms=%.3f total_mbps=%.1f download_mbps=%.1f\n",
+           "download_ms=%.3f total_mbps=%.1f download_mbps=%.1f erases=%llu programs=%llu "
+           "read_per_byte=%.2f\n",
            runs, (unsigned long)buf_size, no_probe ? "no" : "yes", (unsigned long)image,
            (unsigned long)wire, (unsigned long)requests, t * 1e3, d * 1e3, image / t / 1e6,
-           image / d / 1e6);
+           image / d / 1e6, (unsigned long long)erases, (unsigned long long)programs,
+           image ? (double)bytes_read / image : 0.0);
     return 0;
 }

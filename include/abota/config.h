@@ -89,6 +89,16 @@
 #define ABOTA_FEATURE_FOOTER_PROBE ABOTA_FEATURE_RESUME
 #endif
 
+/* A slot sector that already reads all 0xFF is not erased again (a fresh
+ * device's spare slot, the part beyond a smaller previous image): a 4 KiB
+ * erase takes tens of milliseconds on SPI NOR, reading the sector to check
+ * about 0.2. The image is read back and checked after it is written either
+ * way (docs/RELIABILITY.md, "Blank sectors"). About 0.1 KiB of code. 0:
+ * every sector is erased before its first write. */
+#ifndef ABOTA_FEATURE_SKIP_ERASED
+#define ABOTA_FEATURE_SKIP_ERASED 1
+#endif
+
 /* IPv6 literals in URLs ("http://[fe80::1]/"). Costs about 0.4 KiB of code.
  * 0: a bracketed host is ABOTA_ERR_URL_HOST (names and IPv4 still work). */
 #ifndef ABOTA_FEATURE_IPV6
@@ -253,7 +263,8 @@
     (ABOTA_FEATURE_SIGNATURE != 0 && ABOTA_FEATURE_SIGNATURE != 1) || \
     (ABOTA_FEATURE_RETRY != 0 && ABOTA_FEATURE_RETRY != 1) || \
     (ABOTA_FEATURE_CONTENT_TYPE != 0 && ABOTA_FEATURE_CONTENT_TYPE != 1) || \
-    (ABOTA_FEATURE_MANIFEST != 0 && ABOTA_FEATURE_MANIFEST != 1)
+    (ABOTA_FEATURE_MANIFEST != 0 && ABOTA_FEATURE_MANIFEST != 1) || \
+    (ABOTA_FEATURE_SKIP_ERASED != 0 && ABOTA_FEATURE_SKIP_ERASED != 1)
 #error "ABOTA_FEATURE_* switches must be 0 or 1"
 #endif
 #if ABOTA_CRC32_TABLE256 != 0 && ABOTA_CRC32_TABLE256 != 1

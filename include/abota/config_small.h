@@ -13,6 +13,7 @@
  *   - the footer probe: slot/version checks after the download;
  *   - IPv6 literals in the URL;
  *   - https:// URLs (TLS needs far more RAM than this profile's budget);
+ *   - skipping sectors that are already erased: every sector is erased;
  *   - SHA-256 in the client: CRC-32 only (a security trade);
  *   - with it signatures and release manifests (both need SHA-256);
  *   - shorter limits: header and status lines of 128 bytes, URLs of 128
@@ -47,6 +48,9 @@
 #endif
 #ifndef ABOTA_FEATURE_HTTPS
 #define ABOTA_FEATURE_HTTPS 0
+#endif
+#ifndef ABOTA_FEATURE_SKIP_ERASED
+#define ABOTA_FEATURE_SKIP_ERASED 0
 #endif
 
 #ifndef ABOTA_HTTP_LINE_MAX

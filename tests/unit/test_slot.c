@@ -141,6 +141,30 @@ static void test_erases_just_in_time(void **state)
     }
 }
 
+/* A sector that reads all 0xFF is not erased again
+ * (ABOTA_FEATURE_SKIP_ERASED); one with a single other byte, at its very
+ * end, is. The image lands intact either way. */
+static void test_blank_sectors_not_erased(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_init(&r, 4, 2);
+    uint32_t total = testimg_build(img, sizeof img, 5001, 8, 2, 0x01020004u);
+    uint32_t s2 = r.l.slot[1].offset;
+    memset(mem + s2, 0xFF, 2 * TESTIMG_SECTOR);
+    mem[s2 + 2 * TESTIMG_SECTOR - 1] = 0xFE;
+    struct abota_slot_writer w;
+    assert_int_equal(abota_slot_begin(&w, &r.g.port, &r.l, 2, 1, total), 0);
+    assert_int_equal(abota_slot_write(&w, img, total), 0);
+    struct abota_image_info info;
+    assert_int_equal(abota_slot_finish(&w, &info), 0);
+    assert_int_equal(r.g.erases, ABOTA_FEATURE_SKIP_ERASED ? 1 : 2);
+    assert_memory_equal(mem + s2, img, total);
+    for (uint32_t i = total; i < 2 * TESTIMG_SECTOR; i++)
+        assert_int_equal(mem[s2 + i], 0xFF);
+    assert_int_equal(r.g.violations, 0);
+}
+
 /* Every chunk size gives the same flash content and the same CRC-32 of
  * what came in, and the image verifies (its SHA-256 from the stream). */
 static void test_every_chunking_same_result(void **state)
@@ -524,6 +548,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_erases_just_in_time),
+        cmocka_unit_test(test_blank_sectors_not_erased),
         cmocka_unit_test(test_every_chunking_same_result),
         cmocka_unit_test(test_last_unit_padded),
         cmocka_unit_test(test_refusals),

@@ -142,7 +142,46 @@ int abota_slot_begin(struct abota_slot_writer *w, const struct abota_flash *f,
     return 0;
 }
 
-/* Writes n bytes (a multiple of write_align) at slot offset off, erasing
+#if ABOTA_FEATURE_SKIP_ERASED || ABOTA_FEATURE_RESUME
+/* 0 when slot bytes [from, to) all read 0xFF, else ABOTA_ERR_FLASH_NOT_ERASED
+ * (or the read's error). Read in small word-aligned pieces: the write path's
+ * stack hardly grows, and a sector holding data fails at its first piece. */
+static int blank(const struct abota_slot_writer *w, uint32_t from, uint32_t to)
+{
+    uint32_t piece[8];
+    const uint8_t *b = (const uint8_t *)piece;
+    for (uint32_t a = from; a < to;) {
+        uint32_t k = to - a < sizeof piece ? to - a : (uint32_t)sizeof piece;
+        int rc = abota_flash_read(w->flash_, w->base_ + a, piece, k);
+        if (rc < 0)
+            return rc;
+        for (uint32_t i = 0; i < k; i++)
+            if (b[i] != 0xFF)
+                return ABOTA_ERR_FLASH_NOT_ERASED;
+        a += k;
+    }
+    return 0;
+}
+#endif
+
+#if ABOTA_FEATURE_SKIP_ERASED
+/* The sector at slot offset at, ready to be programmed: erased, unless it
+ * reads all 0xFF already. */
+static int prepare_sector(struct abota_slot_writer *w, uint32_t at)
+{
+    int rc = blank(w, at, at + w->flash_->sector_size);
+    if (rc != ABOTA_ERR_FLASH_NOT_ERASED)
+        return rc;
+    return abota_flash_erase(w->flash_, w->base_ + at);
+}
+#else
+static int prepare_sector(struct abota_slot_writer *w, uint32_t at)
+{
+    return abota_flash_erase(w->flash_, w->base_ + at);
+}
+#endif
+
+/* Writes n bytes (a multiple of write_align) at slot offset off, preparing
  * each sector just before the first write into it. */
 static int put(struct abota_slot_writer *w, uint32_t off, const uint8_t *buf, uint32_t n)
 {
@@ -151,7 +190,7 @@ static int put(struct abota_slot_writer *w, uint32_t off, const uint8_t *buf, ui
         return ABOTA_ERR_SLOT_OVERFLOW; /* cannot happen while the invariants hold */
     /* off + n <= size_ now, and erased_ <= size_, so neither sum wraps. */
     while (w->erased_ < off + n) {
-        int rc = abota_flash_erase(f, w->base_ + w->erased_);
+        int rc = prepare_sector(w, w->erased_);
         if (rc < 0)
             return rc;
         w->erased_ += f->sector_size;
@@ -426,16 +465,9 @@ int abota_slot_resume(struct abota_slot_writer *w, const struct abota_flash *f,
      * rounding up stays <= size_. */
     uint32_t ss = f->sector_size;
     uint32_t erased = (offset + ss - 1u) / ss * ss;
-    for (uint32_t a = offset; a < erased;) {
-        uint32_t k = erased - a < sizeof c.b ? erased - a : (uint32_t)sizeof c.b;
-        rc = abota_flash_read(f, w->base_ + a, c.b, k);
-        if (rc < 0)
-            return rc;
-        for (uint32_t i = 0; i < k; i++)
-            if (c.b[i] != 0xFF)
-                return ABOTA_ERR_FLASH_NOT_ERASED;
-        a += k;
-    }
+    rc = blank(w, offset, erased);
+    if (rc < 0)
+        return rc;
     w->accepted_ = offset;
     w->written_ = offset;
     w->erased_ = erased;
