@@ -98,6 +98,7 @@
     X(ABOTA_ERR_ESP_TRUNCATED,    -124, "Espressif image ends before its checksum or CRC trailer") \
     X(ABOTA_ERR_IMG_ESP_LENGTH,   -125, "Espressif bin inside the image does not end where the payload ends") \
     X(ABOTA_ERR_IMG_NO_FOOTER,    -126, "no abota footer at the end of the image (truncated?) and not an Espressif user bin") \
+    X(ABOTA_ERR_IMG_VERSION_PRERELEASE, -128, "pre-release versions (X.Y.Z-rc.1) are not supported: the packed version cannot order them below X.Y.Z") \
     X(ABOTA_ERR_ESP_FLASH_MAP,    -127, "Espressif user bin linked for another flash map: its code cannot run at this slot's address") \
     /* slot writer: 130..139 */ \
     X(ABOTA_ERR_SLOT_INVALID,     -130, "no such slot") \

@@ -36,8 +36,11 @@
  * so packed values compare like versions. */
 uint32_t abota_version_pack(unsigned major, unsigned minor, unsigned patch);
 /* Parses "X.Y.Z" (an optional leading 'v' is accepted; decimal, no leading
- * zeros, nothing trailing) into a packed version. Returns 0, or
- * ABOTA_ERR_IMG_VERSION leaving *out untouched. */
+ * zeros) into a packed version. Semantic versioning's build metadata
+ * ("1.2.3+build.5") is accepted and dropped: it takes no part in ordering.
+ * Returns 0, or ABOTA_ERR_IMG_VERSION_PRERELEASE for a well-formed
+ * pre-release ("1.2.3-rc.1", which the packed form cannot order), or
+ * ABOTA_ERR_IMG_VERSION for anything else, leaving *out untouched. */
 int abota_version_parse(const char *s, uint32_t *out);
 /* Writes "X.Y.Z" into buf (at least 16 bytes is always enough). Returns the
  * length or ABOTA_ERR_NOSPACE. */

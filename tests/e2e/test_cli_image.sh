@@ -146,6 +146,16 @@ for cmd in pack inspect keygen pubkey publish flash sim serve; do
     expect_out '^  -q, --quiet ' "abota help $cmd lists -q"
 done
 
+# 3*. semantic versions: build metadata accepted (and not kept), a
+# pre-release refused with the reason
+run "$ABOTA" pack -q --version 1.2.3+build.7 "$TMP/pipe.bin" -o "$TMP/b.img"
+expect_rc 0 "pack --version 1.2.3+build.7"
+run "$ABOTA" inspect "$TMP/b.img"
+expect_out '^  version: +1\.2\.3 ' "build metadata takes no part in the version"
+run "$ABOTA" pack --version 1.2.3-rc.1 "$TMP/pipe.bin" -o "$TMP/b.img"
+expect_rc 2 "pack --version 1.2.3-rc.1"
+expect_out "pre-release versions .* are not supported" "a pre-release is refused with its reason"
+
 # 3a. --layout: a user bin linked for another flash map is refused where its
 # code could not run; an image larger than the slot is refused
 bin512u2=$(echo "$FIX"/*512+512/user2.*.bin)

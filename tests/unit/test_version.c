@@ -42,6 +42,9 @@ static void test_parse_bad(void **state)
         "", "v", "1", "1.2", "1.2.", ".1.2", "1..2", "1.2.3.", "1.2.3.4", "1.2.3 ", " 1.2.3",
         "1.2.3a", "V1.2.3", "vv1.2.3", "256.0.0", "0.256.0", "0.0.65536", "1.2.-3", "+1.2.3",
         "1.02.3", "01.2.3", "1.2.03", "99999999999999999999.0.0", "1.2.3\n", "1,2,3", "x.y.z",
+        /* malformed build metadata and pre-releases are malformed versions */
+        "1.2.3+", "1.2.3+.", "1.2.3+a..b", "1.2.3+a.", "1.2.3+a_b", "1.2.3+a+b", "1.2.3-",
+        "1.2.3-.rc", "1.2.3-rc..1", "1.2.3-rc_1", "1.2.3-rc+", "1.2.3-rc.1 ",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint32_t v = 0x12345678u;
@@ -52,6 +55,28 @@ static void test_parse_bad(void **state)
     }
     uint32_t v;
     assert_int_equal(abota_version_parse(NULL, &v), ABOTA_ERR_ARG);
+}
+
+/* Build metadata takes no part in ordering (semantic versioning, item 10):
+ * accepted and dropped. A pre-release orders below its release, which the
+ * packed form cannot say: refused with its own error. */
+static void test_parse_semver_suffixes(void **state)
+{
+    (void)state;
+    static const char *const build[] = {"1.2.3+build", "1.2.3+build.5", "v1.2.3+exp.sha.5114f85",
+                                        "1.2.3+20130313144700", "1.2.3+-.a-b"};
+    for (size_t i = 0; i < sizeof build / sizeof build[0]; i++) {
+        uint32_t v = 0;
+        assert_int_equal(abota_version_parse(build[i], &v), 0);
+        assert_int_equal(v, 0x01020003u);
+    }
+    static const char *const pre[] = {"1.2.3-rc.1", "1.2.3-alpha", "1.2.3-0.3.7",
+                                      "1.2.3-x.7.z.92", "1.2.3-rc.1+build.5", "1.2.3--"};
+    for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
+        uint32_t v = 0x12345678u;
+        assert_int_equal(abota_version_parse(pre[i], &v), ABOTA_ERR_IMG_VERSION_PRERELEASE);
+        assert_int_equal(v, 0x12345678u);
+    }
 }
 
 static void test_format(void **state)
@@ -93,6 +118,7 @@ int main(void)
         cmocka_unit_test(test_pack_orders_like_versions),
         cmocka_unit_test(test_parse_good),
         cmocka_unit_test(test_parse_bad),
+        cmocka_unit_test(test_parse_semver_suffixes),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_round_trip),
     };

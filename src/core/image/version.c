@@ -1,4 +1,6 @@
 /* Firmware versions: "X.Y.Z" <-> (major << 24 | minor << 16 | patch). */
+#include <stdbool.h>
+
 #include "abota/error.h"
 #include "abota/image.h"
 
@@ -36,6 +38,48 @@ static const char *parse_part(const char *s, unsigned max, unsigned *out)
     return p;
 }
 
+/* Semantic versioning's dot-separated identifiers in [s, end): each
+ * non-empty, of [0-9A-Za-z-]. */
+static bool identifiers(const char *s, const char *end)
+{
+    bool empty = true;
+    for (; s < end; s++) {
+        char c = *s;
+        if (c == '.') {
+            if (empty)
+                return false;
+            empty = true;
+        } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                   c == '-') {
+            empty = false;
+        } else {
+            return false;
+        }
+    }
+    return !empty;
+}
+
+/* What may follow X.Y.Z: nothing, or build metadata ("+build.5"), which
+ * semantic versioning leaves out of every comparison, so it is accepted and
+ * not kept. A pre-release ("-rc.1", maybe with build metadata after it)
+ * orders below X.Y.Z, which the packed version has no room for: refused
+ * with its own error. */
+static int suffix(const char *s)
+{
+    const char *end = s;
+    while (*end)
+        end++;
+    const char *plus = s;
+    while (plus < end && *plus != '+')
+        plus++;
+    bool build_ok = plus == end || identifiers(plus + 1, end);
+    if (plus == s && build_ok)
+        return 0;
+    if (*s == '-' && identifiers(s + 1, plus) && build_ok)
+        return ABOTA_ERR_IMG_VERSION_PRERELEASE;
+    return ABOTA_ERR_IMG_VERSION;
+}
+
 int abota_version_parse(const char *s, uint32_t *out)
 {
     unsigned major, minor, patch;
@@ -50,8 +94,11 @@ int abota_version_parse(const char *s, uint32_t *out)
     if (!s || *s++ != '.')
         return ABOTA_ERR_IMG_VERSION;
     s = parse_part(s, VERSION_PATCH_MAX, &patch);
-    if (!s || *s != '\0')
+    if (!s)
         return ABOTA_ERR_IMG_VERSION;
+    int rc = suffix(s);
+    if (rc < 0)
+        return rc;
     *out = abota_version_pack(major, minor, patch);
     return 0;
 }
