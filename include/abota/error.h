@@ -173,7 +173,14 @@
     X(ABOTA_ERR_MAN_SLOT,         -214, "manifest image slot is not 0, 1 or 2, or is named twice") \
     X(ABOTA_ERR_MAN_IMAGES,       -215, "manifest images is empty or has more than 3 entries") \
     X(ABOTA_ERR_MAN_NO_IMAGE,     -216, "manifest has no image for this slot") \
-    X(ABOTA_ERR_MAN_SIGNATURE,    -217, "manifest signature does not verify: not signed by the built-in key, or changed")
+    X(ABOTA_ERR_MAN_SIGNATURE,    -217, "manifest signature does not verify: not signed by the built-in key, or changed") \
+    /* polling a manifest, and the image bound to it (abota/poll.h, docs/UPDATE.md) */ \
+    X(ABOTA_ERR_MAN_MIN_VERSION,  -218, "running version is below the manifest's min_version: an intermediate release is needed first") \
+    X(ABOTA_ERR_MAN_SECURITY,     -219, "manifest security_version is below the running image's (anti-rollback)") \
+    X(ABOTA_ERR_MAN_IMG_VERSION,  -220, "image version differs from the manifest's, or the image has no abota footer") \
+    X(ABOTA_ERR_MAN_IMG_SECURITY, -221, "image security version differs from the manifest's") \
+    X(ABOTA_ERR_MAN_IMG_LENGTH,   -222, "image length differs from the manifest's") \
+    X(ABOTA_ERR_MAN_NOT_MODIFIED, -223, "server answered 304 Not Modified to a request without If-None-Match")
 
 enum abota_err {
     ABOTA_OK = 0,
