@@ -220,6 +220,22 @@ static void test_relative_up(void **state)
     assert_string_equal(image_url, "http://fw.example:8080/fw/user2.bin");
 }
 
+/* A manifest fetched over https names an http:// image: refused, as an
+ * https -> http redirect is. */
+static void test_https_manifest_http_image(void **state)
+{
+    (void)state;
+    fakenet_enable_tls(&t.net);
+    t.poll.cfg.url = "https://fw.example/ota/manifest.json";
+    serve_manifest(poll_absolute, NULL);
+    assert_int_equal(poll(), ABOTA_ERR_HTTP_REDIRECT_INSECURE);
+    assert_true(t.net.tls[0]);
+    assert_string_equal(image_url, ""); /* nothing for cfg.url */
+    serve_manifest(poll_newer, NULL);
+    assert_int_equal(poll(), ABOTA_POLL_UPDATE);
+    assert_string_equal(image_url, "https://fw.example/ota/user2.bin");
+}
+
 static void test_not_newer(void **state)
 {
     (void)state;
@@ -509,6 +525,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_newer_relative_then_installed, reset, NULL),
         cmocka_unit_test_setup_teardown(test_absolute_url, reset, NULL),
         cmocka_unit_test_setup_teardown(test_relative_up, reset, NULL),
+        cmocka_unit_test_setup_teardown(test_https_manifest_http_image, reset, NULL),
         cmocka_unit_test_setup_teardown(test_not_newer, reset, NULL),
         cmocka_unit_test_setup_teardown(test_policy_different, reset, NULL),
         cmocka_unit_test_setup_teardown(test_not_modified, reset, NULL),

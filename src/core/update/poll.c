@@ -84,8 +84,10 @@ static int take_image(struct abota_poll *p, int target, char *image_url, size_t 
         r = abota_url_format(url, image_url, url_cap);
     if (r >= 0)
         r = escape_template(image_url, url_cap);
-    if (r < 0)
+    if (r < 0) {
+        image_url[0] = '\0'; /* nothing half-made for cfg.url */
         return r;
+    }
     p->expect = (struct abota_update_expect){
         .version = m->version,
         .security = m->security_version,
