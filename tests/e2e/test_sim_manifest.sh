@@ -4,7 +4,7 @@
 # (abota sim --manifest) and updates only when the manifest says so, against
 # abota serve, Debian's nginx (which sends ETags: the 304 path is real) and
 # python3 -m http.server. Per server: v1 -> v2, exit 0; again: nothing new,
-# no flash write (with nginx a second poll gets 304); a manifest signed by
+# no flash write (with nginx and abota serve a second poll gets 304); a manifest signed by
 # another key: exit 1 with the reason; rollout 0: stays, "not in rollout",
 # exit 0. Then the demo cycle: publish v2 -> user1 to user2, publish v3 ->
 # user2 to user1, two abota publish calls and nothing else.
@@ -73,9 +73,12 @@ manifest_cases() {
     echo "FAIL $SERVER_KIND: the flash changed on a poll that found nothing new"
     FAILS=$((FAILS + 1))
   fi
-  if [[ $1 == nginx ]]; then
+  # nginx and abota serve send ETags (python's http.server does not): the
+  # device says so, and nginx's access log shows the 304 it sent.
+  if [[ $1 != python ]]; then
     if grep -qF "manifest unchanged (304 Not Modified)" "$SIM_TMP/sim.out" &&
-       grep -q '"GET /manifest.json HTTP/1.1" 304 ' "$SIM_TMP/nginx/access.log"; then
+       { [[ $1 != nginx ]] ||
+         grep -q '"GET /manifest.json HTTP/1.1" 304 ' "$SIM_TMP/nginx/access.log"; }; then
       echo "ok   $SERVER_KIND: second poll answered 304 to If-None-Match"
     else
       echo "FAIL $SERVER_KIND: no 304 on the second poll"
@@ -125,5 +128,5 @@ PY
 for kind in abota nginx python; do
   manifest_cases $kind
 done
-echo "$((3 * 7 + 1 - FAILS)) passed, $FAILS failed"
+echo "$((3 * 7 + 2 - FAILS)) passed, $FAILS failed"
 [[ $FAILS -eq 0 ]]
