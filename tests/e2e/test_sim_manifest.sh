@@ -4,9 +4,9 @@
 # (abota sim --manifest) and updates only when the manifest says so, against
 # abota serve, Debian's nginx (which sends ETags: the 304 path is real) and
 # python3 -m http.server. Per server: v1 -> v2, exit 0; again: nothing new,
-# no flash write (with nginx and abota serve a second poll gets 304); a manifest signed by
-# another key: exit 1 with the reason; rollout 0: stays, "not in rollout",
-# exit 0. Then the demo cycle: publish v2 -> user1 to user2, publish v3 ->
+# no flash write (with nginx and abota serve a second poll gets 304); a
+# manifest signed by another key: exit 1 with the reason; rollout 0: stays,
+# "not in rollout", exit 0. Then the demo cycle: publish v2 -> user1 to user2, publish v3 ->
 # user2 to user1, two abota publish calls and nothing else.
 # Usage: test_sim_manifest.sh BUILD_DIR
 set -u
