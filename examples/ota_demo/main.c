@@ -14,6 +14,7 @@
 #include "abota/bootrec.h"
 #include "abota/error.h"
 #include "abota/image.h"
+#include "abota/poll.h"
 #include "abota/slot.h"
 #include "abota/update.h"
 #include "ota_config.h"
@@ -251,6 +252,156 @@ static enum boot_verdict report_boot(const struct ota_platform *p)
     return v;
 }
 
+/* Sets up the engine with cfg; on failure says why and stays. */
+static void engine_init(const struct ota_platform *p, const struct abota_update_config *cfg,
+                        struct abota_update *up, uint8_t *buf, size_t size)
+{
+    int rc = abota_update_init(up, cfg, p->flash, p->layout, p->net, p->clock, buf, size);
+    if (rc < 0) {
+        printf("update setup failed: %s\n", abota_strerror(rc));
+        platform_report(OTA_FAILED, p->running_slot, rc);
+        platform_idle();
+    }
+}
+
+/* The server of url, for the log. */
+static void note_server(struct demo_state *st, const char *url)
+{
+    static struct abota_url server;
+    if (abota_url_parse(url, &server) >= 0) {
+        st->port = server.port;
+        st->tls = server.tls;
+    }
+}
+
+/* A run that installed the new image: next boot tries it. */
+static _Noreturn void installed(struct demo_state *st, const struct abota_update *up)
+{
+    if (!st->reboot_said)
+        printf("rebooting\n");
+    platform_report(OTA_INSTALLED, up->target_slot, 0);
+    platform_flush();
+    platform_reboot();
+}
+
+#if ABOTA_FEATURE_POLL
+/* The running image's version and security version, as the record says
+ * (report_boot made sure it describes the running slot). */
+static void running_release(const struct ota_platform *p, uint32_t *version, uint32_t *security)
+{
+    struct abota_bootrec rec;
+    *version = *security = 0;
+    if (abota_bootrec_read(p->flash, p->layout, &rec, NULL) >= 0) {
+        *version = rec.slot[p->running_slot - 1].version;
+        *security = rec.slot[p->running_slot - 1].security;
+    }
+}
+
+/* One poll, and the update it calls for. 0: nothing to do; an error: why
+ * no update was made; an installed update reboots. */
+static int poll_once(const struct ota_platform *p, struct abota_poll *poll,
+                     struct abota_update *up, struct demo_state *st, char *image_url)
+{
+    uint32_t version, security;
+    running_release(p, &version, &security);
+    st->requests = 0;
+    note_server(st, p->manifest_url);
+    int rc = abota_poll_check(poll, p->running_slot, version, security, image_url,
+                              ABOTA_URL_MAX);
+    end_bar(st);
+    const uint32_t named = poll->manifest.version;
+    switch (rc) {
+    case ABOTA_POLL_UNCHANGED:
+        printf("manifest unchanged (304 Not Modified): nothing new\n");
+        return 0;
+    case ABOTA_POLL_NOTHING_NEW:
+        print_version("manifest names ", named, ": nothing new\n");
+        return 0;
+    case ABOTA_POLL_NOT_IN_ROLLOUT:
+        print_version("manifest names ", named, "");
+        printf(": this device is not in its rollout (%u.%02u %%): staying\n",
+               poll->manifest.rollout / 100u, poll->manifest.rollout % 100u);
+        return 0;
+    case ABOTA_POLL_UPDATE:
+        print_version("manifest names ", named, "");
+        printf(" for user%d: updating\n", abota_slot_other(p->running_slot));
+        break;
+    default:
+        printf("manifest refused: %s (%s); staying on the working image\n",
+               abota_strerror(rc), abota_strerror_name(rc));
+        return rc;
+    }
+    st->requests = 0;
+    note_server(st, image_url);
+    rc = abota_update_run(up, p->running_slot);
+    end_bar(st);
+    if (rc == 0)
+        installed(st, up);
+    printf("update failed: %s (%s); staying on the working image\n", abota_strerror(rc),
+           abota_strerror_name(rc));
+    return rc;
+}
+
+/* Manifest mode: poll, update when the manifest says so, wait its
+ * interval (with jitter), poll again; p->polls polls, or for ever. */
+static _Noreturn void manifest_mode(const struct ota_platform *p,
+                                    struct abota_update_config *cfg, struct abota_update *up,
+                                    uint8_t *buf, struct demo_state *st)
+{
+    static struct abota_poll poll;
+    static char doc[ABOTA_MANIFEST_MAX];
+    static char image_url[ABOTA_URL_MAX];
+    cfg->url = image_url;
+    cfg->expect = abota_poll_expect(&poll);
+    engine_init(p, cfg, up, buf, OTA_BUF_SIZE);
+    abota_update_set_callback(up, on_event, st);
+    struct abota_poll_config pc = {
+        .url = p->manifest_url,
+        .sign_key = p->sign_key,
+        .device_id = p->device_id,
+        .device_id_len = p->device_id_len,
+    };
+    int rc = abota_poll_init(&poll, &pc, up, doc, sizeof doc);
+    if (rc < 0) {
+        printf("manifest setup failed: %s%s\n", abota_strerror(rc),
+               p->sign_key ? "" : " (a manifest is taken only signed: no key built in)");
+        platform_report(OTA_FAILED, p->running_slot, rc);
+        platform_idle();
+    }
+    for (unsigned n = 1;; n++) {
+        rc = poll_once(p, &poll, up, st, image_url);
+        if (p->polls && n >= p->polls)
+            break;
+        const struct abota_clock *c = p->clock;
+        uint32_t wait = abota_poll_next_delay_ms(&poll, c->random ? c->random(c->ctx) : 0u);
+        if (p->poll_wait_max_ms && wait > p->poll_wait_max_ms)
+            wait = p->poll_wait_max_ms;
+        printf("next poll in %lu ms\n", (unsigned long)wait);
+        platform_flush();
+        if (c->sleep_ms)
+            c->sleep_ms(c->ctx, wait);
+    }
+    if (rc < 0)
+        platform_report(OTA_FAILED, p->running_slot, rc);
+    else
+        platform_report(OTA_UP_TO_DATE, p->running_slot, 0);
+    platform_idle();
+}
+#else
+static _Noreturn void manifest_mode(const struct ota_platform *p,
+                                    struct abota_update_config *cfg, struct abota_update *up,
+                                    uint8_t *buf, struct demo_state *st)
+{
+    (void)cfg;
+    (void)up;
+    (void)buf;
+    (void)st;
+    printf("manifest mode: %s (ABOTA_FEATURE_POLL=0)\n", abota_strerror(ABOTA_ERR_UNSUPPORTED));
+    platform_report(OTA_FAILED, p->running_slot, ABOTA_ERR_UNSUPPORTED);
+    platform_idle();
+}
+#endif
+
 _Noreturn void ota_demo_main(void)
 {
     static struct ota_platform p;
@@ -301,32 +452,20 @@ _Noreturn void ota_demo_main(void)
     cfg.retry_max_ms = p.retry_max_ms;
     cfg.watchdog_ms = p.watchdog_ms;
     cfg.sign_key = p.sign_key;
-    rc = abota_update_init(&up, &cfg, p.flash, p.layout, p.net, p.clock, buf, sizeof buf);
-    if (rc < 0) {
-        printf("update setup failed: %s\n", abota_strerror(rc));
-        platform_report(OTA_FAILED, p.running_slot, rc);
-        platform_idle();
-    }
-    static struct abota_url server;
-    if (abota_url_parse(p.url, &server) >= 0) {
-        st.port = server.port;
-        st.tls = server.tls;
-    }
     st.signed_images = p.sign_key != NULL;
     st.terminal = p.console_is_terminal;
+    note_server(&st, p.manifest_url[0] ? p.manifest_url : p.url);
     if (st.tls)
         printf("https: the server must prove itself with %s\n",
                p.tls_verify ? p.tls_verify : "(nothing configured: https will be refused)");
+    if (p.manifest_url[0])
+        manifest_mode(&p, &cfg, &up, buf, &st);
+    engine_init(&p, &cfg, &up, buf, sizeof buf);
     abota_update_set_callback(&up, on_event, &st);
     rc = abota_update_run(&up, p.running_slot);
     end_bar(&st);
-    if (rc == 0) {
-        if (!st.reboot_said)
-            printf("rebooting\n");
-        platform_report(OTA_INSTALLED, up.target_slot, 0);
-        platform_flush();
-        platform_reboot();
-    }
+    if (rc == 0)
+        installed(&st, &up);
     if (rc == ABOTA_ERR_UP_TO_DATE) {
         printf("up to date: %s\n", abota_strerror(rc));
         platform_report(OTA_UP_TO_DATE, p.running_slot, 0);

@@ -33,6 +33,12 @@
 #define OTA_STR(x) OTA_STR_(x)
 #define OTA_URL "http://" OTA_SERVER_IP ":" OTA_STR(OTA_SERVER_PORT) "/" OTA_PATH_TEMPLATE
 
+/* Manifest mode: the URL of the signed release manifest (abota publish) the
+ * device polls instead of probing OTA_URL, e.g.
+ * -DOTA_MANIFEST_URL='"http://192.168.1.100:3344/manifest.json"'; it needs
+ * OTA_SIGN_KEY_HEADER. Unset: the seed's mode. */
+/* #define OTA_MANIFEST_URL "http://" OTA_SERVER_IP ":3344/manifest.json" */
+
 /* The header `abota pubkey KEY.pem --c -o FILE` wrote: the public key every
  * image must be signed with (docs/SECURITY.md), e.g.
  * -DOTA_SIGN_KEY_HEADER='"abota_sign_key.h"'. Unset: no key, no signature

@@ -34,6 +34,14 @@ struct ota_platform {
      * 64 bytes); NULL: none, and any server on the path can install
      * firmware (the demo says so at every start). */
     const uint8_t *sign_key;
+    /* Manifest mode (docs/UPDATE.md, "Active updates"): the URL of the
+     * signed release manifest to poll, which names the image; "": the
+     * seed's mode (url above, probed for a new version). */
+    char manifest_url[ABOTA_URL_MAX];
+    uint8_t device_id[64];      /* the rollout's id (a MAC, a serial) */
+    size_t device_id_len;
+    unsigned polls;             /* polls per boot before going idle; 0: for ever */
+    uint32_t poll_wait_max_ms;  /* caps the wait between two polls; 0: none */
     /* The console is a terminal: progress is a bar redrawn in place;
      * else (a log file, a pipe) one line per 10 %. */
     int console_is_terminal;

@@ -139,6 +139,10 @@ int platform_init(struct ota_platform *p)
 #ifdef OTA_SIGN_KEY_HEADER
     p->sign_key = abota_sign_key;
 #endif
+#ifdef OTA_MANIFEST_URL
+    _Static_assert(sizeof OTA_MANIFEST_URL <= ABOTA_URL_MAX, "OTA_MANIFEST_URL is too long");
+    memcpy(p->manifest_url, OTA_MANIFEST_URL, sizeof OTA_MANIFEST_URL);
+#endif
     return 0;
 }
 

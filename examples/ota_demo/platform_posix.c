@@ -92,6 +92,28 @@ static int tls_init(struct ota_platform *p)
     return 0;
 }
 
+/* Manifest mode, as the simulator sets it (sim_abi.h). */
+static int env_manifest(struct ota_platform *p)
+{
+    const char *url = getenv(ABOTA_SIM_ENV_MANIFEST_URL);
+    const char *id = getenv(ABOTA_SIM_ENV_DEVICE_ID);
+    const char *polls = getenv(ABOTA_SIM_ENV_POLLS);
+    if (!url || !*url)
+        return 0;
+    int n = snprintf(p->manifest_url, sizeof p->manifest_url, "%s", url);
+    if (n < 0 || (size_t)n >= sizeof p->manifest_url)
+        return ABOTA_ERR_URL_TOO_LONG;
+    size_t idn = id ? strlen(id) : 0;
+    if (idn > sizeof p->device_id || idn > ABOTA_SIM_DEVICE_ID_MAX)
+        return ABOTA_ERR_ARG;
+    memcpy(p->device_id, id ? id : "", idn);
+    p->device_id_len = idn;
+    p->polls = polls ? (unsigned)strtoul(polls, NULL, 10) : 1u;
+    if (p->polls == 0)
+        p->polls = 1; /* the simulation must end */
+    return env_ms(ABOTA_SIM_ENV_POLL_WAIT_MS, DAY_MS, &p->poll_wait_max_ms);
+}
+
 /* The key the simulator builds in (ABOTA_SIM_ENV_SIGN_KEY: X || Y in hex),
  * or none. */
 static int env_key(struct ota_platform *p)
@@ -164,7 +186,8 @@ int platform_init(struct ota_platform *p)
         env_ms(ABOTA_SIM_ENV_RETRY_BASE_MS, HOUR_MS, &p->retry_base_ms) < 0 ||
         env_ms(ABOTA_SIM_ENV_RETRY_MAX_MS, HOUR_MS, &p->retry_max_ms) < 0 ||
         /* the simulator's watchdog: never fed, so the engine must end inside it */
-        env_ms(ABOTA_SIM_ENV_WATCHDOG_MS, DAY_MS, &p->watchdog_ms) < 0 || env_key(p) < 0)
+        env_ms(ABOTA_SIM_ENV_WATCHDOG_MS, DAY_MS, &p->watchdog_ms) < 0 || env_key(p) < 0 ||
+        env_manifest(p) < 0)
         return ABOTA_ERR_ARG;
     return 0;
 }

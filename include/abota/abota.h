@@ -15,6 +15,7 @@
 #include "abota/layout.h"
 #include "abota/manifest.h"
 #include "abota/net.h"
+#include "abota/poll.h"
 #include "abota/sha256.h"
 #include "abota/slot.h"
 #include "abota/update.h"

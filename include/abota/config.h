@@ -158,6 +158,21 @@
 #define ABOTA_FEATURE_MANIFEST ABOTA_FEATURE_SIGNATURE
 #endif
 
+/* Polling a release manifest (abota/poll.h): fetch it with the engine's
+ * exchange, If-None-Match on its ETag, and decide whether to update. Needs
+ * the manifest reader, redirects (relative image URLs are resolved like a
+ * Location) and the ETag kept with ABOTA_FEATURE_RESUME. 0: abota/poll.h
+ * declares nothing. */
+#ifndef ABOTA_FEATURE_POLL
+#define ABOTA_FEATURE_POLL \
+    (ABOTA_FEATURE_MANIFEST && ABOTA_FEATURE_REDIRECT && ABOTA_FEATURE_RESUME)
+#endif
+
+/* Seconds between polls when the manifest names no poll_interval. */
+#ifndef ABOTA_POLL_INTERVAL_DEFAULT
+#define ABOTA_POLL_INTERVAL_DEFAULT 3600u
+#endif
+
 /* Largest manifest accepted, in bytes (ABOTA_ERR_MAN_TOO_LARGE above). */
 #ifndef ABOTA_MANIFEST_MAX
 #define ABOTA_MANIFEST_MAX 2048
@@ -253,6 +268,10 @@
 #if ABOTA_FEATURE_MANIFEST && !ABOTA_FEATURE_SIGNATURE
 #error "ABOTA_FEATURE_MANIFEST needs ABOTA_FEATURE_SIGNATURE (a manifest is trusted for its signature)"
 #endif
+#if ABOTA_FEATURE_POLL && \
+    !(ABOTA_FEATURE_MANIFEST && ABOTA_FEATURE_REDIRECT && ABOTA_FEATURE_RESUME)
+#error "ABOTA_FEATURE_POLL needs ABOTA_FEATURE_MANIFEST, _REDIRECT and _RESUME"
+#endif
 #if (ABOTA_FEATURE_REDIRECT != 0 && ABOTA_FEATURE_REDIRECT != 1) || \
     (ABOTA_FEATURE_CHUNKED != 0 && ABOTA_FEATURE_CHUNKED != 1) || \
     (ABOTA_FEATURE_RESUME != 0 && ABOTA_FEATURE_RESUME != 1) || \
@@ -264,7 +283,8 @@
     (ABOTA_FEATURE_RETRY != 0 && ABOTA_FEATURE_RETRY != 1) || \
     (ABOTA_FEATURE_CONTENT_TYPE != 0 && ABOTA_FEATURE_CONTENT_TYPE != 1) || \
     (ABOTA_FEATURE_MANIFEST != 0 && ABOTA_FEATURE_MANIFEST != 1) || \
-    (ABOTA_FEATURE_SKIP_ERASED != 0 && ABOTA_FEATURE_SKIP_ERASED != 1)
+    (ABOTA_FEATURE_SKIP_ERASED != 0 && ABOTA_FEATURE_SKIP_ERASED != 1) || \
+    (ABOTA_FEATURE_POLL != 0 && ABOTA_FEATURE_POLL != 1)
 #error "ABOTA_FEATURE_* switches must be 0 or 1"
 #endif
 #if ABOTA_CRC32_TABLE256 != 0 && ABOTA_CRC32_TABLE256 != 1

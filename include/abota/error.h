@@ -98,8 +98,8 @@
     X(ABOTA_ERR_ESP_TRUNCATED,    -124, "Espressif image ends before its checksum or CRC trailer") \
     X(ABOTA_ERR_IMG_ESP_LENGTH,   -125, "Espressif bin inside the image does not end where the payload ends") \
     X(ABOTA_ERR_IMG_NO_FOOTER,    -126, "no abota footer at the end of the image (truncated?) and not an Espressif user bin") \
-    X(ABOTA_ERR_IMG_VERSION_PRERELEASE, -128, "pre-release versions (X.Y.Z-rc.1) are not supported: the packed version cannot order them below X.Y.Z") \
     X(ABOTA_ERR_ESP_FLASH_MAP,    -127, "Espressif user bin linked for another flash map: its code cannot run at this slot's address") \
+    X(ABOTA_ERR_IMG_VERSION_PRERELEASE, -128, "pre-release versions (X.Y.Z-rc.1) are not supported: the packed version cannot order them below X.Y.Z") \
     /* slot writer: 130..139 */ \
     X(ABOTA_ERR_SLOT_INVALID,     -130, "no such slot") \
     X(ABOTA_ERR_SLOT_RUNNING,     -131, "refusing to write the running slot") \
@@ -174,7 +174,14 @@
     X(ABOTA_ERR_MAN_SLOT,         -214, "manifest image slot is not 0, 1 or 2, or is named twice") \
     X(ABOTA_ERR_MAN_IMAGES,       -215, "manifest images is empty or has more than 3 entries") \
     X(ABOTA_ERR_MAN_NO_IMAGE,     -216, "manifest has no image for this slot") \
-    X(ABOTA_ERR_MAN_SIGNATURE,    -217, "manifest signature does not verify: not signed by the built-in key, or changed")
+    X(ABOTA_ERR_MAN_SIGNATURE,    -217, "manifest signature does not verify: not signed by the built-in key, or changed") \
+    /* polling a manifest, and the image bound to it (abota/poll.h, docs/UPDATE.md) */ \
+    X(ABOTA_ERR_MAN_MIN_VERSION,  -218, "running version is below the manifest's min_version: an intermediate release is needed first") \
+    X(ABOTA_ERR_MAN_SECURITY,     -219, "manifest security_version is below the running image's (anti-rollback)") \
+    X(ABOTA_ERR_MAN_IMG_VERSION,  -220, "image version differs from the manifest's, or the image has no abota footer") \
+    X(ABOTA_ERR_MAN_IMG_SECURITY, -221, "image security version differs from the manifest's") \
+    X(ABOTA_ERR_MAN_IMG_LENGTH,   -222, "image length differs from the manifest's") \
+    X(ABOTA_ERR_MAN_NOT_MODIFIED, -223, "server answered 304 Not Modified to a request without If-None-Match")
 
 enum abota_err {
     ABOTA_OK = 0,

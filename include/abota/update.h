@@ -58,6 +58,19 @@ struct abota_update_event {
 
 typedef void (*abota_update_cb)(void *arg, const struct abota_update_event *ev);
 
+/* The release an image must be, when a signed manifest named it
+ * (abota/poll.h fills one in): the footer's version and security version
+ * and the image file's length must be exactly these, or the run ends with
+ * ABOTA_ERR_MAN_IMG_VERSION (also for an image without abota footer),
+ * _SECURITY or _LENGTH. Checked at the headers (a Content-Length) and at the
+ * footer probe, before anything is erased, and again at the final
+ * verification. */
+struct abota_update_expect {
+    uint32_t version;   /* packed (abota_version_pack) */
+    uint32_t security;  /* security version */
+    uint32_t length;    /* bytes of the image file */
+};
+
 struct abota_update_config {
     /* http://host[:port]/path; "%d" in it is replaced by the target slot
      * number (1 or 2), so the device fetches the bin built for the slot it
@@ -96,6 +109,9 @@ struct abota_update_config {
      * ABOTA_FEATURE_SIGNATURE; without it abota_update_init refuses a key
      * with ABOTA_ERR_UNSUPPORTED. */
     const uint8_t *sign_key;
+    /* The release the image must be (it must outlive u); NULL: any image
+     * the other checks take. */
+    const struct abota_update_expect *expect;
     uint8_t trial_attempts;       /* boots allowed before rollback; 0: default 3 */
     bool http10;                  /* send HTTP/1.0 requests */
     bool allow_same_version;      /* install even when versions are equal */
@@ -153,7 +169,9 @@ struct abota_update_config {
  * parser and URL: scalars, and with resume the validator and the journal.
  * The engine checks at compile time that its state fits. */
 #if ABOTA_FEATURE_RESUME
-#define ABOTA_UPDATE_STATE_REST (sizeof(struct abota_journal) + ABOTA_HTTP_ETAG_MAX + 50u)
+/* + a pointer and two counts: a manifest poll's document (abota/poll.h) */
+#define ABOTA_UPDATE_STATE_REST                                              \
+    (sizeof(struct abota_journal) + ABOTA_HTTP_ETAG_MAX + 54u + sizeof(void *))
 #else
 #define ABOTA_UPDATE_STATE_REST 30u
 #endif

@@ -19,12 +19,14 @@
 #include "cli.h"
 #include "keys.h"
 #include "sim.h"
+#include "sim_abi.h"
 #include "sim_flash.h"
 
 static void sim_usage(FILE *out)
 {
     fprintf(out,
-            "usage: abota sim --flash FLASH.img --url URL [--layout NAME] [--ssid NAME]\n"
+            "usage: abota sim --flash FLASH.img (--url URL | --manifest URL --key PUB.pem)\n"
+            "                 [--device-id ID] [--polls N] [--layout NAME] [--ssid NAME]\n"
             "                 [--max-boots N] [--watchdog SEC] [--loader full|crc32|signed]\n"
             "                 [--key PUB.pem] [--ca CA.pem] [--pin SHA256HEX]\n"
             "                 [--tls-max-fragment N]\n"
@@ -37,6 +39,15 @@ static void sim_usage(FILE *out)
             "  trial rolled back, a device that never goes idle), the reason on stderr;\n"
             "  2 on a usage error\n"
             "  --url URL        update URL for the firmware (\"%%d\": the target slot)\n"
+            "  --manifest URL   the firmware polls the signed release manifest at URL\n"
+            "                   (abota publish) instead: it updates only when the\n"
+            "                   manifest names a newer release it may take, checked with\n"
+            "                   --key; 'not in rollout' and 'nothing new' are up to date\n"
+            "  --device-id ID   the id its rollout share is drawn with (the bytes of ID,\n"
+            "                   as abota inspect --device-id takes it; default: none)\n"
+            "  --polls N        polls per boot before the device goes idle (default 1;\n"
+            "                   between two, the manifest's poll_interval, capped by\n"
+            "                   ABOTA_SIM_POLL_WAIT_MS in the environment)\n"
             "  --layout NAME    flash layout (default esp8266-2m)\n"
             "  --ssid NAME      access point the firmware joins (default: its own)\n"
             "  --key PUB.pem    the firmware's built-in signing key (public, or the\n"
@@ -140,6 +151,31 @@ static int check_url(const char *tmpl)
                 abota_strerror_name(rc));
         return -1;
     }
+    return 0;
+}
+
+/* Manifest mode: the URL parses as the device parses it, a key checks the
+ * manifest (no unsigned manifests), the id fits. 0, or the error printed. */
+static int check_manifest_options(struct sim_context *ctx)
+{
+    struct abota_url u;
+    int rc = abota_url_parse(ctx->manifest_url, &u);
+    if (rc < 0) {
+        fprintf(stderr, "abota sim: --manifest '%s': %s (%s)\n", ctx->manifest_url,
+                abota_strerror(rc), abota_strerror_name(rc));
+        return -1;
+    }
+    if (!ctx->sign_key) {
+        fprintf(stderr, "abota sim: --manifest needs --key: the firmware takes only a "
+                        "manifest signed with it\n");
+        return -1;
+    }
+    if (ctx->device_id && strlen(ctx->device_id) > ABOTA_SIM_DEVICE_ID_MAX) {
+        fprintf(stderr, "abota sim: --device-id: at most %u bytes\n", ABOTA_SIM_DEVICE_ID_MAX);
+        return -1;
+    }
+    if (!ctx->polls)
+        ctx->polls = "1";
     return 0;
 }
 
@@ -290,12 +326,15 @@ static int sim_command(int argc, char **argv, char **ca_path)
         {"pin", required_argument, NULL, 'P'},
         {"tls-max-fragment", required_argument, NULL, 'F'},
         {"key", required_argument, NULL, 'k'},
+        {"manifest", required_argument, NULL, 'M'},
+        {"device-id", required_argument, NULL, 'D'},
+        {"polls", required_argument, NULL, 'N'},
         CLI_VERBOSITY_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct sim_context ctx = {.layout_name = "esp8266-2m", .watchdog_s = 60};
-    unsigned max_boots = 10;
+    unsigned max_boots = 10, polls;
     static char key_hex[2 * KEYS_XY_SIZE + 1];
     static uint8_t key_xy[KEYS_XY_SIZE];
     int c;
@@ -364,16 +403,27 @@ static int sim_command(int argc, char **argv, char **ca_path)
             ctx.sign_key_hex = key_hex;
             ctx.sign_key = key_xy;
             break;
+        case 'M': ctx.manifest_url = optarg; break;
+        case 'D': ctx.device_id = optarg; break;
+        case 'N':
+            if (parse_uint(optarg, 1, 1000, &polls) < 0) {
+                fprintf(stderr, "abota sim: --polls wants a number in 1..1000\n");
+                return 2;
+            }
+            ctx.polls = optarg;
+            break;
         case 'q': case 'v': cli_verbosity_option(c); break;
         case 'h': sim_usage(stdout); return 0;
         default: sim_usage(stderr); return 2;
         }
     }
-    if (!ctx.flash_path || !ctx.url || optind != argc) {
+    if (!ctx.flash_path || !(ctx.url || ctx.manifest_url) || optind != argc) {
         sim_usage(stderr);
         return 2;
     }
-    if (check_url(ctx.url) < 0)
+    if (ctx.url && check_url(ctx.url) < 0)
+        return 2;
+    if (ctx.manifest_url && check_manifest_options(&ctx) < 0)
         return 2;
     const struct abota_layout *l = abota_posix_layout_find(ctx.layout_name);
     if (!l) {

@@ -63,6 +63,10 @@ struct sim_context {
     const char *tls_ca;           /* absolute path */
     const char *tls_pin;          /* 64 hex digits */
     const char *tls_max_fragment; /* "512".."4096" */
+    /* manifest mode (sim_abi.h); NULL: unset */
+    const char *manifest_url;
+    const char *device_id;
+    const char *polls;            /* "1".. */
 };
 
 /* Starts the executable in exe_fd with the context in its environment and

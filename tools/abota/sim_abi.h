@@ -24,6 +24,19 @@
 #define ABOTA_SIM_ENV_SLOT "ABOTA_SIM_SLOT"     /* "1" or "2": the running slot */
 #define ABOTA_SIM_ENV_URL "ABOTA_SIM_URL"       /* update URL, "%d" = target slot */
 #define ABOTA_SIM_ENV_SSID "ABOTA_SIM_SSID"     /* the access point to join */
+/* Manifest mode (abota sim --manifest; docs/UPDATE.md, "Active updates"):
+ * the URL of the signed release manifest the firmware polls instead of
+ * probing ABOTA_SIM_ENV_URL; the device id its rollout share is drawn with
+ * (the bytes as given; unset: none); how many polls a boot makes before it
+ * goes idle (a real device polls for ever). Set around abota sim,
+ * ABOTA_SIM_POLL_WAIT_MS caps the wait between two polls (the manifest's
+ * poll_interval, in tests too long to wait). */
+#define ABOTA_SIM_ENV_MANIFEST_URL "ABOTA_SIM_MANIFEST_URL"
+#define ABOTA_SIM_ENV_DEVICE_ID "ABOTA_SIM_DEVICE_ID"
+#define ABOTA_SIM_ENV_POLLS "ABOTA_SIM_POLLS"
+#define ABOTA_SIM_ENV_POLL_WAIT_MS "ABOTA_SIM_POLL_WAIT_MS"
+#define ABOTA_SIM_DEVICE_ID_MAX 64u /* bytes of ABOTA_SIM_ENV_DEVICE_ID */
+
 /* The public key built into the firmware (abota sim --key): 128 hex digits,
  * X || Y of the ECDSA P-256 point; unset: the firmware has none and checks
  * no signature. On a real device the key is compiled in (abota pubkey --c);

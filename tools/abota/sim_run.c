@@ -39,7 +39,10 @@ static void child(int exe_fd, const struct sim_context *ctx, pid_t parent, int r
         (ctx->tls_pin && setenv(ABOTA_SIM_ENV_TLS_PIN, ctx->tls_pin, 1)) ||
         (ctx->tls_max_fragment &&
          setenv(ABOTA_SIM_ENV_TLS_MAX_FRAGMENT, ctx->tls_max_fragment, 1)) ||
-        (ctx->sign_key_hex && setenv(ABOTA_SIM_ENV_SIGN_KEY, ctx->sign_key_hex, 1)))
+        (ctx->sign_key_hex && setenv(ABOTA_SIM_ENV_SIGN_KEY, ctx->sign_key_hex, 1)) ||
+        (ctx->manifest_url && setenv(ABOTA_SIM_ENV_MANIFEST_URL, ctx->manifest_url, 1)) ||
+        (ctx->device_id && setenv(ABOTA_SIM_ENV_DEVICE_ID, ctx->device_id, 1)) ||
+        (ctx->polls && setenv(ABOTA_SIM_ENV_POLLS, ctx->polls, 1)))
         _exit(SIM_EXIT_EXEC_FAILED);
     char arg0[8];
     snprintf(arg0, sizeof arg0, "user%d", ctx->slot);

@@ -178,3 +178,26 @@ int upd_exchange(struct abota_update *u, const struct abota_http_request *rq, bo
     u->net->close(u->net->ctx);
     return r;
 }
+
+#if ABOTA_FEATURE_REDIRECT
+/* Replaces the URL by the redirect's Location resolved against it, unless
+ * hops redirects were followed already: here, below both kinds of fetch
+ * (image and document), which follow alike. */
+int upd_follow(struct abota_update *u, unsigned hops)
+{
+    if (hops >= ABOTA_UPDATE_MAX_REDIRECTS)
+        return ABOTA_ERR_HTTP_REDIRECT_LOOP;
+    struct upd_state *s = upd_state(u);
+    const char *loc = s->http.resp.location;
+    if (!loc[0])
+        return ABOTA_ERR_HTTP_BAD_REDIRECT;
+    return abota_url_resolve(&s->url, loc, &s->url);
+}
+#else
+int upd_follow(struct abota_update *u, unsigned hops)
+{
+    (void)u;
+    (void)hops;
+    return ABOTA_ERR_UNSUPPORTED; /* never reached: a 3xx is refused (on_headers) */
+}
+#endif

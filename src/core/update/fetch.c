@@ -305,6 +305,9 @@ static int whole_image(struct abota_update *u, enum upd_ask ask,
      * describes itself, is judged by verification. The parser refuses a
      * Content-Length next to chunked. */
     s->total = resp->has_content_length ? resp->content_length : 0;
+    /* An image of another length than a manifest named: before any erase. */
+    if (u->cfg.expect && s->total && s->total != u->cfg.expect->length)
+        return ABOTA_ERR_MAN_IMG_LENGTH;
     /* An image larger than the slot is ABOTA_ERR_SLOT_TOO_BIG from
      * abota_slot_begin, before anything is erased. Before the first erase
      * the record stops vouching for the target slot. */
@@ -490,33 +493,13 @@ static int fetch_once(struct abota_update *u, enum upd_ask ask)
     return r;
 }
 
-#if ABOTA_FEATURE_REDIRECT
-/* Replaces the URL by the redirect's Location resolved against it. */
-static int follow(struct abota_update *u)
-{
-    struct upd_state *s = upd_state(u);
-    const char *loc = s->http.resp.location;
-    if (!loc[0])
-        return ABOTA_ERR_HTTP_BAD_REDIRECT;
-    return abota_url_resolve(&s->url, loc, &s->url);
-}
-#else
-static int follow(struct abota_update *u)
-{
-    (void)u;
-    return ABOTA_ERR_UNSUPPORTED; /* never reached: a 3xx is refused (on_headers) */
-}
-#endif
-
 int upd_fetch(struct abota_update *u, enum upd_ask ask)
 {
     for (unsigned hops = 0;; hops++) {
         int r = fetch_once(u, ask);
         if (!ABOTA_FEATURE_REDIRECT || r != REDIRECTED)
             return r;
-        if (hops >= ABOTA_UPDATE_MAX_REDIRECTS)
-            return ABOTA_ERR_HTTP_REDIRECT_LOOP;
-        r = follow(u);
+        r = upd_follow(u, hops);
         if (r < 0)
             return r;
     }

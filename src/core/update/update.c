@@ -135,13 +135,31 @@ static int check_signature(const struct abota_update *u, const struct abota_foot
 }
 #endif
 
-/* The footer's verdicts, shared by the probe and the final verification
- * (f NULL: an image without footer, which carries no version). The
- * signature comes last: a refusal is safe whoever wrote the footer, and a
- * poll that finds the running version costs no verification; only an
- * image about to be taken must be the vendor's. */
-static int check_footer(const struct abota_update *u, const struct abota_footer *f)
+/* The release a manifest named (cfg.expect): exactly its version, security
+ * version and length (f NULL: no footer, hence no version). */
+static int check_expected(const struct abota_update *u, const struct abota_footer *f,
+                          uint32_t len)
 {
+    const struct abota_update_expect *e = u->cfg.expect;
+    if (!e)
+        return 0;
+    if (!f || f->version != e->version)
+        return ABOTA_ERR_MAN_IMG_VERSION;
+    if (f->security_version != e->security)
+        return ABOTA_ERR_MAN_IMG_SECURITY;
+    return len == e->length ? 0 : ABOTA_ERR_MAN_IMG_LENGTH;
+}
+
+/* The footer's verdicts, shared by the probe and the final verification
+ * (f NULL: an image without footer, which carries no version; len: the
+ * image file's bytes). The signature comes last: a refusal is safe whoever
+ * wrote the footer, and a poll that finds the running version costs no
+ * verification; only an image about to be taken must be the vendor's. */
+static int check_footer(const struct abota_update *u, const struct abota_footer *f, uint32_t len)
+{
+    int r = check_expected(u, f, len);
+    if (r < 0)
+        return r;
     if (f) {
         if (f->target_slot != ABOTA_SLOT_ANY && f->target_slot != u->target_slot)
             return ABOTA_ERR_IMG_SLOT;
@@ -169,7 +187,7 @@ ABOTA_NOINLINE static int check_probe(struct abota_update *u)
     if (abota_footer_decode(upd_footer_buf(u), &f) < 0 ||
         abota_image_total_len(f.payload_len) != upd_cstate(u)->total)
         return 0;
-    return check_footer(u, &f);
+    return check_footer(u, &f, upd_cstate(u)->total);
 }
 #else
 static int check_probe(struct abota_update *u)
@@ -199,7 +217,7 @@ static int verify(struct abota_update *u)
      * for one rule in one place. A plain bin carries no version and no
      * signature. */
     bool has_version = info->kind == ABOTA_IMAGE_ABOTA;
-    r = check_footer(u, has_version ? &info->footer : NULL);
+    r = check_footer(u, has_version ? &info->footer : NULL, abota_slot_written(w));
     if (r < 0)
         return r;
     u->new_version = has_version ? info->footer.version : 0;

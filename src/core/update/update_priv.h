@@ -5,7 +5,12 @@
  *     -> fetch.c (one request: redirects, what the answer means, where its
  *                 body goes: slot writer, footer buffer; the journal)
  *       -> exchange.c (connect, send, receive, parse; body bytes to the
- *                      sink it is given)
+ *                      sink it is given; a redirect's new URL)
+ *
+ *   poll.c (a manifest poll: what the manifest says, abota/poll.h)
+ *     -> fetch_doc.c (one document into the caller's buffer: redirects,
+ *                     304, the size bound)
+ *       -> exchange.c
  *
  * and all of them -> event.c (the event callback). No file calls into one
  * above it; the deadline is an inline helper here. Not public API. */
@@ -42,6 +47,12 @@ struct upd_state {
     uint32_t url_crc;          /* CRC-32 of the expanded URL: the journal's binding */
     struct abota_journal journal;
     char validator[ABOTA_HTTP_ETAG_MAX]; /* strong ETag or Last-Modified, for If-Range */
+#endif
+#if ABOTA_FEATURE_POLL
+    /* a document fetch: the caller's buffer and what it holds */
+    uint8_t *doc;
+    uint16_t doc_size;
+    uint16_t doc_len;
 #endif
     struct abota_url url;      /* the URL being fetched (after redirects) */
     struct abota_slot_writer writer;
@@ -88,6 +99,19 @@ enum {
  * UPD_GOT_FOOTER, or an error. The connection is closed on return. */
 int upd_fetch(struct abota_update *u, enum upd_ask ask);
 
+/* How a document fetch ended (>= 0), besides the negative errors. */
+enum {
+    UPD_GOT_DOC = 3,       /* the body is in the document buffer */
+    UPD_NOT_MODIFIED = 4,  /* 304: the document is the one the ETag names */
+};
+
+/* Fetches the state's URL into doc[0, size) (size at most 65535), GET with
+ * If-None-Match: if_none_match (NULL: none), following redirects like an
+ * image. UPD_GOT_DOC with *len set, UPD_NOT_MODIFIED, or an error (a body
+ * larger than size: ABOTA_ERR_MAN_TOO_LARGE). Never touches the flash. */
+int upd_fetch_doc(struct abota_update *u, const char *if_none_match, uint8_t *doc, size_t size,
+                  size_t *len);
+
 /* How an exchange ended (> 0), besides the negative errors and what the
  * sink returns to stop it (the UPD_GOT_* results and fetch.c's own, all
  * apart from these). */
@@ -112,6 +136,11 @@ typedef int (*upd_sink)(struct abota_update *u, const uint8_t *body, size_t n, s
  * or an error. The connection is closed on return. */
 int upd_exchange(struct abota_update *u, const struct abota_http_request *rq, bool footer_range,
                  upd_sink sink, size_t room);
+
+/* After a 3xx: replaces the state's URL by its Location resolved against
+ * it (exchange.c); ABOTA_ERR_HTTP_REDIRECT_LOOP when hops redirects of
+ * this request were followed already (ABOTA_UPDATE_MAX_REDIRECTS). */
+int upd_follow(struct abota_update *u, unsigned hops);
 
 /* The last ABOTA_FOOTER_SIZE bytes of u->buf, where the probe collects the
  * footer; the receive area is what lies before them. */
