@@ -2,7 +2,9 @@
 # Espressif's "Simple OTA Demo" end to end on a simulated ESP8266:
 # an HTTP server on port 3344 serves user1.bin/user2.bin, the device runs
 # v1.0.0 from user1, downloads user2.bin (v2.0.0), checks it, reboots and runs
-# it. Exits 0 only when the device ends up running v2.0.0 from user2.
+# it; then the same cycle driven by a signed release manifest the device
+# polls, published twice with abota publish. Exits 0 only when every step
+# ends on the version it should.
 # Usage: scripts/demo.sh [BUILD_DIR]   (make demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,15 +62,38 @@ done
 echo "== esptool-like: erase flash, write v1.0.0 to user1"
 "$ABOTA" flash --out "$TMP/flash.img" "$TMP/v1.bin"
 
+# run_device WANT SIM_ARGS...: boots the simulated device; the last line must
+# be WANT and abota sim must say the update was made (exit 0).
+run_device() {
+  local want=$1 rc last
+  shift
+  set +e
+  "$ABOTA" sim --flash "$TMP/flash.img" --key "$TMP/vendor.pem" "$@" | tee "$TMP/sim.out"
+  rc=${PIPESTATUS[0]}
+  set -e
+  last=$(tr '\r' '\n' <"$TMP/sim.out" | sed '/^$/d' | tail -n 1)
+  if [[ $rc -ne 0 || $last != "$want" ]]; then
+    echo "demo: FAILED (exit $rc, last line '$last')" >&2
+    exit 1
+  fi
+}
+
 echo "== booting the simulated device"
-set +e
-"$ABOTA" sim --flash "$TMP/flash.img" --url "http://127.0.0.1:$PORT/user%d.bin" \
-  --key "$TMP/vendor.pem" | tee "$TMP/sim.out"
-rc=${PIPESTATUS[0]}
-set -e
-last=$(tr '\r' '\n' <"$TMP/sim.out" | sed '/^$/d' | tail -n 1)
-if [[ $rc -ne 0 || $last != "device running v2.0.0 from user2" ]]; then
-  echo "demo: FAILED (exit $rc, last line '$last')" >&2
-  exit 1
-fi
-echo "== demo ok: the device updated itself from user1 to user2"
+run_device "device running v2.0.0 from user2" --url "http://127.0.0.1:$PORT/user%d.bin"
+echo "== the device updated itself from user1 to user2"
+
+# The same device, told what to install by a signed release manifest it
+# polls (docs/UPDATE.md, "Active updates"): two abota publish calls drive a
+# whole user1 -> user2 -> user1 cycle, nothing else.
+MANIFEST="http://127.0.0.1:$PORT/manifest.json"
+echo
+echo "== active updates: esptool-like, a fresh flash with v1.0.0 in user1"
+"$ABOTA" flash --out "$TMP/flash.img" "$TMP/v1.bin"
+echo "== abota publish v2.0.0: the firmware signed, then a signed manifest naming it"
+"$ABOTA" publish "$TMP/www" --version 2.0.0 --key "$TMP/vendor.pem" "$DEMO"
+run_device "device running v2.0.0 from user2" --manifest "$MANIFEST"
+echo "== abota publish v3.0.0"
+"$ABOTA" publish "$TMP/www" --version 3.0.0 --key "$TMP/vendor.pem" "$DEMO"
+run_device "device running v3.0.0 from user1" --manifest "$MANIFEST"
+echo "== demo ok: the device updated itself from user1 to user2, then, told by two published" \
+     "releases, from user1 to user2 and back to user1"
