@@ -110,7 +110,8 @@ struct abota_update_config {
      * with ABOTA_ERR_UNSUPPORTED. */
     const uint8_t *sign_key;
     /* The release the image must be (it must outlive u); NULL: any image
-     * the other checks take. */
+     * the other checks take. Needs ABOTA_FEATURE_MANIFEST; without it
+     * abota_update_init refuses one with ABOTA_ERR_UNSUPPORTED. */
     const struct abota_update_expect *expect;
     uint8_t trial_attempts;       /* boots allowed before rollback; 0: default 3 */
     bool http10;                  /* send HTTP/1.0 requests */

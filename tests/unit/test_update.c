@@ -1433,6 +1433,13 @@ static void test_init_checks(void **state)
 #endif
     assert_int_equal(abota_update_run(&u, 3), ABOTA_ERR_SLOT_INVALID);
     assert_int_equal(t.net.connects, 0);
+    /* A release to match (cfg.expect) is taken only where it is checked. */
+    static const struct abota_update_expect release = {1u, 0, 4096};
+    c = t.cfg;
+    c.expect = &release;
+    assert_int_equal(abota_update_init(&u, &c, &t.rf.port, &t.layout, &t.net.port,
+                                       &t.clock.port, rxbuf, sizeof rxbuf),
+                     ABOTA_FEATURE_MANIFEST ? 0 : ABOTA_ERR_UNSUPPORTED);
 }
 
 int main(void)

@@ -108,6 +108,22 @@ static const char *content_type_of(const struct abota_http_resp *resp)
 }
 #endif
 
+#if ABOTA_FEATURE_MANIFEST
+/* A length announced before any erase (0: none) fits the release a
+ * manifest named (cfg.expect), if any. */
+static bool length_expected(const struct abota_update *u, uint32_t total)
+{
+    return !u->cfg.expect || !total || total == u->cfg.expect->length;
+}
+#else
+static bool length_expected(const struct abota_update *u, uint32_t total)
+{
+    (void)u;
+    (void)total;
+    return true; /* no release to match (abota_update_init refuses one) */
+}
+#endif
+
 /* The whole body is in: the slot's image, or the probe's footer. */
 static int finished(struct abota_update *u)
 {
@@ -306,7 +322,7 @@ static int whole_image(struct abota_update *u, enum upd_ask ask,
      * Content-Length next to chunked. */
     s->total = resp->has_content_length ? resp->content_length : 0;
     /* An image of another length than a manifest named: before any erase. */
-    if (u->cfg.expect && s->total && s->total != u->cfg.expect->length)
+    if (!length_expected(u, s->total))
         return ABOTA_ERR_MAN_IMG_LENGTH;
     /* An image larger than the slot is ABOTA_ERR_SLOT_TOO_BIG from
      * abota_slot_begin, before anything is erased. Before the first erase

@@ -59,6 +59,8 @@ int abota_update_init(struct abota_update *u, const struct abota_update_config *
         return ABOTA_ERR_ARG;
     if (!ABOTA_FEATURE_SIGNATURE && cfg->sign_key)
         return ABOTA_ERR_UNSUPPORTED; /* never install unchecked what must be signed */
+    if (!ABOTA_FEATURE_MANIFEST && cfg->expect)
+        return ABOTA_ERR_UNSUPPORTED; /* nor other than the release named */
 
     memset(u, 0, sizeof *u);
     u->cfg = *cfg;
@@ -135,6 +137,7 @@ static int check_signature(const struct abota_update *u, const struct abota_foot
 }
 #endif
 
+#if ABOTA_FEATURE_MANIFEST
 /* The release a manifest named (cfg.expect): exactly its version, security
  * version and length (f NULL: no footer, hence no version). */
 static int check_expected(const struct abota_update *u, const struct abota_footer *f,
@@ -149,6 +152,16 @@ static int check_expected(const struct abota_update *u, const struct abota_foote
         return ABOTA_ERR_MAN_IMG_SECURITY;
     return len == e->length ? 0 : ABOTA_ERR_MAN_IMG_LENGTH;
 }
+#else
+static int check_expected(const struct abota_update *u, const struct abota_footer *f,
+                          uint32_t len)
+{
+    (void)u;
+    (void)f;
+    (void)len;
+    return 0; /* no release to match (abota_update_init refuses one) */
+}
+#endif
 
 /* The footer's verdicts, shared by the probe and the final verification
  * (f NULL: an image without footer, which carries no version; len: the
