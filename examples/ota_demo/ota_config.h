@@ -36,7 +36,8 @@
 /* Manifest mode: the URL of the signed release manifest (abota publish) the
  * device polls instead of probing OTA_URL, e.g.
  * -DOTA_MANIFEST_URL='"http://192.168.1.100:3344/manifest.json"'; it needs
- * OTA_SIGN_KEY_HEADER. Unset: the seed's mode. */
+ * OTA_SIGN_KEY_HEADER. The station MAC is the device's id for the rollout
+ * share. Unset: the seed's mode. */
 /* #define OTA_MANIFEST_URL "http://" OTA_SERVER_IP ":3344/manifest.json" */
 
 /* The header `abota pubkey KEY.pem --c -o FILE` wrote: the public key every

@@ -142,6 +142,11 @@ int platform_init(struct ota_platform *p)
 #ifdef OTA_MANIFEST_URL
     _Static_assert(sizeof OTA_MANIFEST_URL <= ABOTA_URL_MAX, "OTA_MANIFEST_URL is too long");
     memcpy(p->manifest_url, OTA_MANIFEST_URL, sizeof OTA_MANIFEST_URL);
+    /* The rollout's id: the station MAC, unique per chip and fixed, so a
+     * device stays on the same side of a release's share. */
+    if (!wifi_get_macaddr(STATION_IF, p->device_id))
+        return ABOTA_ERR_ARG;
+    p->device_id_len = 6;
 #endif
     return 0;
 }

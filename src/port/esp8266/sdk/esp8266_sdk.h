@@ -158,7 +158,14 @@ typedef enum {
     STATION_GOT_IP
 } STATION_STATUS;
 
+typedef enum {
+    STATION_IF = 0,
+    SOFTAP_IF,
+    MAX_IF
+} WIFI_INTERFACE;
+
 bool wifi_set_opmode(WIFI_MODE opmode);
+bool wifi_get_macaddr(WIFI_INTERFACE if_index, uint8 *macaddr); /* 6 bytes */
 bool wifi_station_set_config(struct station_config *config);
 bool wifi_station_connect(void);
 STATION_STATUS wifi_station_get_connect_status(void);
